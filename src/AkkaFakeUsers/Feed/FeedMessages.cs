@@ -1,0 +1,22 @@
+using Akka.Actor;
+using AkkaFakeUsers.Serialization;
+
+namespace AkkaFakeUsers.Feed;
+
+public static class FeedTopics
+{
+    /// <summary>The DistributedPubSub topic posts travel on (once per node).</summary>
+    public const string Posts = "posts";
+}
+
+/// <summary>A local user joins this node's audience index (sent when it starts or its interests change).</summary>
+public sealed record JoinFeed(string UserId, IReadOnlyList<string> Interests, IActorRef User);
+
+public sealed record LeaveFeed(string UserId);
+
+public sealed record GetFeedStatus : IAfuSerializable
+{
+    public static readonly GetFeedStatus Instance = new();
+}
+
+public sealed record FeedStatus(int Members, long PostsReceived, long Deliveries, long ExplorationDeliveries, IReadOnlyDictionary<string, int> MembersByInterest) : IAfuSerializable;

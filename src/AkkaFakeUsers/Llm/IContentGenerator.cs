@@ -1,0 +1,30 @@
+using AkkaFakeUsers.Domain;
+
+namespace AkkaFakeUsers.Llm;
+
+public enum TextKind { Post, Comment }
+
+/// <summary>What to write: a post by this author about this interest/subtopic, or a comment on a quoted post.</summary>
+/// <param name="Seed">Seed for the built-in generator, derived from (run seed, user, post) so texts are reproducible.</param>
+/// <param name="QuotedPost">For comments: the post being answered; always treated as data, never as instructions.</param>
+public sealed record ContentRequest(
+    TextKind Kind,
+    string UserId,
+    string Interest,
+    string Subtopic,
+    Persona Persona,
+    int Seed,
+    string? QuotedPost = null,
+    string? QuotedAuthor = null);
+
+/// <summary>A text with the name of what wrote it (<c>builtin</c> or <c>ollama</c>) and the model version.</summary>
+public sealed record GeneratedText(string Text, string GeneratedBy, string ModelVersion);
+
+/// <summary>Something that writes posts and comments. The gateway owns all calls to it.</summary>
+public interface IContentGenerator
+{
+    /// <summary><c>builtin</c> or <c>ollama</c>: recorded as <c>generated_by</c>.</summary>
+    string Name { get; }
+
+    Task<GeneratedText> GenerateAsync(ContentRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,50 @@
+using AkkaFakeUsers.Domain;
+
+namespace AkkaFakeUsers.Simulation;
+
+public enum StorageKind { Sqlite, Postgres }
+
+public enum LlmMode { Auto, Ollama, Builtin }
+
+public sealed record LlmSettings(LlmMode Mode, string OllamaHost, string Model, int MaxInFlight, int MaxQueue, TimeSpan Timeout);
+
+public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes);
+
+public sealed record InspectionSettings(string Host, int Port, string Token);
+
+/// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
+public sealed record AfuSettings
+{
+    public required long Seed { get; init; }
+    public required string DataDir { get; init; }
+    public required StorageKind Storage { get; init; }
+    public required string PostgresConnectionString { get; init; }
+    public required int UserCountMin { get; init; }
+    public required int UserCountMax { get; init; }
+    /// <summary>Explicit population (<c>--users</c> or afu.users.count); 0 = draw between min and max.</summary>
+    public required int UserCount { get; init; }
+    public required TimeSpan EnsureInterval { get; init; }
+    public required int EnsureBatch { get; init; }
+    public required InterestMix Interests { get; init; }
+    public required TimeSpan PostInterval { get; init; }
+    public required double PostJitter { get; init; }
+    public required ReactionSettings Reactions { get; init; }
+    public required int AudienceSize { get; init; }
+    public required double Exploration { get; init; }
+    public required double TimeScale { get; init; }
+    public required int SnapshotEvery { get; init; }
+    public required LlmSettings Llm { get; init; }
+    public required ClusterSettings Cluster { get; init; }
+    public required InspectionSettings Inspection { get; init; }
+    public required TimeSpan StatusInterval { get; init; }
+
+    /// <summary>The population this run aims for: the explicit count, else a seeded draw in [min, max].</summary>
+    public int TargetUserCount => UserCount > 0
+        ? UserCount
+        : UserCountMin + DeterministicRandom.For(Seed, "population", "count").Next(UserCountMax - UserCountMin + 1);
+
+    public string SqlitePath => Path.GetFullPath(Path.Combine(DataDir, "afu.db"));
+
+    /// <summary>Real time for a simulated span (time compression).</summary>
+    public TimeSpan Real(TimeSpan simulated) => TimeSpan.FromTicks((long)(simulated.Ticks / TimeScale));
+}

@@ -1,0 +1,28 @@
+namespace AkkaFakeUsers.Simulation;
+
+/// <summary>
+/// Per-node counters of what this node's users persisted (thread-safe, lock-free). Read by the status line
+/// and the inspection commands; the training tables remain the source of truth.
+/// </summary>
+public sealed class SimulationMetrics
+{
+    private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _persistFailures;
+
+    public long UsersCreated => Interlocked.Read(ref _usersCreated);
+    public long UsersActive => Interlocked.Read(ref _usersActive);
+    public long Posts => Interlocked.Read(ref _posts);
+    public long Views => Interlocked.Read(ref _views);
+    public long Likes => Interlocked.Read(ref _likes);
+    public long Comments => Interlocked.Read(ref _comments);
+    public long PersistFailures => Interlocked.Read(ref _persistFailures);
+    public long Events => UsersCreated + Posts + Views + Likes + Comments;
+
+    public void UserCreated() => Interlocked.Increment(ref _usersCreated);
+    public void UserStarted() => Interlocked.Increment(ref _usersActive);
+    public void UserStopped() => Interlocked.Decrement(ref _usersActive);
+    public void Post() => Interlocked.Increment(ref _posts);
+    public void View() => Interlocked.Increment(ref _views);
+    public void Like() => Interlocked.Increment(ref _likes);
+    public void Comment() => Interlocked.Increment(ref _comments);
+    public void PersistFailure() => Interlocked.Increment(ref _persistFailures);
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Serialization;
+
+namespace AkkaFakeUsers.Users;
+
+public sealed record UserCounters(long Posts, long Views, long Likes, long Comments)
+{
+    public static readonly UserCounters Zero = new(0, 0, 0, 0);
+}
+
+/// <summary>Which reactions a user already made to a post (post's creation time kept for pruning).</summary>
+public sealed record ReactionMark(DateTime PostCreatedAt, bool Viewed, bool Liked, bool Commented)
+{
+    public bool Has(InteractionType t) => t switch
+    {
+        InteractionType.View => Viewed,
+        InteractionType.Like => Liked,
+        _ => Commented,
+    };
+
+    public ReactionMark With(InteractionType t) => t switch
+    {
+        InteractionType.View => this with { Viewed = true },
+        InteractionType.Like => this with { Liked = true },
+        _ => this with { Commented = true },
+    };
+}
+
+/// <summary>
+/// A user's state as a pure value: <see cref="Apply"/> folds one event in. Kept in snapshots.
+/// Reaction marks older than <see cref="Horizon"/> (by post time) are pruned: posts older than that are no longer reacted to.
+/// </summary>
+public sealed record FakeUserState(
+    UserProfile? Profile,
+    UserCounters Counters,
+    long LastPostSeq,
+    ImmutableDictionary<string, ReactionMark> Reacted,
+    ImmutableList<string> LastPosts,
+    TimeSpan Horizon) : IAfuSerializable
+{
+    public const int LastPostsKept = 5;
+
+    public static FakeUserState Empty(TimeSpan horizon) =>
+        new(null, UserCounters.Zero, 0, ImmutableDictionary<string, ReactionMark>.Empty, ImmutableList<string>.Empty, horizon);
+
+    public bool Exists => Profile is not null;
+
+    public bool HasReacted(string postId, InteractionType type) => Reacted.TryGetValue(postId, out var m) && m.Has(type);
+
+    /// <summary>Too old to react to: created before the horizon measured from <paramref name="now"/>.</summary>
+    public bool IsStale(DateTime postCreatedAt, DateTime now) => postCreatedAt < now - Horizon;
+
+    public FakeUserState Apply(IUserEvent evt) => evt switch
+    {
+        UserCreated e => this with { Profile = e.Profile },
+        PostPublished e => this with
+        {
+            Counters = Counters with { Posts = Counters.Posts + 1 },
+            LastPostSeq = Math.Max(LastPostSeq, e.Seq),
+            LastPosts = (LastPosts.Count >= LastPostsKept ? LastPosts.RemoveAt(0) : LastPosts).Add(e.Content),
+        },
+        InteractionRecorded e => ApplyInteraction(e),
+        _ => this,
+    };
+
+    private FakeUserState ApplyInteraction(InteractionRecorded e)
+    {
+        var counters = e.Type switch
+        {
+            InteractionType.View => Counters with { Views = Counters.Views + 1 },
+            InteractionType.Like => Counters with { Likes = Counters.Likes + 1 },
+            _ => Counters with { Comments = Counters.Comments + 1 },
+        };
+        var mark = (Reacted.TryGetValue(e.PostId, out var existing) ? existing : new ReactionMark(e.PostCreatedAt, false, false, false)).With(e.Type);
+        var reacted = Reacted.SetItem(e.PostId, mark);
+        // Prune marks of posts that are past the horizon relative to this event.
+        if (reacted.Count > 64)
+        {
+            var cutoff = e.CreatedAt - Horizon - Horizon;
+            var stale = reacted.Where(kv => kv.Value.PostCreatedAt < cutoff).Select(kv => kv.Key).ToArray();
+            if (stale.Length > 0) reacted = reacted.RemoveRange(stale);
+        }
+        return this with { Counters = counters, Reacted = reacted };
+    }
+}
