@@ -1,1 +1,3 @@
-System.Console.WriteLine("hi");
+using AkkaFakeUsers.Host;
+
+return await AfuApp.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

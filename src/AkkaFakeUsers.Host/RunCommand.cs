@@ -1,0 +1,186 @@
+using System.Collections;
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaFakeUsers.Hosting;
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaFakeUsers.Host;
+
+/// <summary><c>afu run</c>: starts a node, shows a live status line, drains and prints a summary at the end.</summary>
+public static class RunCommand
+{
+    /// <summary>CLI flag → settings key (CLI beats env and files).</summary>
+    private static readonly Dictionary<string, string> FlagKeys = new()
+    {
+        ["users"] = "afu.users.count",
+        ["seed"] = "afu.seed",
+        ["data-dir"] = "afu.data-dir",
+        ["storage"] = "afu.storage",
+        ["llm"] = "afu.llm.mode",
+        ["time-scale"] = "afu.simulation.time-scale",
+    };
+
+    public static AfuSettings LoadSettings(ParsedArgs args, IDictionary? env = null)
+    {
+        var cli = new Dictionary<string, (string, string)>();
+        foreach (var (flag, key) in FlagKeys)
+            if (args.Flag(flag) is { } v) cli[key] = (v, "--" + flag);
+        if (args.Flag("users") is { } users && (!int.TryParse(users, out var n) || n < 1))
+            throw new SettingsException([$"--users '{users}': must be a whole number >= 1"]);
+        var settings = SettingsLoader.Load(args.Flag("config"), env ?? Environment.GetEnvironmentVariables(), cli);
+        return settings.Seed == 0 ? settings with { Seed = Random.Shared.NextInt64(1, int.MaxValue) } : settings;
+    }
+
+    public static TimeSpan? ParseDuration(ParsedArgs args)
+    {
+        if (args.Flag("duration") is not { } d) return null;
+        if (!SettingsLoader.TryParseDuration(d, out var duration) || duration <= TimeSpan.Zero)
+            throw new SettingsException([$"--duration '{d}': must be a positive duration such as 30s, 5m or 1h (a bare number is seconds)"]);
+        return duration;
+    }
+
+    public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var duration = ParseDuration(args);
+        var settings = LoadSettings(args);
+        var store = await StoragePreparer.PrepareAsync(settings, cancel);
+        var generator = await LlmSelection.ChooseAsync(settings, stderr, cancel);
+
+        await stdout.WriteLineAsync(
+            $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {Describe(settings)}, generator {generator.Name}, " +
+            $"time-scale {settings.TimeScale}, {(duration is { } dd ? $"for {dd}" : "until Ctrl+C")}");
+
+        using var host = new HostBuilder()
+            .ConfigureLogging(l => l.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            .ConfigureServices(s => s.AddAkkaFakeUsers(settings, generator, store))
+            .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
+            .Build();
+
+        await host.StartAsync(cancel);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var registry = host.Services.GetRequiredService<ActorRegistry>();
+        var metrics = host.Services.GetRequiredService<SimulationMetrics>();
+        var started = Stopwatch.StartNew();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, lifetime.ApplicationStopping);
+        if (duration is { } limit) stop.CancelAfter(limit);
+        var status = new StatusLine(stdout, registry, metrics, settings);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(settings.StatusInterval, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                await status.PrintAsync(started.Elapsed);
+            }
+            status.EndLine();
+            await stdout.WriteLineAsync("afu: stopping: pausing users, letting the projection catch up…");
+            var drained = await Drain(registry);
+            await host.StopAsync(CancellationToken.None);
+            var counts = await store.CountsAsync(CancellationToken.None);
+            await stdout.WriteLineAsync(Summary(settings, counts, drained, started.Elapsed));
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"afu run: failed: {ex.Message}");
+            await host.StopAsync(CancellationToken.None);
+            return 1;
+        }
+    }
+
+    /// <summary>Pause every user (no new posts or reactions), wait for in-flight persists, then for the projection to reach the journal's end.</summary>
+    public static async Task<ProjectionStatus?> Drain(ActorRegistry registry)
+    {
+        try
+        {
+            var manager = await registry.GetAsync<SimulationManager>();
+            await manager.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromSeconds(30));
+            await Task.Delay(500);
+            var projection = await registry.GetAsync<ProjectionActor>();
+            return await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(40));
+        }
+        catch (Exception)
+        {
+            return null; // the tables catch up on the next start: the projection resumes from its stored offset
+        }
+    }
+
+    private static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
+
+    private static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed)
+    {
+        var lag = drained is null ? "unknown (projection did not answer; it resumes on next start)" : drained.Lag.ToString();
+        return $"""
+            afu: summary after {elapsed:hh\:mm\:ss}
+              users             {c.Users}
+              posts             {c.Posts}
+              views             {c.Views}
+              likes             {c.Likes}
+              comments          {c.Comments}
+              projection lag    {lag} events
+              database          {Describe(s)}
+            """;
+    }
+}
+
+/// <summary>The live status line: users, posts, views, likes, comments, LLM queue depth, events/s, projection lag.</summary>
+public sealed class StatusLine(TextWriter output, ActorRegistry registry, SimulationMetrics metrics, AfuSettings settings)
+{
+    private readonly bool _interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+    private long _lastEvents;
+    private TimeSpan _lastAt;
+    private TimeSpan? _lastPrinted;
+    private int _width;
+
+    public async Task PrintAsync(TimeSpan elapsed)
+    {
+        var events = metrics.Events;
+        var rate = (events - _lastEvents) / Math.Max(0.001, (elapsed - _lastAt).TotalSeconds);
+        _lastEvents = events;
+        _lastAt = elapsed;
+        var llm = await TryAsk<LlmGateway, LlmStatus>(GetLlmStatus.Instance);
+        var proj = await TryAsk<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance);
+        var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
+                   $" | llm {llm?.Primary ?? "?"} queue {llm?.QueueDepth.ToString() ?? "?"} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
+        if (_interactive)
+        {
+            _width = Math.Max(_width, line.Length);
+            await output.WriteAsync("\r" + line.PadRight(_width));
+        }
+        else if (_lastPrinted is null || elapsed - _lastPrinted.Value >= TimeSpan.FromSeconds(5))
+        {
+            _lastPrinted = elapsed;
+            await output.WriteLineAsync(line);
+        }
+    }
+
+    public void EndLine()
+    {
+        if (_interactive) output.WriteLine();
+    }
+
+    private async Task<TReply?> TryAsk<TKey, TReply>(object msg) where TReply : class
+    {
+        try
+        {
+            return registry.TryGet<TKey>(out var actor) ? await actor.Ask<TReply>(msg, TimeSpan.FromMilliseconds(500)) : null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}

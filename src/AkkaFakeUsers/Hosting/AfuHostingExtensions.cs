@@ -1,0 +1,154 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Config;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Serialization;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Users;
+using LinqToDB;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkkaFakeUsers.Hosting;
+
+/// <summary>The wiring of each feature onto the "afu" actor system, one extension method a feature.</summary>
+public static class AfuHostingExtensions
+{
+    public const string ActorSystemName = "afu";
+    public const string UserShardTypeName = "user";
+    public const int ShardCount = 100;
+
+    /// <summary>Everything a node runs: the actor system with cluster, persistence, users, feed, gateway, manager and projection.</summary>
+    public static IServiceCollection AddAkkaFakeUsers(this IServiceCollection services, AfuSettings settings, IContentGenerator primaryGenerator, TrainingStore store)
+    {
+        var clock = new SimClock(settings.TimeScale);
+        var metrics = new SimulationMetrics();
+        services.AddSingleton(settings);
+        services.AddSingleton<ISimClock>(clock);
+        services.AddSingleton(metrics);
+        services.AddSingleton(store);
+        services.AddAkka(ActorSystemName, (builder, _) =>
+        {
+            builder
+                .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
+                .WithAfuSerialization()
+                .WithAfuCluster(settings)
+                .WithAfuPersistence(settings)
+                .WithLlmGateway(settings, primaryGenerator)
+                .WithFeed(settings)
+                .WithFakeUsers(settings, clock, metrics)
+                .WithSimulationManager(settings)
+                .WithTrainingProjection(store);
+        });
+        return services;
+    }
+
+    public static AkkaConfigurationBuilder WithAfuSerialization(this AkkaConfigurationBuilder builder) =>
+        builder.WithCustomSerializer("afu-json", [typeof(IAfuSerializable)], system => new AfuJsonSerializer(system));
+
+    /// <summary>Remoting on the configured host/port, clustering with the configured seed nodes (or joining itself), and DistributedPubSub.</summary>
+    public static AkkaConfigurationBuilder WithAfuCluster(this AkkaConfigurationBuilder builder, AfuSettings settings)
+    {
+        builder
+            .WithRemoting(settings.Cluster.Hostname, settings.Cluster.Port)
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = settings.Cluster.SeedNodes.ToArray(),
+                Roles = ["afu"],
+            })
+            .WithDistributedPubSub("afu");
+        if (settings.Cluster.SeedNodes.Count == 0)
+        {
+            builder.AddStartup((system, _) =>
+            {
+                var cluster = Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+        return builder;
+    }
+
+    public static (string ConnectionString, string Provider) JournalConnection(AfuSettings settings) => settings.Storage switch
+    {
+        StorageKind.Sqlite => (TrainingStore.SqliteConnectionString(settings.SqlitePath), ProviderName.SQLiteMS),
+        _ => (settings.PostgresConnectionString, ProviderName.PostgreSQL15),
+    };
+
+    /// <summary>Journal + snapshots through Akka.Persistence.Sql (SQLite or PostgreSQL), events tagged for the projection.</summary>
+    public static AkkaConfigurationBuilder WithAfuPersistence(this AkkaConfigurationBuilder builder, AfuSettings settings)
+    {
+        var (cs, provider) = JournalConnection(settings);
+        return builder.WithSqlPersistence(
+            connectionString: cs,
+            providerName: provider,
+            autoInitialize: true,
+            tagStorageMode: TagMode.TagTable,
+            journalBuilder: j => j.AddWriteEventAdapter<AfuTagger>("afu-tagger", [typeof(IUserEvent)]));
+    }
+
+    public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary) =>
+        builder.WithActors((system, registry) =>
+        {
+            var gw = system.ActorOf(Props.Create(() => new LlmGateway(primary,
+                new LlmGatewaySettings(settings.Llm.MaxInFlight, settings.Llm.MaxQueue, settings.Llm.Timeout))), "llm-gateway");
+            registry.Register<LlmGateway>(gw);
+        });
+
+    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, AfuSettings settings) =>
+        builder.WithActors((system, registry) =>
+        {
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, settings.Seed, settings.AudienceSize, settings.Exploration)), "feed");
+            registry.Register<FeedActor>(feed);
+        });
+
+    /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
+    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock, SimulationMetrics metrics) =>
+        builder.WithShardRegion<FakeUser>(UserShardTypeName,
+            (system, registry, _) =>
+            {
+                FakeUserDeps? deps = null;
+                return entityId =>
+                {
+                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator);
+                    return Props.Create(() => new FakeUser(entityId, deps));
+                };
+            },
+            new UserMessageExtractor(ShardCount),
+            new ShardOptions
+            {
+                Role = "afu",
+                RememberEntities = false,
+                ShouldPassivateIdleEntities = false,
+                HandOffStopMessage = StopUser.Instance,
+                StateStoreMode = StateStoreMode.DData,
+            });
+
+    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings) =>
+        builder.WithSingleton<SimulationManager>("simulation-manager",
+            (_, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval)),
+            new ClusterSingletonOptions { Role = "afu" });
+
+    public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store) =>
+        builder.WithSingleton<ProjectionActor>("training-projection",
+            (_, _, _) => Props.Create(() => new ProjectionActor(store)),
+            new ClusterSingletonOptions { Role = "afu" });
+}
+
+/// <summary>Routes <see cref="IUserMessage"/>s to the user's shard by its id.</summary>
+public sealed class UserMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) => message switch
+    {
+        IUserMessage m => m.UserId,
+        ShardRegion.StartEntity s => s.EntityId,
+        _ => null,
+    };
+}

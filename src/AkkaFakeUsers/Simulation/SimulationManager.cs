@@ -1,0 +1,88 @@
+using Akka.Actor;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Users;
+
+namespace AkkaFakeUsers.Simulation;
+
+/// <summary>
+/// Keeps the population at its target: sweeps user-1..user-N through the shard region with <see cref="EnsureUser"/>
+/// (creating the missing ones, waking the rest) on start, every ensure-interval, and after every change.
+/// Sweeps go in batches so 100k users do not land in one burst. Scale-down retires the surplus (they passivate, data kept).
+/// One per cluster (a singleton).
+/// </summary>
+public sealed class SimulationManager : ReceiveActor, IWithTimers
+{
+    private sealed record Sweep
+    {
+        public static readonly Sweep Instance = new();
+    }
+
+    private sealed record SweepStep;
+
+    private readonly IActorRef _users;
+    private readonly int _batch;
+    private readonly TimeSpan _interval;
+    private int _target;
+    private bool _paused;
+    private int _position; // next index to ensure; 0 = idle
+    private long _sweeps;
+    private readonly List<(IActorRef ReplyTo, object Reply)> _afterSweep = new();
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval)
+    {
+        _users = users;
+        _target = target;
+        _batch = batch;
+        _interval = ensureInterval;
+
+        Receive<Sweep>(_ => StartSweep());
+        Receive<SweepStep>(_ => Step());
+        Receive<ScalePopulation>(s =>
+        {
+            for (var i = s.Target + 1; i <= _target; i++) _users.Tell(new RetireUser(ProfileRules.UserId(i)));
+            _target = s.Target;
+            StartSweep();
+            Sender.Tell(Status());
+        });
+        Receive<SetPaused>(p =>
+        {
+            _paused = p.Paused;
+            StartSweep();
+            _afterSweep.Add((Sender, Status()));
+        });
+        Receive<GetSimulationStatus>(_ => Sender.Tell(Status()));
+    }
+
+    private SimulationStatus Status() => new(_target, _paused, _position, _sweeps);
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.Zero, _interval);
+    }
+
+    private void StartSweep()
+    {
+        var idle = _position == 0;
+        _position = 1;
+        if (idle) Self.Tell(new SweepStep());
+    }
+
+    private void Step()
+    {
+        if (_position == 0) return;
+        var end = Math.Min(_target, _position + _batch - 1);
+        for (var i = _position; i <= end; i++) _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused));
+        if (end >= _target)
+        {
+            _position = 0;
+            _sweeps++;
+            foreach (var (to, reply) in _afterSweep) to.Tell(reply is SimulationStatus ? Status() : reply);
+            _afterSweep.Clear();
+            return;
+        }
+        _position = end + 1;
+        Timers.StartSingleTimer("step", new SweepStep(), TimeSpan.FromMilliseconds(20));
+    }
+}

@@ -1,0 +1,263 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Users;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace AkkaFakeUsers.Storage;
+
+public enum SqlDialect { Sqlite, Postgres }
+
+public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments)
+{
+    public long Interactions => Views + Likes + Comments;
+}
+
+/// <summary>One journal event with its global ordering (the projection offset).</summary>
+public sealed record JournalEvent(long Ordering, IUserEvent Event);
+
+/// <summary>
+/// The training tables <c>users</c>, <c>posts</c>, <c>user_interactions</c> (schema in ARCHITECTURE.md) and the
+/// projection offset, on SQLite or PostgreSQL with the same statements. Writes are idempotent
+/// (<c>ON CONFLICT DO NOTHING</c>) and commit rows and offset in one transaction: each event lands exactly once.
+/// </summary>
+public sealed class TrainingStore
+{
+    public const string DefaultProjection = "training-tables";
+
+    private readonly string _connectionString;
+
+    public TrainingStore(SqlDialect dialect, string connectionString)
+    {
+        Dialect = dialect;
+        _connectionString = connectionString;
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        // Journal writes and projection writes share the file: wait for the lock instead of failing (SQLITE_BUSY).
+        DefaultTimeout = 60,
+        Pooling = true,
+    }.ToString();
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        DbConnection c = Dialect == SqlDialect.Sqlite ? new SqliteConnection(_connectionString) : new NpgsqlConnection(_connectionString);
+        await c.OpenAsync(ct);
+        return c;
+    }
+
+    private string Json => Dialect == SqlDialect.Postgres ? "jsonb" : "TEXT";
+    private string Time => Dialect == SqlDialect.Postgres ? "timestamptz" : "TEXT";
+    private string JsonParam(string name) => Dialect == SqlDialect.Postgres ? $"CAST({name} AS jsonb)" : name;
+
+    public string[] SchemaStatements() =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS users (
+          id TEXT PRIMARY KEY,
+          username TEXT NOT NULL UNIQUE,
+          bio TEXT NOT NULL,
+          interests TEXT NOT NULL,
+          created_at {Time} NOT NULL)
+        """,
+        $"""
+        CREATE TABLE IF NOT EXISTS posts (
+          id TEXT PRIMARY KEY,
+          author_id TEXT NOT NULL,
+          content TEXT NOT NULL,
+          interest TEXT NOT NULL,
+          subtopic TEXT NOT NULL,
+          created_at {Time} NOT NULL,
+          metadata {Json} NOT NULL)
+        """,
+        $"""
+        CREATE TABLE IF NOT EXISTS user_interactions (
+          id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          post_id TEXT NOT NULL,
+          type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment')),
+          content TEXT NULL,
+          created_at {Time} NOT NULL,
+          metadata {Json} NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_user_interactions_post ON user_interactions (post_id)",
+        "CREATE INDEX IF NOT EXISTS ix_user_interactions_user_type ON user_interactions (user_id, type)",
+        "CREATE INDEX IF NOT EXISTS ix_posts_created_at ON posts (created_at)",
+        $"""
+        CREATE TABLE IF NOT EXISTS projection_offsets (
+          name TEXT PRIMARY KEY,
+          ordering BIGINT NOT NULL,
+          updated_at {Time} NOT NULL)
+        """,
+    ];
+
+    public async Task EnsureSchemaAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        if (Dialect == SqlDialect.Sqlite)
+        {
+            // WAL lets the projection and readers work while the journal writes. The mode is stored in the file.
+            await ExecAsync(c, null, "PRAGMA journal_mode=WAL", ct);
+        }
+        foreach (var s in SchemaStatements()) await ExecAsync(c, null, s, ct);
+    }
+
+    private static async Task ExecAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<long> ReadOffsetAsync(string projection = DefaultProjection, CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT ordering FROM projection_offsets WHERE name = @name";
+        AddParam(cmd, "@name", projection);
+        var v = await cmd.ExecuteScalarAsync(ct);
+        return v is null or DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes the rows of a batch and advances the offset to its last ordering, in one transaction.</summary>
+    public async Task WriteAsync(IReadOnlyList<JournalEvent> batch, string projection = DefaultProjection, CancellationToken ct = default)
+    {
+        if (batch.Count == 0) return;
+        await using var c = await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+
+        await using var user = Prepare(c, tx, "INSERT INTO users (id, username, bio, interests, created_at) VALUES (@id, @username, @bio, @interests, @created_at) ON CONFLICT DO NOTHING");
+        await using var post = Prepare(c, tx, $"INSERT INTO posts (id, author_id, content, interest, subtopic, created_at, metadata) VALUES (@id, @author_id, @content, @interest, @subtopic, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING");
+        await using var interaction = Prepare(c, tx, $"INSERT INTO user_interactions (id, user_id, post_id, type, content, created_at, metadata) VALUES (@id, @user_id, @post_id, @type, @content, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING");
+
+        foreach (var je in batch)
+        {
+            switch (je.Event)
+            {
+                case UserCreated u:
+                    await RunAsync(user, ct, ("@id", u.Profile.UserId), ("@username", u.Profile.Username), ("@bio", u.Bio),
+                        ("@interests", string.Join(",", u.Profile.InterestNames)), ("@created_at", TimeValue(u.CreatedAt)));
+                    break;
+                case PostPublished p:
+                    await RunAsync(post, ct, ("@id", p.PostId), ("@author_id", p.UserId), ("@content", p.Content), ("@interest", p.Interest),
+                        ("@subtopic", p.Subtopic), ("@created_at", TimeValue(p.CreatedAt)), ("@metadata", PostMetadata(p)));
+                    break;
+                case InteractionRecorded i:
+                    await RunAsync(interaction, ct, ("@id", i.InteractionId), ("@user_id", i.UserId), ("@post_id", i.PostId), ("@type", i.Type.Name()),
+                        ("@content", (object?)i.Content ?? DBNull.Value), ("@created_at", TimeValue(i.CreatedAt)), ("@metadata", InteractionMetadata(i)));
+                    break;
+            }
+        }
+
+        var last = batch[^1].Ordering;
+        var upsert = Dialect == SqlDialect.Postgres
+            ? "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, now()) ON CONFLICT (name) DO UPDATE SET ordering = GREATEST(projection_offsets.ordering, excluded.ordering), updated_at = now()"
+            : "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = MAX(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at";
+        await using (var off = Prepare(c, tx, upsert))
+        {
+            var args = new List<(string, object)> { ("@name", projection), ("@ordering", last) };
+            if (Dialect == SqlDialect.Sqlite) args.Add(("@now", TimeValue(DateTime.UtcNow)));
+            await RunAsync(off, ct, args.ToArray());
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    public static string PostMetadata(PostPublished p) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["source"] = "fake_user",
+        ["generated_by"] = p.GeneratedBy,
+        ["model_version"] = p.ModelVersion,
+    });
+
+    public static string InteractionMetadata(InteractionRecorded i) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["source"] = "fake_user",
+        ["interest_match_score"] = i.MatchScore,
+        ["generated_by"] = i.GeneratedBy,
+        ["model_version"] = i.ModelVersion,
+        ["post_author_id"] = i.PostAuthorId,
+        ["exploration"] = i.Exploration,
+        ["post_created_at"] = i.PostCreatedAt.ToString("O", CultureInfo.InvariantCulture),
+    });
+
+    private object TimeValue(DateTime t)
+    {
+        var utc = DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc);
+        return Dialect == SqlDialect.Postgres ? utc : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static DbCommand Prepare(DbConnection c, DbTransaction tx, string sql)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private static async Task RunAsync(DbCommand cmd, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        cmd.Parameters.Clear();
+        foreach (var (n, v) in args) AddParam(cmd, n, v);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddParam(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    public async Task<TableCounts> CountsAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        async Task<long> Count(string sql)
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        return new TableCounts(
+            await Count("SELECT COUNT(*) FROM users"),
+            await Count("SELECT COUNT(*) FROM posts"),
+            await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'view'"),
+            await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'like'"),
+            await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment'"));
+    }
+
+    /// <summary>The highest ordering in the journal (0 when it is empty or not created yet): the projection is caught up at this offset.</summary>
+    public async Task<long> JournalMaxOrderingAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT MAX(ordering) FROM journal";
+        try
+        {
+            var v = await cmd.ExecuteScalarAsync(ct);
+            return v is null or DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+        }
+        catch (DbException)
+        {
+            if (!await TableExistsAsync(c, "journal", ct)) return 0;
+            throw;
+        }
+    }
+
+    private async Task<bool> TableExistsAsync(DbConnection c, string table, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = Dialect == SqlDialect.Sqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t"
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = @t";
+        AddParam(cmd, "@t", table);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
+    }
+}
