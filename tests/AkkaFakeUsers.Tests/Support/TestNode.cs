@@ -1,0 +1,45 @@
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaFakeUsers.Hosting;
+using AkkaFakeUsers.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AkkaFakeUsers.Tests.Support;
+
+/// <summary>An actor system wired like production (serializer + Akka.Persistence.Sql on SQLite), without cluster, for actor tests.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestNode(IHost host, ActorSystem system)
+    {
+        _host = host;
+        System = system;
+    }
+
+    public ActorSystem System { get; }
+
+    public static async Task<TestNode> StartAsync(AfuSettings settings)
+    {
+        Directory.CreateDirectory(settings.DataDir);
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(s => s.AddAkka("afu-test", (b, _) =>
+            {
+                b.AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend)
+                    .WithAfuSerialization()
+                    .WithAfuPersistence(settings);
+            }))
+            .Build();
+        await host.StartAsync();
+        return new TestNode(host, host.Services.GetRequiredService<ActorSystem>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
