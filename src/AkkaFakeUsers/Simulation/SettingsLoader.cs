@@ -66,9 +66,11 @@ public static partial class SettingsLoader
         if (configFile is not null)
         {
             if (!File.Exists(configFile)) throw new SettingsException([$"--config {configFile}: file not found"]);
+            var text = File.ReadAllText(configFile);
+            if (HoconLint.Check(text) is { } problem) throw new SettingsException([$"--config {configFile}: not valid HOCON: {problem}"]);
             try
             {
-                config = ConfigurationFactory.ParseString(File.ReadAllText(configFile)).WithFallback(config);
+                config = ConfigurationFactory.ParseString(text).WithFallback(config);
             }
             catch (Exception ex)
             {
@@ -254,7 +256,7 @@ public static partial class SettingsLoader
         {
             var (text, origin, _) = Raw(path);
             if (int.TryParse(text?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return v;
-            errors.Add($"{Describe(path, origin, text)}: must be a whole number from {min} to {(max == int.MaxValue ? "any" : max.ToString(CultureInfo.InvariantCulture))}");
+            errors.Add($"{Describe(path, origin, text)}: must be a whole number " + (max == int.MaxValue ? $">= {min}" : $"from {min} to {max}"));
             return Math.Max(min, 0);
         }
 
