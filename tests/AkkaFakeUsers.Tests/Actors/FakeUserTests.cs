@@ -1,0 +1,219 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.TestKit.Xunit2;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Tests.Support;
+using AkkaFakeUsers.Users;
+using Xunit.Abstractions;
+
+namespace AkkaFakeUsers.Tests.Actors;
+
+/// <summary>The FakeUser actor on a real journal (Akka.Persistence.Sql on a temp SQLite file).</summary>
+public class FakeUserTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Feed, Akka.TestKit.TestProbe Mediator, FakeUserDeps Deps, SimulationMetrics Metrics) : IAsyncDisposable
+    {
+        public IActorRef User(string id) => Node.System.ActorOf(Props.Create(() => new FakeUser(id, Deps)), id);
+
+        public async ValueTask DisposeAsync() => await Node.DisposeAsync();
+    }
+
+    private async Task<Harness> Start(AfuSettings settings)
+    {
+        var node = await TestNode.StartAsync(settings);
+        var kit = new TestKit(node.System, output);
+        var feed = kit.CreateTestProbe();
+        var mediator = kit.CreateTestProbe();
+        var metrics = new SimulationMetrics();
+        var gateway = node.System.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), new LlmGatewaySettings(1, 100, TimeSpan.FromSeconds(5)))));
+        var deps = new FakeUserDeps(settings, new SimClock(settings.TimeScale), metrics, gateway, feed, mediator);
+        return new Harness(node, kit, feed, mediator, deps, metrics);
+    }
+
+    private AfuSettings Settings(double timeScale = 600, TimeSpan? interval = null) =>
+        TestSettings.Defaults(_dir.Path, seed: 7, timeScale: timeScale) with { PostInterval = interval ?? TimeSpan.FromSeconds(60) };
+
+    private static PostPublished ExpectPost(Akka.TestKit.TestProbe mediator, TimeSpan within)
+    {
+        var publish = mediator.ExpectMsg<Publish>(within);
+        Assert.Equal(FeedTopics.Posts, publish.Topic);
+        return Assert.IsType<PostPublished>(publish.Message);
+    }
+
+    [Fact]
+    public async Task A_new_user_is_created_joins_the_feed_and_posts_on_its_timer()
+    {
+        await using var h = await Start(Settings());
+        var user = h.User("user-3");
+        user.Tell(new EnsureUser("user-3", 3));
+
+        var join = h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+        var expected = ProfileRules.Create(7, 3, h.Deps.Settings.Interests);
+        Assert.Equal("user-3", join.UserId);
+        Assert.Equal(expected.InterestNames, join.Interests);
+
+        var posts = Enumerable.Range(0, 3).Select(_ => ExpectPost(h.Mediator, TimeSpan.FromSeconds(10))).ToList();
+        Assert.Equal(["user-3/post-1", "user-3/post-2", "user-3/post-3"], posts.Select(p => p.PostId));
+        Assert.All(posts, p =>
+        {
+            Assert.Equal("user-3", p.UserId);
+            Assert.InRange(p.Content.Length, 50, 500);
+            Assert.Contains(p.Interest, expected.InterestNames);
+            Assert.Equal("builtin", p.GeneratedBy);
+        });
+
+        var state = await user.Ask<UserStateReply>(new GetUserState("user-3"), TimeSpan.FromSeconds(5));
+        Assert.Equal(expected.Username, state.Profile!.Username);
+        Assert.True(state.Counters.Posts >= 3);
+    }
+
+    [Fact]
+    public async Task A_user_recovers_its_state_after_the_system_restarts_and_resumes_posting()
+    {
+        UserStateReply before;
+        long lastSeq;
+        await using (var h1 = await Start(Settings()))
+        {
+            var user = h1.User("user-5");
+            user.Tell(new EnsureUser("user-5", 5));
+            var posts = Enumerable.Range(0, 4).Select(_ => ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10))).ToList();
+            user.Tell(new PauseUser("user-5"));
+            before = await user.Ask<UserStateReply>(new GetUserState("user-5"), TimeSpan.FromSeconds(5));
+            lastSeq = before.Counters.Posts;
+            Assert.True(lastSeq >= 4);
+            Assert.Equal(posts[^1].Content, before.LastPosts.Contains(posts[^1].Content) ? posts[^1].Content : null);
+        }
+
+        await using var h2 = await Start(Settings());
+        var again = h2.User("user-5");
+        // No EnsureUser: recovery alone brings the user back to life (timer and feed).
+        var after = await again.Ask<UserStateReply>(new GetUserState("user-5"), TimeSpan.FromSeconds(10));
+        Assert.Equal(before.Profile!.Username, after.Profile!.Username);
+        Assert.Equal(before.Profile.Interests.Select(i => i.Interest), after.Profile.Interests.Select(i => i.Interest));
+        Assert.Equal(before.Counters, after.Counters);
+        Assert.Equal(before.LastPosts, after.LastPosts);
+        h2.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(5));
+        var next = ExpectPost(h2.Mediator, TimeSpan.FromSeconds(10));
+        Assert.Equal($"user-5/post-{lastSeq + 1}", next.PostId);
+    }
+
+    [Fact]
+    public async Task A_user_snapshots_every_n_events_and_recovers_from_the_snapshot()
+    {
+        var settings = Settings() with { SnapshotEvery = 3 };
+        UserStateReply before;
+        await using (var h1 = await Start(settings))
+        {
+            var user = h1.User("user-8");
+            user.Tell(new EnsureUser("user-8", 8));
+            for (var i = 0; i < 7; i++) ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10));
+            user.Tell(new PauseUser("user-8"));
+            before = await user.Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(5));
+        }
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection(Storage.TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db"))))
+        {
+            await c.OpenAsync();
+            var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'fake-user:user-8'";
+            Assert.True(Convert.ToInt64(await cmd.ExecuteScalarAsync()) >= 1);
+        }
+        await using var h2 = await Start(settings);
+        var after = await h2.User("user-8").Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(10));
+        Assert.Equal(before.Counters, after.Counters);
+        Assert.Equal(before.Profile!.Username, after.Profile!.Username);
+    }
+
+    private static PostPublished PostBy(string author, int n, string interest, string subtopic, DateTime at) =>
+        new($"{author}/post-{n}", author, n, $"A post about {subtopic} number {n}, long enough to be a real post.", interest, subtopic, at, "builtin", "builtin-v1");
+
+    private static async Task<UserCounters> Settle(IActorRef user, string id)
+    {
+        UserCounters last = UserCounters.Zero;
+        for (var i = 0; i < 50; i++)
+        {
+            await Task.Delay(200);
+            var now = (await user.Ask<UserStateReply>(new GetUserState(id), TimeSpan.FromSeconds(5))).Counters;
+            if (now == last && i > 2) return now;
+            last = now;
+        }
+        return last;
+    }
+
+    [Fact]
+    public async Task A_user_likes_matching_posts_far_more_than_unrelated_ones()
+    {
+        var settings = Settings(interval: TimeSpan.FromHours(10));
+        await using var h = await Start(settings);
+        var profile = ProfileRules.Create(7, 2, h.Deps.Settings.Interests);
+        var user = h.User("user-2");
+        user.Tell(new EnsureUser("user-2", 2));
+        h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+
+        var primary = profile.Interests[0];
+        var unrelated = InterestCatalog.Names.First(n => !profile.InterestNames.Contains(n));
+        var clock = h.Deps.Clock;
+        for (var i = 1; i <= 300; i++)
+            user.Tell(new DeliverPost("user-2", PostBy("user-900", i, primary.Interest, primary.FavoriteSubtopics[0], clock.Now), false));
+        var matching = await Settle(user, "user-2");
+        for (var i = 301; i <= 600; i++)
+            user.Tell(new DeliverPost("user-2", PostBy("user-901", i, unrelated, InterestCatalog.Get(unrelated).Subtopics[0], clock.Now), true));
+        var total = await Settle(user, "user-2");
+        var other = total with { Views = total.Views - matching.Views, Likes = total.Likes - matching.Likes, Comments = total.Comments - matching.Comments };
+
+        output.WriteLine($"matching {matching}, unrelated {other}");
+        Assert.True(matching.Views > 150, $"views of matching posts: {matching.Views}");
+        Assert.True(other.Views > 100, $"views of unrelated posts: {other.Views}");
+        var matchRate = (double)matching.Likes / matching.Views;
+        var otherRate = (double)other.Likes / Math.Max(1, other.Views);
+        Assert.True(matchRate >= 3 * otherRate, $"like rate {matchRate:F2} (matching) vs {otherRate:F2} (unrelated)");
+        Assert.True(matching.Comments >= other.Comments);
+        Assert.Equal(0, total.Posts);
+    }
+
+    [Fact]
+    public async Task A_user_never_reacts_to_its_own_post_nor_twice_to_the_same_post()
+    {
+        var settings = Settings(interval: TimeSpan.FromHours(10)) with
+        {
+            Reactions = new ReactionSettings(InteractionProbability: 1.0, LikeBase: 1.0, LikeSlope: 0, CommentBase: 0, CommentSlope: 0),
+        };
+        await using var h = await Start(settings);
+        var user = h.User("user-4");
+        user.Tell(new EnsureUser("user-4", 4));
+        h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+        var profile = ProfileRules.Create(7, 4, h.Deps.Settings.Interests);
+        var now = h.Deps.Clock.Now;
+
+        var own = PostBy("user-4", 1, profile.PrimaryInterest, "x", now);
+        for (var i = 0; i < 5; i++) user.Tell(new DeliverPost("user-4", own, false));
+        var other = PostBy("user-77", 1, profile.PrimaryInterest, "x", now);
+        for (var i = 0; i < 5; i++) user.Tell(new DeliverPost("user-4", other, false));
+
+        var counters = await Settle(user, "user-4");
+        Assert.Equal(1, counters.Views);
+        Assert.Equal(1, counters.Likes);
+
+        // A stale post (older than the reaction horizon) is ignored.
+        user.Tell(new DeliverPost("user-4", PostBy("user-78", 1, profile.PrimaryInterest, "x", now - TimeSpan.FromHours(2)), false));
+        Assert.Equal(1, (await Settle(user, "user-4")).Views);
+    }
+
+    [Fact]
+    public async Task Paused_users_neither_post_nor_react_until_resumed()
+    {
+        await using var h = await Start(Settings());
+        var user = h.User("user-6");
+        user.Tell(new EnsureUser("user-6", 6, Paused: true));
+        h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+        h.Mediator.ExpectNoMsg(TimeSpan.FromSeconds(1));
+        user.Tell(new ResumeUser("user-6"));
+        ExpectPost(h.Mediator, TimeSpan.FromSeconds(10));
+    }
+}

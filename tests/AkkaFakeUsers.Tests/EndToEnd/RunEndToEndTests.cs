@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using AkkaFakeUsers.Host;
+using AkkaFakeUsers.Tests.Support;
+using Xunit.Abstractions;
+
+namespace AkkaFakeUsers.Tests.EndToEnd;
+
+/// <summary>`afu run` as a user runs it: real host, cluster, sharding, SQLite journal and training tables.</summary>
+[Collection("end-to-end")]
+public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string DbPath => Path.Combine(_dir.Path, "afu.db");
+
+    [Fact]
+    public async Task A_short_compressed_run_fills_the_training_tables()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await AfuApp.RunAsync(
+            ["run", "--users", "16", "--duration", "15s", "--seed", "7", "--data-dir", _dir.Path, "--time-scale", "10"],
+            stdout, stderr, CancellationToken.None);
+        output.WriteLine(stdout.ToString());
+        output.WriteLine(stderr.ToString());
+        Assert.Equal(0, code);
+        Assert.Contains("afu: summary", stdout.ToString());
+        Assert.Contains(DbPath, stdout.ToString());
+        Assert.Contains("users 16/16", stdout.ToString()); // the live status line
+
+        using var db = new Db(DbPath);
+        Assert.Equal(16, db.Scalar("SELECT COUNT(*) FROM users"));
+        Assert.Equal(16, db.Scalar("SELECT COUNT(*) FROM users WHERE bio LIKE 'FAKE_USER|interests:%' AND bio = 'FAKE_USER|interests:' || interests"));
+        Assert.Equal(16, db.Scalar("SELECT COUNT(DISTINCT username) FROM users"));
+
+        var posts = db.Scalar("SELECT COUNT(*) FROM posts");
+        Assert.True(posts >= 10, $"{posts} posts");
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM posts WHERE length(content) < 50 OR length(content) > 500"));
+        Assert.Equal(posts, db.Scalar("SELECT COUNT(*) FROM posts WHERE json_extract(metadata, '$.source') = 'fake_user' AND json_extract(metadata, '$.generated_by') = 'builtin'"));
+        Assert.Equal(posts, db.Scalar("SELECT COUNT(DISTINCT content) FROM posts"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.author_id)"));
+
+        var views = db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'view'");
+        var likes = db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'like'");
+        var comments = db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment'");
+        output.WriteLine($"posts {posts} views {views} likes {likes} comments {comments}");
+        Assert.True(views > likes && likes > comments && comments > 0, $"views {views} likes {likes} comments {comments}");
+
+        // Never a reaction to one's own post; likes and comments only after a view; every row scored.
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE p.author_id = i.user_id"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions l WHERE l.type <> 'view' AND NOT EXISTS (SELECT 1 FROM user_interactions v WHERE v.type = 'view' AND v.user_id = l.user_id AND v.post_id = l.post_id)"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE json_extract(metadata, '$.interest_match_score') IS NULL"));
+        Assert.Equal(comments, db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment' AND length(content) > 1 AND json_extract(metadata, '$.generated_by') = 'builtin'"));
+
+        // Reactions come 0-60 simulated seconds after the post.
+        Assert.Equal(0, db.Scalar(
+            "SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE (julianday(i.created_at) - julianday(p.created_at)) * 86400 > 61 OR (julianday(i.created_at) - julianday(p.created_at)) * 86400 < -1"));
+
+        // The like rate is higher for high match scores than for low ones.
+        var rows = db.ViewsWithLikes();
+        var high = rows.Where(r => r.Score >= 0.5).ToList();
+        var low = rows.Where(r => r.Score < 0.5).ToList();
+        Assert.NotEmpty(high);
+        Assert.NotEmpty(low);
+        var highRate = high.Average(r => r.Liked ? 1.0 : 0.0);
+        var lowRate = low.Average(r => r.Liked ? 1.0 : 0.0);
+        output.WriteLine($"like rate: score>=0.5 {highRate:F2} ({high.Count} views), score<0.5 {lowRate:F2} ({low.Count} views)");
+        Assert.True(highRate > lowRate, $"like rate high {highRate:F2} vs low {lowRate:F2}");
+
+        // Exactly once: every journal event is one row.
+        Assert.Equal(db.Scalar("SELECT COUNT(*) FROM journal"), db.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions)"));
+    }
+
+    [Fact]
+    public async Task Sigkill_then_restart_keeps_every_row_and_duplicates_none()
+    {
+        var afu = AfuBinary.Path;
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { afu, "run", "--users", "12", "--seed", "3", "--data-dir", _dir.Path, "--time-scale", "10" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using (var p = Process.Start(psi)!)
+        {
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            p.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+            p.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+                if (!File.Exists(DbPath)) continue;
+                using var probe = new Db(DbPath);
+                if (probe.Scalar("SELECT COUNT(*) FROM user_interactions") >= 30) break;
+            }
+            p.Kill(entireProcessTree: true); // SIGKILL: no drain, no shutdown
+            await p.WaitForExitAsync();
+            foreach (var line in log) output.WriteLine("first run: " + line);
+        }
+
+        List<string> before;
+        long journalBefore;
+        using (var db = new Db(DbPath))
+        {
+            before = db.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions");
+            journalBefore = db.Scalar("SELECT COUNT(*) FROM journal");
+        }
+        Assert.True(before.Count >= 30);
+
+        var stdout = new StringWriter();
+        var code = await AfuApp.RunAsync(["run", "--users", "12", "--seed", "3", "--data-dir", _dir.Path, "--time-scale", "10", "--duration", "6s"],
+            stdout, new StringWriter(), CancellationToken.None);
+        output.WriteLine(stdout.ToString());
+        Assert.Equal(0, code);
+
+        using var after = new Db(DbPath);
+        var ids = after.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions");
+        Assert.Empty(before.Except(ids));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(12, after.Scalar("SELECT COUNT(*) FROM users"));
+        // Events the first run journaled but had not projected when it was killed are in the tables now, once.
+        var journal = after.Scalar("SELECT COUNT(*) FROM journal");
+        Assert.True(journal >= journalBefore);
+        Assert.Equal(journal, ids.Count);
+        // The users carried on from their recovered state: post numbers continue, none reused.
+        Assert.Equal(after.Scalar("SELECT COUNT(*) FROM posts"), after.Scalar("SELECT COUNT(DISTINCT id) FROM posts"));
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaFakeUsers.Tests.Support;
+
+/// <summary>Reads a run's SQLite database the way a user would: plain SQL.</summary>
+public sealed class Db(string path) : IDisposable
+{
+    private readonly SqliteConnection _c = Open(path);
+
+    private static SqliteConnection Open(string path)
+    {
+        var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 }.ToString());
+        c.Open();
+        return c;
+    }
+
+    public long Scalar(string sql)
+    {
+        using var cmd = _c.CreateCommand();
+        cmd.CommandText = sql;
+        var v = cmd.ExecuteScalar();
+        return v is null or DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+    }
+
+    public List<string> Strings(string sql)
+    {
+        using var cmd = _c.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    public List<(double Score, bool Liked)> ViewsWithLikes() => Rows(
+        """
+        SELECT json_extract(v.metadata, '$.interest_match_score'),
+               EXISTS (SELECT 1 FROM user_interactions l WHERE l.type = 'like' AND l.user_id = v.user_id AND l.post_id = v.post_id)
+        FROM user_interactions v WHERE v.type = 'view'
+        """, r => (r.GetDouble(0), r.GetInt64(1) == 1));
+
+    public List<T> Rows<T>(string sql, Func<SqliteDataReader, T> map)
+    {
+        using var cmd = _c.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(map(r));
+        return list;
+    }
+
+    public void Dispose() => _c.Dispose();
+}
