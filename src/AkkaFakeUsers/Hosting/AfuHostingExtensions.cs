@@ -148,7 +148,6 @@ public sealed class UserMessageExtractor(int maxShards) : HashCodeMessageExtract
     public override string? EntityId(object message) => message switch
     {
         IUserMessage m => m.UserId,
-        ShardRegion.StartEntity s => s.EntityId,
         _ => null,
     };
 }

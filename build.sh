@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# AkkaFakeUsers build script.
+#   ./build.sh test     build, start a throwaway PostgreSQL on a free loopback port, run every test, stop it;
+#                       ends with the line "N passed, N failed".
+#   ./build.sh build    build the solution (Release).
+#   ./build.sh run ...  run the simulation: ./build.sh run --users 20 --duration 60s
+set -euo pipefail
+cd "$(dirname "$0")"
+CONFIGURATION="${CONFIGURATION:-Release}"
+
+log() { echo "build.sh: $*" >&2; }
+
+pg_bin_dir() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
+}
+
+free_port() {
+  local p
+  for p in $(seq 55432 55532); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+PG_DATA=""
+PG_BIN=""
+stop_postgres() {
+  if [ -n "$PG_DATA" ] && [ -n "$PG_BIN" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DATA"
+    log "PostgreSQL stopped"
+  fi
+}
+
+as_postgres() {
+  if [ "$(id -u)" = "0" ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# Starts a PostgreSQL server of its own (initdb in a temp dir) and exports AFU_TEST_POSTGRES.
+start_postgres() {
+  PG_BIN=$(pg_bin_dir || true)
+  if [ -z "$PG_BIN" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+      log "installing PostgreSQL from Debian's packages…"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq postgresql >/dev/null
+      PG_BIN=$(pg_bin_dir || true)
+    fi
+  fi
+  if [ -z "$PG_BIN" ]; then
+    log "no PostgreSQL binaries (/usr/lib/postgresql/*/bin) and cannot install them (run as root, or apt-get install postgresql)"
+    return 1
+  fi
+  local port
+  port=$(free_port) || { log "no free port for PostgreSQL"; return 1; }
+  PG_DATA=$(mktemp -d /tmp/afu-pg.XXXXXX)
+  if [ "$(id -u)" = "0" ]; then chown postgres:postgres "$PG_DATA"; fi
+  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -l "$PG_DATA/server.log" \
+    -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+  export AFU_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  export AFU_TEST_POSTGRES_BIN="$PG_BIN"
+  export AFU_TEST_POSTGRES_DATA="$PG_DATA"
+  export AFU_TEST_POSTGRES_PORT="$port"
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+install_compose() {
+  if ! command -v docker-compose >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    log "installing docker-compose (to validate docker-compose.yml)…"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1 || log "docker-compose not installed"
+  fi
+}
+
+cmd_test() {
+  trap stop_postgres EXIT
+  # PostgreSQL tests must run (and fail rather than skip) under this command.
+  export AFU_REQUIRE_POSTGRES=1
+  start_postgres || log "PostgreSQL unavailable: its tests will fail"
+  install_compose
+  dotnet build AkkaFakeUsers.sln -c "$CONFIGURATION" -v q -nologo
+  local results
+  results=$(mktemp -d /tmp/afu-test-results.XXXXXX)
+  set +e
+  dotnet test AkkaFakeUsers.sln -c "$CONFIGURATION" --no-build -nologo \
+    --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" --results-directory "$results"
+  local rc=$?
+  set -e
+  local passed=0 failed=0 trx
+  for trx in "$results"/*.trx "$results"/*/*.trx; do
+    [ -f "$trx" ] || continue
+    local counters
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    passed=$((passed + $(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')))
+    failed=$((failed + $(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')))
+  done
+  rm -rf "$results"
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; log "dotnet test exited $rc"; fi
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+case "${1:-}" in
+  test) shift; cmd_test "$@" ;;
+  build) dotnet build AkkaFakeUsers.sln -c "$CONFIGURATION" -nologo ;;
+  run) shift; dotnet run --project src/AkkaFakeUsers.Host -c "$CONFIGURATION" -- run "$@" ;;
+  *) echo "usage: ./build.sh test | build | run [afu run options]" >&2; exit 2 ;;
+esac
