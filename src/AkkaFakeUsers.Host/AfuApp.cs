@@ -5,8 +5,10 @@ namespace AkkaFakeUsers.Host;
 /// <summary>The <c>afu</c> command line. Exit codes: 0 success, 2 bad arguments or configuration, 1 runtime failure.</summary>
 public static class AfuApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    /// <param name="env">Environment variables to read settings from (default: the process environment).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel, System.Collections.IDictionary? env = null)
     {
+        env ??= Environment.GetEnvironmentVariables();
         ParsedArgs parsed;
         try
         {
@@ -24,7 +26,7 @@ public static class AfuApp
             return parsed.Command switch
             {
                 "help" => await Help(stdout),
-                "run" => await RunCommand.ExecuteAsync(parsed, stdout, stderr, cancel),
+                "run" => await RunCommand.ExecuteAsync(parsed, stdout, stderr, env, cancel),
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };
         }
@@ -38,6 +40,11 @@ public static class AfuApp
             await stderr.WriteLineAsync($"afu {parsed.Command}: invalid configuration:");
             foreach (var e in ex.Errors) await stderr.WriteLineAsync($"  - {e}");
             return 2;
+        }
+        catch (AkkaFakeUsers.Llm.OllamaUnavailableException ex)
+        {
+            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message} (use --llm auto or --llm builtin to run without it)");
+            return 1;
         }
         catch (AkkaFakeUsers.Storage.StorageUnavailableException ex)
         {

@@ -45,12 +45,12 @@ public static class RunCommand
         return duration;
     }
 
-    public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, IDictionary env, CancellationToken cancel)
     {
         var duration = ParseDuration(args);
-        var settings = LoadSettings(args);
+        var settings = LoadSettings(args, env);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
-        var generator = await LlmSelection.ChooseAsync(settings, stderr, cancel);
+        var generator = await LlmSelection.ChooseAsync(settings, stdout, cancel);
 
         await stdout.WriteLineAsync(
             $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {Describe(settings)}, generator {generator.Name}, " +

@@ -96,8 +96,7 @@ public static class AfuHostingExtensions
     public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary) =>
         builder.WithActors((system, registry) =>
         {
-            var gw = system.ActorOf(Props.Create(() => new LlmGateway(primary,
-                new LlmGatewaySettings(settings.Llm.MaxInFlight, settings.Llm.MaxQueue, settings.Llm.Timeout))), "llm-gateway");
+            var gw = system.ActorOf(Props.Create(() => new LlmGateway(primary, LlmSelection.GatewaySettings(settings.Llm))), "llm-gateway");
             registry.Register<LlmGateway>(gw);
         });
 

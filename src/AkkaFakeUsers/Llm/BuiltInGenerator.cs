@@ -14,6 +14,8 @@ public sealed class BuiltInGenerator : IContentGenerator
 
     public string Name => GeneratorName;
 
+    public string Model => ModelVersion;
+
     public Task<GeneratedText> GenerateAsync(ContentRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Generate(request));
 

@@ -18,13 +18,24 @@ public sealed record ContentRequest(
     string? QuotedAuthor = null);
 
 /// <summary>A text with the name of what wrote it (<c>builtin</c> or <c>ollama</c>) and the model version.</summary>
-public sealed record GeneratedText(string Text, string GeneratedBy, string ModelVersion);
+/// <param name="TokensPerSecond">Generation speed where the server reports it (Ollama's eval_count / eval_duration).</param>
+public sealed record GeneratedText(string Text, string GeneratedBy, string ModelVersion, double? TokensPerSecond = null);
+
+/// <summary>A generator call that failed in a known way; <see cref="Kind"/> is the metrics label, <see cref="Retryable"/> says whether another attempt may succeed.</summary>
+public sealed class LlmCallException(string kind, string message, bool retryable, Exception? inner = null) : Exception(message, inner)
+{
+    public string Kind { get; } = kind;
+    public bool Retryable { get; } = retryable;
+}
 
 /// <summary>Something that writes posts and comments. The gateway owns all calls to it.</summary>
 public interface IContentGenerator
 {
     /// <summary><c>builtin</c> or <c>ollama</c>: recorded as <c>generated_by</c>.</summary>
     string Name { get; }
+
+    /// <summary>The model version recorded as <c>model_version</c>.</summary>
+    string Model { get; }
 
     Task<GeneratedText> GenerateAsync(ContentRequest request, CancellationToken cancellationToken);
 }

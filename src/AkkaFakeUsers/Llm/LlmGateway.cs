@@ -4,125 +4,265 @@ using Akka.Event;
 
 namespace AkkaFakeUsers.Llm;
 
-public sealed record LlmGatewaySettings(int MaxInFlight, int MaxQueue, TimeSpan Timeout);
+/// <param name="MaxInFlight">Calls to the primary generator at once (Ollama's OLLAMA_NUM_PARALLEL; default 1).</param>
+/// <param name="MaxQueue">Requests waiting for a slot; beyond that a request is answered at once by the fallback.</param>
+/// <param name="Timeout">Per attempt.</param>
+/// <param name="MaxAttempts">Attempts per request on retryable failures (503/429/5xx, timeouts, broken or unusable output).</param>
+/// <param name="BreakerMaxFailures">Consecutive failures that open the circuit.</param>
+/// <param name="BreakerReset">How long the circuit stays open before one probe request is let through.</param>
+/// <param name="RateLimit">Calls started per second at most; 0 = unlimited.</param>
+public sealed record LlmGatewaySettings(
+    int MaxInFlight,
+    int MaxQueue,
+    TimeSpan Timeout,
+    int MaxAttempts = 3,
+    TimeSpan? RetryBaseDelay = null,
+    TimeSpan? RetryMaxDelay = null,
+    int BreakerMaxFailures = 5,
+    TimeSpan? BreakerReset = null,
+    double RateLimit = 0);
 
 /// <summary>
-/// Owns every call to the content generator of this node. At most <c>max-in-flight</c> calls run at once; the rest wait
-/// in a bounded queue (comments before posts: a comment belongs to a reaction that is due now, a post can wait).
-/// When the queue is full, or a call fails or times out, the request is answered at once by the built-in generator and
-/// labelled so. Calls run off the actor (<c>PipeTo</c>); the actor never blocks.
+/// Owns every call to this node's primary content generator (Ollama). Bounded: at most <c>max-in-flight</c> calls,
+/// at most <c>max-queue</c> waiting (comments before posts: a comment belongs to a reaction that is due now, a post
+/// can wait), optional rate limit. Resilient: per-attempt timeout, retries with jittered exponential back-off,
+/// a circuit breaker (closed → open after N consecutive failures → half-open probe after the reset time).
+/// Whatever happens the requester is answered: by the primary, or at once by the built-in generator with the
+/// reason (queue-full, breaker-open, or the last failure kind). Calls run off the actor; it never blocks.
 /// </summary>
-public sealed class LlmGateway : ReceiveActor
+public sealed class LlmGateway : ReceiveActor, IWithTimers
 {
-    private sealed record Pending(GenerateText Request, IActorRef ReplyTo, long EnqueuedTicks);
+    private sealed class Pending(GenerateText request, IActorRef replyTo)
+    {
+        public GenerateText Request { get; } = request;
+        public IActorRef ReplyTo { get; } = replyTo;
+        public long EnqueuedTicks { get; set; } = Stopwatch.GetTimestamp();
+        public int Attempt { get; set; } = 1;
+    }
+
     private sealed record Completed(Pending Pending, GeneratedText Text, long StartedTicks);
-    private sealed record Failed(Pending Pending, Exception Error, long StartedTicks);
+    private sealed record Failed(Pending Pending, Exception Error);
+    private sealed record RetryDue(Pending Pending);
+    private sealed record HalfOpen;
+    private sealed record TokenRefill;
+
+    private enum Breaker { Closed, Open, HalfOpen }
 
     private readonly IContentGenerator _primary;
     private readonly BuiltInGenerator _fallback = new();
-    private readonly LlmGatewaySettings _settings;
+    private readonly LlmGatewaySettings _s;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly LinkedList<Pending> _retries = new();
     private readonly Queue<Pending> _comments = new();
     private readonly Queue<Pending> _posts = new();
     private readonly LatencyWindow _latency = new(2048);
+    private readonly LatencyWindow _queueWait = new(2048);
+    private readonly LatencyWindow _tokensPerSecond = new(256);
     private readonly Dictionary<string, long> _failures = new();
-    private int _inFlight;
-    private long _requests, _successes, _fallbacks;
+    private readonly Dictionary<string, long> _fallbackReasons = new();
+    private readonly Random _jitter = new();
+    private Breaker _breaker = Breaker.Closed;
+    private int _consecutiveFailures;
+    private int _inFlight, _maxInFlightSeen;
+    private long _requests, _successes, _fallbacks, _retriesCount;
+    private double _tokens;
+    private long _lastRefill = Stopwatch.GetTimestamp();
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public LlmGateway(IContentGenerator primary, LlmGatewaySettings settings)
     {
         _primary = primary;
-        _settings = settings;
+        _s = settings;
+        _tokens = Math.Max(1, settings.RateLimit);
 
         Receive<GenerateText>(req =>
         {
             _requests++;
-            var pending = new Pending(req, Sender, Stopwatch.GetTimestamp());
-            if (_inFlight < _settings.MaxInFlight) Start(pending);
-            else if (_comments.Count + _posts.Count < _settings.MaxQueue) QueueFor(req.Request.Kind).Enqueue(pending);
+            var pending = new Pending(req, Sender);
+            if (_breaker == Breaker.Open) Fallback(pending, "breaker-open");
+            else if (Waiting == 0 && CanStart()) Start(pending);
+            else if (Waiting < _s.MaxQueue) QueueFor(req.Request.Kind).Enqueue(pending);
             else Fallback(pending, "queue-full");
         });
-        Receive<Completed>(c =>
+        Receive<Completed>(OnCompleted);
+        Receive<Failed>(OnFailed);
+        Receive<RetryDue>(r =>
         {
-            _inFlight--;
-            _successes++;
-            _latency.Add(Stopwatch.GetElapsedTime(c.StartedTicks).TotalMilliseconds);
-            c.Pending.ReplyTo.Tell(new TextGenerated(c.Pending.Request.RequestId, c.Pending.Request.Request.Kind, c.Text, null));
-            StartNext();
-        });
-        Receive<Failed>(f =>
-        {
-            _inFlight--;
-            var kind = f.Error switch
+            if (_breaker == Breaker.Open) Fallback(r.Pending, "breaker-open");
+            else
             {
-                OperationCanceledException or TimeoutException => "timeout",
-                HttpRequestException => "http",
-                _ => f.Error.GetType().Name,
-            };
-            _failures[kind] = _failures.GetValueOrDefault(kind) + 1;
-            _log.Warning("LLM {0} failed ({1}): {2}; answering with the built-in generator", _primary.Name, kind, f.Error.Message);
-            Fallback(f.Pending, kind);
-            StartNext();
+                r.Pending.EnqueuedTicks = Stopwatch.GetTimestamp();
+                _retries.AddLast(r.Pending);
+                StartNext();
+            }
         });
+        Receive<HalfOpen>(_ =>
+        {
+            _breaker = Breaker.HalfOpen;
+            _log.Info("LLM circuit half-open: probing {0} with one request", _primary.Name);
+        });
+        Receive<TokenRefill>(_ => StartNext());
         Receive<GetLlmStatus>(_ => Sender.Tell(Status()));
     }
 
+    private int Waiting => _retries.Count + _comments.Count + _posts.Count;
+
     private Queue<Pending> QueueFor(TextKind kind) => kind == TextKind.Comment ? _comments : _posts;
+
+    private bool CanStart()
+    {
+        if (_inFlight >= _s.MaxInFlight) return false;
+        if (_breaker == Breaker.HalfOpen && _inFlight > 0) return false; // one probe at a time
+        if (_s.RateLimit <= 0) return true;
+        var now = Stopwatch.GetTimestamp();
+        _tokens = Math.Min(Math.Max(1, _s.RateLimit), _tokens + Stopwatch.GetElapsedTime(_lastRefill, now).TotalSeconds * _s.RateLimit);
+        _lastRefill = now;
+        if (_tokens >= 1) return true;
+        var wait = TimeSpan.FromSeconds((1 - _tokens) / _s.RateLimit);
+        if (!Timers.IsTimerActive("refill")) Timers.StartSingleTimer("refill", new TokenRefill(), wait);
+        return false;
+    }
 
     private void StartNext()
     {
-        while (_inFlight < _settings.MaxInFlight && (_comments.Count > 0 || _posts.Count > 0))
-            Start(_comments.Count > 0 ? _comments.Dequeue() : _posts.Dequeue());
+        while (Waiting > 0 && _breaker != Breaker.Open && CanStart())
+        {
+            Pending next;
+            if (_retries.Count > 0)
+            {
+                next = _retries.First!.Value;
+                _retries.RemoveFirst();
+            }
+            else next = _comments.Count > 0 ? _comments.Dequeue() : _posts.Dequeue();
+            Start(next);
+        }
     }
 
     private void Start(Pending pending)
     {
+        if (_s.RateLimit > 0) _tokens -= 1;
         _inFlight++;
+        _maxInFlightSeen = Math.Max(_maxInFlightSeen, _inFlight);
+        _queueWait.Add(Stopwatch.GetElapsedTime(pending.EnqueuedTicks).TotalMilliseconds);
         var started = Stopwatch.GetTimestamp();
-        var cts = new CancellationTokenSource(_settings.Timeout);
-        _primary.GenerateAsync(pending.Request.Request, cts.Token)
-            .ContinueWith(t =>
+        var cts = new CancellationTokenSource(_s.Timeout);
+        Task<GeneratedText> call;
+        try
+        {
+            call = _primary.GenerateAsync(pending.Request.Request, cts.Token);
+        }
+        catch (Exception ex)
+        {
+            call = Task.FromException<GeneratedText>(ex);
+        }
+        call.ContinueWith(t =>
             {
                 cts.Dispose();
                 return t.IsCompletedSuccessfully
                     ? new Completed(pending, t.Result, started)
-                    : (object)new Failed(pending, t.Exception?.GetBaseException() ?? new OperationCanceledException("cancelled"), started);
+                    : (object)new Failed(pending, t.Exception?.GetBaseException() ?? new LlmCallException("timeout", "cancelled", true));
             }, TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Self);
+    }
+
+    private void OnCompleted(Completed c)
+    {
+        _inFlight--;
+        _successes++;
+        _consecutiveFailures = 0;
+        if (_breaker == Breaker.HalfOpen)
+        {
+            _breaker = Breaker.Closed;
+            _log.Info("LLM circuit closed: {0} answers again", _primary.Name);
+        }
+        _latency.Add(Stopwatch.GetElapsedTime(c.StartedTicks).TotalMilliseconds);
+        if (c.Text.TokensPerSecond is { } tps) _tokensPerSecond.Add(tps);
+        c.Pending.ReplyTo.Tell(new TextGenerated(c.Pending.Request.RequestId, c.Pending.Request.Request.Kind, c.Text, null));
+        StartNext();
+    }
+
+    private void OnFailed(Failed f)
+    {
+        _inFlight--;
+        var (kind, retryable) = f.Error switch
+        {
+            LlmCallException e => (e.Kind, e.Retryable),
+            OperationCanceledException or TimeoutException => ("timeout", true),
+            HttpRequestException h when h.StatusCode is { } sc => ($"http-{(int)sc}", (int)sc is 429 or >= 500),
+            HttpRequestException => ("connection", true),
+            _ => (f.Error.GetType().Name, false),
+        };
+        _failures[kind] = _failures.GetValueOrDefault(kind) + 1;
+        _consecutiveFailures++;
+        _log.Warning("LLM {0} attempt {1} failed ({2}): {3}", _primary.Name, f.Pending.Attempt, kind, f.Error.Message);
+
+        if (_breaker == Breaker.HalfOpen || (_breaker == Breaker.Closed && _consecutiveFailures >= _s.BreakerMaxFailures)) OpenCircuit(kind);
+
+        if (_breaker != Breaker.Open && retryable && f.Pending.Attempt < _s.MaxAttempts)
+        {
+            _retriesCount++;
+            f.Pending.Attempt++;
+            var baseDelay = (_s.RetryBaseDelay ?? TimeSpan.FromMilliseconds(250)).TotalMilliseconds;
+            var max = (_s.RetryMaxDelay ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
+            var delay = Math.Min(max, baseDelay * Math.Pow(2, f.Pending.Attempt - 2)) * (0.5 + _jitter.NextDouble());
+            Timers.StartSingleTimer(f.Pending, new RetryDue(f.Pending), TimeSpan.FromMilliseconds(delay));
+        }
+        else
+        {
+            Fallback(f.Pending, kind);
+        }
+        StartNext();
+    }
+
+    private void OpenCircuit(string kind)
+    {
+        _breaker = Breaker.Open;
+        var reset = _s.BreakerReset ?? TimeSpan.FromSeconds(30);
+        _log.Warning("LLM circuit open after {0} consecutive failures (last: {1}); built-in generator for {2}", _consecutiveFailures, kind, reset);
+        Timers.StartSingleTimer("half-open", new HalfOpen(), reset);
+        // Nobody waits on an open circuit: everything queued is answered now.
+        foreach (var p in _retries) Fallback(p, "breaker-open");
+        _retries.Clear();
+        while (_comments.Count > 0) Fallback(_comments.Dequeue(), "breaker-open");
+        while (_posts.Count > 0) Fallback(_posts.Dequeue(), "breaker-open");
     }
 
     private void Fallback(Pending pending, string reason)
     {
         _fallbacks++;
+        _fallbackReasons[reason] = _fallbackReasons.GetValueOrDefault(reason) + 1;
         var text = _fallback.Generate(pending.Request.Request);
         pending.ReplyTo.Tell(new TextGenerated(pending.Request.RequestId, pending.Request.Request.Kind, text, reason));
     }
 
     private LlmStatus Status() => new(
-        _primary.Name,
-        _primary is BuiltInGenerator ? BuiltInGenerator.ModelVersion : "",
-        _requests, _inFlight, _comments.Count + _posts.Count, _successes, _fallbacks,
-        new Dictionary<string, long>(_failures),
-        _latency.Percentile(0.50), _latency.Percentile(0.95), _latency.Percentile(0.99));
+        _primary.Name, _primary.Model, _requests, _inFlight, Waiting, _successes, _fallbacks, _retriesCount,
+        _breaker.ToString().ToLowerInvariant().Replace("halfopen", "half-open"),
+        new Dictionary<string, long>(_failures), new Dictionary<string, long>(_fallbackReasons),
+        _latency.Percentile(0.50), _latency.Percentile(0.95), _latency.Percentile(0.99), _queueWait.Percentile(0.99),
+        _tokensPerSecond.Count == 0 ? null : _tokensPerSecond.Percentile(0.5), _maxInFlightSeen);
 }
 
-/// <summary>The last N latencies, for p50/p95/p99.</summary>
+/// <summary>The last N values, for percentiles.</summary>
 public sealed class LatencyWindow(int capacity)
 {
     private readonly double[] _values = new double[capacity];
-    private int _count, _next;
+    private int _next;
 
-    public void Add(double ms)
+    public int Count { get; private set; }
+
+    public void Add(double value)
     {
-        _values[_next] = ms;
+        _values[_next] = value;
         _next = (_next + 1) % _values.Length;
-        if (_count < _values.Length) _count++;
+        if (Count < _values.Length) Count++;
     }
 
     public double Percentile(double p)
     {
-        if (_count == 0) return 0;
-        var sorted = _values.Take(_count).OrderBy(v => v).ToArray();
+        if (Count == 0) return 0;
+        var sorted = _values.Take(Count).OrderBy(v => v).ToArray();
         var idx = (int)Math.Ceiling(p * sorted.Length) - 1;
         return sorted[Math.Clamp(idx, 0, sorted.Length - 1)];
     }

@@ -21,7 +21,16 @@ public sealed record LlmStatus(
     int QueueDepth,
     long Successes,
     long Fallbacks,
+    long Retries,
+    string Breaker,
     IReadOnlyDictionary<string, long> FailuresByKind,
+    IReadOnlyDictionary<string, long> FallbacksByReason,
     double LatencyP50Ms,
     double LatencyP95Ms,
-    double LatencyP99Ms) : IAfuSerializable;
+    double LatencyP99Ms,
+    double QueueWaitP99Ms,
+    double? TokensPerSecond,
+    int MaxInFlightSeen) : IAfuSerializable
+{
+    public double SuccessRate => Requests == 0 ? 1 : (double)Successes / Requests;
+}

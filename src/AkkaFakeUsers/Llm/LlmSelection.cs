@@ -2,12 +2,28 @@ using AkkaFakeUsers.Simulation;
 
 namespace AkkaFakeUsers.Llm;
 
-/// <summary>Picks this node's primary generator from afu.llm.mode.</summary>
+/// <summary>Picks this node's primary generator from afu.llm.mode and says which, and why, in the log.</summary>
 public static class LlmSelection
 {
-    public static Task<IContentGenerator> ChooseAsync(AfuSettings settings, TextWriter log, CancellationToken ct)
+    public static LlmGatewaySettings GatewaySettings(LlmSettings s) => new(
+        s.MaxInFlight, s.MaxQueue, s.Timeout, s.MaxAttempts, s.RetryBaseDelay, s.RetryMaxDelay, s.BreakerMaxFailures, s.BreakerReset, s.RateLimit);
+
+    /// <exception cref="OllamaUnavailableException">--llm ollama and Ollama or its model cannot be had.</exception>
+    public static async Task<IContentGenerator> ChooseAsync(AfuSettings settings, TextWriter log, CancellationToken ct)
     {
-        IContentGenerator builtin = new BuiltInGenerator();
-        return Task.FromResult(builtin);
+        var llm = settings.Llm;
+        if (llm.Mode == LlmMode.Builtin) return new BuiltInGenerator();
+        var host = new Uri(llm.OllamaHost);
+        try
+        {
+            await OllamaBootstrap.EnsureModelAsync(host, llm.Model, log, llm.ProbeTimeout, ct);
+            await log.WriteLineAsync($"afu: posts and comments by Ollama model {llm.Model} at {host} (at most {llm.MaxInFlight} at once)");
+            return new OllamaGenerator(host, llm.Model);
+        }
+        catch (OllamaUnavailableException ex) when (llm.Mode == LlmMode.Auto)
+        {
+            await log.WriteLineAsync($"afu: {ex.Message}: using the built-in generator (--llm auto)");
+            return new BuiltInGenerator();
+        }
     }
 }

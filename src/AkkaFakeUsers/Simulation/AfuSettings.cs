@@ -6,7 +6,20 @@ public enum StorageKind { Sqlite, Postgres }
 
 public enum LlmMode { Auto, Ollama, Builtin }
 
-public sealed record LlmSettings(LlmMode Mode, string OllamaHost, string Model, int MaxInFlight, int MaxQueue, TimeSpan Timeout);
+public sealed record LlmSettings(
+    LlmMode Mode,
+    string OllamaHost,
+    string Model,
+    int MaxInFlight,
+    int MaxQueue,
+    TimeSpan Timeout,
+    int MaxAttempts,
+    TimeSpan RetryBaseDelay,
+    TimeSpan RetryMaxDelay,
+    int BreakerMaxFailures,
+    TimeSpan BreakerReset,
+    double RateLimit,
+    TimeSpan ProbeTimeout);
 
 public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes);
 

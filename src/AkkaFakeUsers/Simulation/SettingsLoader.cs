@@ -129,7 +129,14 @@ public static partial class SettingsLoader
             r.String("afu.llm.model"),
             r.Int("afu.llm.max-in-flight", min: 1, max: 1024),
             r.Int("afu.llm.max-queue", min: 0, max: 1_000_000),
-            r.Duration("afu.llm.timeout"));
+            r.Duration("afu.llm.timeout"),
+            r.Int("afu.llm.retry.max-attempts", min: 1, max: 20),
+            r.Duration("afu.llm.retry.base-delay"),
+            r.Duration("afu.llm.retry.max-delay"),
+            r.Int("afu.llm.breaker.max-failures", min: 1, max: 1000),
+            r.Duration("afu.llm.breaker.reset-timeout"),
+            r.Double("afu.llm.rate-limit", 0, 100_000),
+            r.Duration("afu.llm.probe-timeout"));
 
         var settings = new AfuSettings
         {

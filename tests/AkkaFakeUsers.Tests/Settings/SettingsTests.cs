@@ -199,16 +199,9 @@ public class SettingsTests
         var dataDir = Path.Combine(dir.Path, "never");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        Environment.SetEnvironmentVariable("AFU__REACTIONS__LIKE_SLOPE", "7");
-        try
-        {
-            var code = AfuApp.RunAsync(["run", "--data-dir", dataDir, "--duration", "5s"], stdout, stderr, CancellationToken.None).GetAwaiter().GetResult();
-            Assert.Equal(2, code);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("AFU__REACTIONS__LIKE_SLOPE", null);
-        }
+        var env = new Dictionary<string, string> { ["AFU__REACTIONS__LIKE_SLOPE"] = "7" };
+        var code = AfuApp.RunAsync(["run", "--data-dir", dataDir, "--duration", "5s"], stdout, stderr, CancellationToken.None, env).GetAwaiter().GetResult();
+        Assert.Equal(2, code);
         Assert.Contains("afu.reactions.like-slope (env AFU__REACTIONS__LIKE_SLOPE)", stderr.ToString());
         Assert.False(Directory.Exists(dataDir));
         Assert.Equal("", stdout.ToString());
