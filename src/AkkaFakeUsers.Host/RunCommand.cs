@@ -154,7 +154,7 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, Simula
         var llm = await TryAsk<LlmGateway, LlmStatus>(GetLlmStatus.Instance);
         var proj = await TryAsk<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance);
         var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
-                   $" | llm {llm?.Primary ?? "?"} queue {llm?.QueueDepth.ToString() ?? "?"} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
+                   $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
         if (_interactive)
         {
             _width = Math.Max(_width, line.Length);
@@ -166,6 +166,12 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, Simula
             await output.WriteLineAsync(line);
         }
     }
+
+    private static string Llm(LlmStatus? s) => s is null
+        ? "?"
+        : s.Primary == BuiltInGenerator.GeneratorName
+            ? $"builtin queue {s.QueueDepth}"
+            : $"{s.Primary} {s.Breaker} queue {s.QueueDepth} in-flight {s.InFlight} fallbacks {s.Fallbacks} p95 {s.LatencyP95Ms:F0}ms";
 
     public void EndLine()
     {

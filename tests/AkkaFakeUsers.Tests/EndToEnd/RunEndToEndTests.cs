@@ -131,3 +131,54 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(after.Scalar("SELECT COUNT(*) FROM posts"), after.Scalar("SELECT COUNT(DISTINCT id) FROM posts"));
     }
 }
+
+/// <summary>`afu run --llm ollama` against the fake Ollama server, including an outage mid-run.</summary>
+[Collection("end-to-end")]
+public class OllamaRunEndToEndTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Texts_come_from_ollama_fall_back_during_an_outage_and_come_back_after_it()
+    {
+        await using var server = await AkkaFakeUsers.FakeOllama.FakeOllamaServer.StartAsync(parallel: 2, maxQueue: 8);
+        server.Latency = TimeSpan.FromMilliseconds(20);
+        var env = new Dictionary<string, string>
+        {
+            ["OLLAMA_HOST"] = server.Uri.ToString(),
+            ["AFU_LLM_MAX_IN_FLIGHT"] = "2",
+            ["AFU__LLM__BREAKER__RESET_TIMEOUT"] = "1s",
+            ["AFU__LLM__RETRY__BASE_DELAY"] = "50ms",
+        };
+        var stdout = new StringWriter();
+        var run = AfuApp.RunAsync(["run", "--llm", "ollama", "--users", "12", "--seed", "5", "--duration", "16s", "--data-dir", _dir.Path, "--time-scale", "12"],
+            stdout, stdout, CancellationToken.None, env);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        server.Mode = AkkaFakeUsers.FakeOllama.FakeMode.Error500;
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        server.Mode = AkkaFakeUsers.FakeOllama.FakeMode.Normal;
+        var code = await run;
+        output.WriteLine(stdout.ToString());
+        Assert.Equal(0, code);
+        Assert.Contains("lacks model gemma3:270m: pulling it", stdout.ToString());
+        Assert.Contains("posts and comments by Ollama model gemma3:270m", stdout.ToString());
+
+        using var db = new Db(Path.Combine(_dir.Path, "afu.db"));
+        var byGenerator = db.Rows("SELECT json_extract(metadata, '$.generated_by'), json_extract(metadata, '$.model_version'), COUNT(*), MIN(created_at), MAX(created_at) FROM posts GROUP BY 1, 2",
+            r => (By: r.GetString(0), Model: r.GetString(1), Count: r.GetInt64(2), First: r.GetString(3), Last: r.GetString(4)));
+        foreach (var g in byGenerator) output.WriteLine(g.ToString());
+        var ollama = Assert.Single(byGenerator, g => g.By == "ollama");
+        Assert.Equal("gemma3:270m", ollama.Model);
+        var builtin = Assert.Single(byGenerator, g => g.By == "builtin");
+        // Ollama wrote again after the outage: its last post is later than the last fallback.
+        Assert.True(string.CompareOrdinal(ollama.Last, builtin.Last) > 0, $"ollama last {ollama.Last}, builtin last {builtin.Last}");
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM posts WHERE json_extract(metadata, '$.generated_by') = 'ollama' AND (content LIKE 'Sure%' OR content LIKE '%**%' OR content LIKE '\"%')"));
+        Assert.True(db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment' AND json_extract(metadata, '$.generated_by') = 'ollama'") > 0);
+        // Users kept running through the outage and the server was never asked for more than the limit.
+        Assert.Equal(12, db.Scalar("SELECT COUNT(*) FROM users"));
+        Assert.True(server.MaxConcurrent <= 2, $"max concurrent {server.MaxConcurrent}");
+        Assert.Equal(0, server.Rejected503);
+    }
+}
