@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AkkaFakeUsers.Bench;
+
+public sealed class BenchOptions
+{
+    private readonly Dictionary<string, string> _values = new();
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"expected --key value, got '{args[i]}'");
+            o._values[args[i][2..]] = args[++i];
+        }
+        return o;
+    }
+
+    public int Int(string key, int fallback) => _values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public string Out => _values.TryGetValue("out", out var v) ? v : "bench-results";
+
+    /// <summary>Prints the figures and writes them as JSON to OUT/NAME.json.</summary>
+    public async Task WriteAsync(string name, object results)
+    {
+        Directory.CreateDirectory(Out);
+        var path = Path.Combine(Out, name + ".json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"results written to {Path.GetFullPath(path)}");
+    }
+}

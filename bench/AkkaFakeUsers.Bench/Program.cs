@@ -1,0 +1,12 @@
+using AkkaFakeUsers.Bench;
+
+var name = args.FirstOrDefault();
+var options = BenchOptions.Parse(args.Skip(1).ToArray());
+switch (name)
+{
+    case "llm-gateway":
+        return await LlmGatewayBench.RunAsync(options);
+    default:
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench/AkkaFakeUsers.Bench -- <llm-gateway> [--out DIR] [--key value…]");
+        return 2;
+}
