@@ -90,7 +90,7 @@ public static class RunCommand
             var drained = await Drain(registry);
             await host.StopAsync(CancellationToken.None);
             var counts = await store.CountsAsync(CancellationToken.None);
-            await stdout.WriteLineAsync(Summary(settings, counts, drained, started.Elapsed));
+            await stdout.WriteLineAsync(Summary(settings, counts, drained, started.Elapsed, metrics));
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -120,7 +120,7 @@ public static class RunCommand
 
     private static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
 
-    private static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed)
+    private static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed, SimulationMetrics m)
     {
         var lag = drained is null ? "unknown (projection did not answer; it resumes on next start)" : drained.Lag.ToString();
         return $"""
@@ -131,6 +131,7 @@ public static class RunCommand
               likes             {c.Likes}
               comments          {c.Comments}
               projection lag    {lag} events
+              events persisted  {m.Events} this run ({m.PersistFailures} writes failed)
               database          {Describe(s)}
             """;
     }

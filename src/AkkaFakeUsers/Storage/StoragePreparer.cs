@@ -29,16 +29,51 @@ public static class StoragePreparer
             store = new TrainingStore(SqlDialect.Postgres, settings.PostgresConnectionString);
         }
 
+        var where = settings.Storage == StorageKind.Sqlite ? $"SQLite database {settings.SqlitePath}" : $"PostgreSQL {SafeTarget(settings.PostgresConnectionString)}";
         try
         {
+            if (store.Dialect == SqlDialect.Postgres) await CheckPostgresPermissionsAsync(store, where, ct);
             await store.EnsureSchemaAsync(ct);
+        }
+        catch (StorageUnavailableException)
+        {
+            throw;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new StorageUnavailableException($"{where}: permission denied ({ex.MessageText}); grant the role CREATE on schema public, or create the tables beforehand", ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var where = settings.Storage == StorageKind.Sqlite ? $"SQLite database {settings.SqlitePath}" : $"PostgreSQL {SafeTarget(settings.PostgresConnectionString)}";
-            throw new StorageUnavailableException($"cannot open {where}: {ex.Message}", ex);
+            throw new StorageUnavailableException($"cannot open {where}: {FirstLine(ex.Message)}", ex);
         }
         return store;
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+
+    /// <summary>
+    /// The journal, snapshot and training tables are created on first start: the role needs CREATE on the schema
+    /// unless they all exist. Says which permission is missing instead of failing later inside the journal.
+    /// </summary>
+    private static async Task CheckPostgresPermissionsAsync(TrainingStore store, string where, CancellationToken ct)
+    {
+        await using var c = await store.OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText =
+            "SELECT current_user, current_schema(), has_schema_privilege(current_user, current_schema(), 'CREATE'), " +
+            "(SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() " +
+            "AND table_name IN ('journal', 'tags', 'snapshot', 'users', 'posts', 'user_interactions', 'projection_offsets'))";
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var user = r.GetString(0);
+        var schema = r.IsDBNull(1) ? "(none)" : r.GetString(1);
+        var canCreate = !r.IsDBNull(2) && r.GetBoolean(2);
+        var existing = r.GetInt64(3);
+        if (!canCreate && existing < 7)
+            throw new StorageUnavailableException(
+                $"{where}: role '{user}' lacks the CREATE privilege on schema '{schema}' and the tables do not exist yet; " +
+                $"run GRANT CREATE ON SCHEMA {schema} TO {user}; or create the tables beforehand");
     }
 
     /// <summary>host:port/database of a connection string, without credentials.</summary>

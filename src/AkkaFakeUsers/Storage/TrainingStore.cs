@@ -126,45 +126,71 @@ public sealed class TrainingStore
         return v is null or DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Writes the rows of a batch and advances the offset to its last ordering, in one transaction.</summary>
+    private string UserSql => "INSERT INTO users (id, username, bio, interests, created_at) VALUES (@id, @username, @bio, @interests, @created_at) ON CONFLICT DO NOTHING";
+    private string PostSql => $"INSERT INTO posts (id, author_id, content, interest, subtopic, created_at, metadata) VALUES (@id, @author_id, @content, @interest, @subtopic, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
+    private string InteractionSql => $"INSERT INTO user_interactions (id, user_id, post_id, type, content, created_at, metadata) VALUES (@id, @user_id, @post_id, @type, @content, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
+    private string OffsetSql => Dialect == SqlDialect.Postgres
+        ? "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = GREATEST(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at"
+        : "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = MAX(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at";
+
+    /// <summary>The statement and parameters that project one event (null for events that make no row).</summary>
+    private (string Sql, (string, object)[] Args)? RowFor(IUserEvent e) => e switch
+    {
+        UserCreated u => (UserSql, [("@id", u.Profile.UserId), ("@username", u.Profile.Username), ("@bio", u.Bio),
+            ("@interests", string.Join(",", u.Profile.InterestNames)), ("@created_at", TimeValue(u.CreatedAt))]),
+        PostPublished p => (PostSql, [("@id", p.PostId), ("@author_id", p.UserId), ("@content", p.Content), ("@interest", p.Interest),
+            ("@subtopic", p.Subtopic), ("@created_at", TimeValue(p.CreatedAt)), ("@metadata", PostMetadata(p))]),
+        InteractionRecorded i => (InteractionSql, [("@id", i.InteractionId), ("@user_id", i.UserId), ("@post_id", i.PostId), ("@type", i.Type.Name()),
+            ("@content", (object?)i.Content ?? DBNull.Value), ("@created_at", TimeValue(i.CreatedAt)), ("@metadata", InteractionMetadata(i))]),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Writes the rows of a batch and advances the offset to its last ordering, in one transaction. On PostgreSQL the
+    /// whole batch goes in one round trip (DbBatch); on SQLite (in-process) statement by statement.
+    /// </summary>
     public async Task WriteAsync(IReadOnlyList<JournalEvent> batch, string projection = DefaultProjection, CancellationToken ct = default)
     {
         if (batch.Count == 0) return;
+        var rows = batch.Select(je => RowFor(je.Event)).Where(r => r is not null).Select(r => r!.Value).ToList();
+        rows.Add((OffsetSql, [("@name", projection), ("@ordering", batch[^1].Ordering), ("@now", TimeValue(DateTime.UtcNow))]));
+
         await using var c = await OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-
-        await using var user = Prepare(c, tx, "INSERT INTO users (id, username, bio, interests, created_at) VALUES (@id, @username, @bio, @interests, @created_at) ON CONFLICT DO NOTHING");
-        await using var post = Prepare(c, tx, $"INSERT INTO posts (id, author_id, content, interest, subtopic, created_at, metadata) VALUES (@id, @author_id, @content, @interest, @subtopic, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING");
-        await using var interaction = Prepare(c, tx, $"INSERT INTO user_interactions (id, user_id, post_id, type, content, created_at, metadata) VALUES (@id, @user_id, @post_id, @type, @content, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING");
-
-        foreach (var je in batch)
+        if (c.CanCreateBatch)
         {
-            switch (je.Event)
+            await using var b = c.CreateBatch();
+            b.Transaction = tx;
+            foreach (var (sql, args) in rows)
             {
-                case UserCreated u:
-                    await RunAsync(user, ct, ("@id", u.Profile.UserId), ("@username", u.Profile.Username), ("@bio", u.Bio),
-                        ("@interests", string.Join(",", u.Profile.InterestNames)), ("@created_at", TimeValue(u.CreatedAt)));
-                    break;
-                case PostPublished p:
-                    await RunAsync(post, ct, ("@id", p.PostId), ("@author_id", p.UserId), ("@content", p.Content), ("@interest", p.Interest),
-                        ("@subtopic", p.Subtopic), ("@created_at", TimeValue(p.CreatedAt)), ("@metadata", PostMetadata(p)));
-                    break;
-                case InteractionRecorded i:
-                    await RunAsync(interaction, ct, ("@id", i.InteractionId), ("@user_id", i.UserId), ("@post_id", i.PostId), ("@type", i.Type.Name()),
-                        ("@content", (object?)i.Content ?? DBNull.Value), ("@created_at", TimeValue(i.CreatedAt)), ("@metadata", InteractionMetadata(i)));
-                    break;
+                var cmd = b.CreateBatchCommand();
+                cmd.CommandText = sql;
+                foreach (var (n, v) in args)
+                {
+                    var p = cmd.CreateParameter();
+                    p.ParameterName = n;
+                    p.Value = v;
+                    cmd.Parameters.Add(p);
+                }
+                b.BatchCommands.Add(cmd);
             }
+            await b.ExecuteNonQueryAsync(ct);
         }
-
-        var last = batch[^1].Ordering;
-        var upsert = Dialect == SqlDialect.Postgres
-            ? "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, now()) ON CONFLICT (name) DO UPDATE SET ordering = GREATEST(projection_offsets.ordering, excluded.ordering), updated_at = now()"
-            : "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = MAX(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at";
-        await using (var off = Prepare(c, tx, upsert))
+        else
         {
-            var args = new List<(string, object)> { ("@name", projection), ("@ordering", last) };
-            if (Dialect == SqlDialect.Sqlite) args.Add(("@now", TimeValue(DateTime.UtcNow)));
-            await RunAsync(off, ct, args.ToArray());
+            var commands = new Dictionary<string, DbCommand>();
+            try
+            {
+                foreach (var (sql, args) in rows)
+                {
+                    if (!commands.TryGetValue(sql, out var cmd)) commands[sql] = cmd = Prepare(c, tx, sql);
+                    await RunAsync(cmd, ct, args);
+                }
+            }
+            finally
+            {
+                foreach (var cmd in commands.Values) await cmd.DisposeAsync();
+            }
         }
         await tx.CommitAsync(ct);
     }
