@@ -87,8 +87,12 @@ public static class RunCommand
             }
             status.EndLine();
             await stdout.WriteLineAsync("afu: stopping: pausing users, letting the projection catch up…");
+            var drainWatch = Stopwatch.StartNew();
             var drained = await Drain(registry);
+            await stdout.WriteLineAsync($"afu: drained in {drainWatch.Elapsed.TotalSeconds:F1}s (projection lag {drained?.Lag.ToString() ?? "unknown"}); leaving the cluster…");
+            drainWatch.Restart();
             await host.StopAsync(CancellationToken.None);
+            await stdout.WriteLineAsync($"afu: node stopped in {drainWatch.Elapsed.TotalSeconds:F1}s");
             var counts = await store.CountsAsync(CancellationToken.None);
             await stdout.WriteLineAsync(Summary(settings, counts, drained, started.Elapsed, metrics));
             return 0;
