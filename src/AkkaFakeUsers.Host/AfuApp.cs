@@ -27,6 +27,7 @@ public static class AfuApp
             {
                 "help" => await Help(stdout),
                 "run" => await RunCommand.ExecuteAsync(parsed, stdout, stderr, env, cancel),
+                "export" => await ExportCommand.ExecuteAsync(parsed, stdout, env, cancel),
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };
         }

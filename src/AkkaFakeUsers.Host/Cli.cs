@@ -17,6 +17,8 @@ public static class Cli
           afu run [--users N] [--duration 30s] [--seed S] [--data-dir DIR] [--storage sqlite|postgres]
                   [--llm auto|ollama|builtin] [--config FILE] [--time-scale X]
               Runs the simulation. Without --duration it runs until Ctrl+C / SIGTERM.
+          afu export --format csv|parquet --out DIR [--storage sqlite|postgres] [--data-dir DIR] [--config FILE]
+              Writes users, posts and user_interactions (from the store a run wrote) as CSV or Parquet files.
           afu help
               Shows this text.
 
@@ -27,6 +29,7 @@ public static class Cli
     private static readonly Dictionary<string, string[]> KnownFlags = new()
     {
         ["run"] = ["users", "duration", "seed", "data-dir", "storage", "llm", "config", "time-scale"],
+        ["export"] = ["format", "out", "data-dir", "storage", "config"],
     };
 
     public static ParsedArgs Parse(IReadOnlyList<string> args)
@@ -66,8 +69,8 @@ public static class Cli
             if (flags.ContainsKey(name)) throw new UsageException($"afu {command}: --{name} given twice");
             flags[name] = value;
         }
-        if (command == "run" && positional.Count > 0)
-            throw new UsageException($"afu run: unexpected argument '{positional[0]}'");
+        if (positional.Count > 0)
+            throw new UsageException($"afu {command}: unexpected argument '{positional[0]}'");
         return new ParsedArgs(command, flags, positional);
     }
 }

@@ -50,6 +50,40 @@ public static class StoragePreparer
         return store;
     }
 
+    /// <summary>For readers (export, reports): the store a run wrote, without creating anything.</summary>
+    public static async Task<TrainingStore> OpenExistingAsync(AfuSettings settings, CancellationToken ct)
+    {
+        TrainingStore store;
+        string where;
+        if (settings.Storage == StorageKind.Sqlite)
+        {
+            where = $"SQLite database {settings.SqlitePath}";
+            if (!File.Exists(settings.SqlitePath))
+                throw new StorageUnavailableException($"no {where}: run `afu run` first, or point --data-dir at the folder a run used");
+            store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(settings.SqlitePath));
+        }
+        else
+        {
+            where = $"PostgreSQL {SafeTarget(settings.PostgresConnectionString)}";
+            store = new TrainingStore(SqlDialect.Postgres, settings.PostgresConnectionString);
+        }
+        try
+        {
+            var missing = await store.MissingTablesAsync(ct);
+            if (missing.Count > 0)
+                throw new StorageUnavailableException($"{where} has no training tables ({string.Join(", ", missing)} missing): run `afu run` against it first");
+        }
+        catch (StorageUnavailableException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StorageUnavailableException($"cannot open {where}: {FirstLine(ex.Message)}", ex);
+        }
+        return store;
+    }
+
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
     /// <summary>

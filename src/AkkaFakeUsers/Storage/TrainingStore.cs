@@ -277,12 +277,21 @@ public sealed class TrainingStore
         }
     }
 
+    public async Task<IReadOnlyList<string>> MissingTablesAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        var missing = new List<string>();
+        foreach (var t in new[] { "users", "posts", "user_interactions" })
+            if (!await TableExistsAsync(c, t, ct)) missing.Add(t);
+        return missing;
+    }
+
     private async Task<bool> TableExistsAsync(DbConnection c, string table, CancellationToken ct)
     {
         await using var cmd = c.CreateCommand();
         cmd.CommandText = Dialect == SqlDialect.Sqlite
             ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t"
-            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = @t";
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = @t AND table_schema = current_schema()";
         AddParam(cmd, "@t", table);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
     }

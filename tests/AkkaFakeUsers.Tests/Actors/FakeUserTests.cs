@@ -117,7 +117,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
             user.Tell(new PauseUser("user-8"));
             before = await user.Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(5));
         }
-        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection(Storage.TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db"))))
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection(AkkaFakeUsers.Storage.TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db"))))
         {
             await c.OpenAsync();
             var cmd = c.CreateCommand();

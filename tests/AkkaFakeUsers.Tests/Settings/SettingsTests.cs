@@ -193,14 +193,14 @@ public class SettingsTests
     }
 
     [Fact]
-    public void Bad_settings_exit_2_before_any_actor_or_file_is_created()
+    public async Task Bad_settings_exit_2_before_any_actor_or_file_is_created()
     {
         using var dir = new TempDir();
         var dataDir = Path.Combine(dir.Path, "never");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var env = new Dictionary<string, string> { ["AFU__REACTIONS__LIKE_SLOPE"] = "7" };
-        var code = AfuApp.RunAsync(["run", "--data-dir", dataDir, "--duration", "5s"], stdout, stderr, CancellationToken.None, env).GetAwaiter().GetResult();
+        var code = await AfuApp.RunAsync(["run", "--data-dir", dataDir, "--duration", "5s"], stdout, stderr, CancellationToken.None, env);
         Assert.Equal(2, code);
         Assert.Contains("afu.reactions.like-slope (env AFU__REACTIONS__LIKE_SLOPE)", stderr.ToString());
         Assert.False(Directory.Exists(dataDir));
@@ -216,10 +216,14 @@ public class SettingsTests
     [InlineData(new[] { "fly" }, "unknown command 'fly'")]
     [InlineData(new[] { "run", "--storage", "oracle" }, "sqlite, postgres")]
     [InlineData(new[] { "run", "--llm", "gpt" }, "auto, ollama, builtin")]
-    public void Bad_arguments_exit_2_with_a_specific_message(string[] args, string expected)
+    [InlineData(new[] { "export", "--out", "x" }, "--format is required")]
+    [InlineData(new[] { "export", "--format", "xml", "--out", "x" }, "--format 'xml': must be csv or parquet")]
+    [InlineData(new[] { "export", "--format", "csv" }, "--out DIR is required")]
+    [InlineData(new[] { "export", "--format", "csv", "--out", "x", "--users", "3" }, "unknown option --users")]
+    public async Task Bad_arguments_exit_2_with_a_specific_message(string[] args, string expected)
     {
         var stderr = new StringWriter();
-        var code = AfuApp.RunAsync(args, new StringWriter(), stderr, CancellationToken.None).GetAwaiter().GetResult();
+        var code = await AfuApp.RunAsync(args, new StringWriter(), stderr, CancellationToken.None);
         Assert.Equal(2, code);
         Assert.Contains(expected, stderr.ToString());
     }
