@@ -21,6 +21,8 @@ public sealed class BenchOptions
 
     public int Int(string key, int fallback) => _values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+    public string? String(string key) => _values.TryGetValue(key, out var v) ? v : null;
+
     public string Out => _values.TryGetValue("out", out var v) ? v : "bench-results";
 
     /// <summary>Prints the figures and writes them as JSON to OUT/NAME.json.</summary>

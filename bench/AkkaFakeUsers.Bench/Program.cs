@@ -6,7 +6,9 @@ switch (name)
 {
     case "llm-gateway":
         return await LlmGatewayBench.RunAsync(options);
+    case "persistence":
+        return await PersistenceBench.RunAsync(options);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench/AkkaFakeUsers.Bench -- <llm-gateway> [--out DIR] [--key value…]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench/AkkaFakeUsers.Bench -- <llm-gateway|persistence> [--out DIR] [--key value…]");
         return 2;
 }
