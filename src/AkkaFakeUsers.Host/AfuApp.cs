@@ -6,7 +6,7 @@ namespace AkkaFakeUsers.Host;
 public static class AfuApp
 {
     /// <param name="env">Environment variables to read settings from (default: the process environment).</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel, System.Collections.IDictionary? env = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel, System.Collections.IDictionary? env = null, TextReader? stdin = null)
     {
         env ??= Environment.GetEnvironmentVariables();
         ParsedArgs parsed;
@@ -28,6 +28,7 @@ public static class AfuApp
                 "help" => await Help(stdout),
                 "run" => await RunCommand.ExecuteAsync(parsed, stdout, stderr, env, cancel),
                 "export" => await ExportCommand.ExecuteAsync(parsed, stdout, env, cancel),
+                "inspect" => await InspectCommand.ExecuteAsync(parsed, stdin ?? Console.In, stdout, stderr, env, cancel),
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };
         }
@@ -41,6 +42,11 @@ public static class AfuApp
             await stderr.WriteLineAsync($"afu {parsed.Command}: invalid configuration:");
             foreach (var e in ex.Errors) await stderr.WriteLineAsync($"  - {e}");
             return 2;
+        }
+        catch (AkkaFakeUsers.Hosting.InspectionPortException ex)
+        {
+            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message}");
+            return 1;
         }
         catch (AkkaFakeUsers.Llm.OllamaUnavailableException ex)
         {

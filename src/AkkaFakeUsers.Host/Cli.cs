@@ -19,6 +19,8 @@ public static class Cli
               Runs the simulation. Without --duration it runs until Ctrl+C / SIGTERM.
           afu export --format csv|parquet --out DIR [--storage sqlite|postgres] [--data-dir DIR] [--config FILE]
               Writes users, posts and user_interactions (from the store a run wrote) as CSV or Parquet files.
+          afu inspect [--host H] [--port P] [--token T] [command…]
+              Sends one inspection command to a running node (`afu inspect sim status`); no command: a prompt.
           afu help
               Shows this text.
 
@@ -30,6 +32,7 @@ public static class Cli
     {
         ["run"] = ["users", "duration", "seed", "data-dir", "storage", "llm", "config", "time-scale"],
         ["export"] = ["format", "out", "data-dir", "storage", "config"],
+        ["inspect"] = ["host", "port", "token"],
     };
 
     public static ParsedArgs Parse(IReadOnlyList<string> args)
@@ -45,6 +48,12 @@ public static class Cli
         for (var i = 1; i < args.Count; i++)
         {
             var a = args[i];
+            if (command == "inspect" && positional.Count > 0)
+            {
+                // everything after the first command word belongs to the inspection command (it has switches of its own)
+                positional.Add(a);
+                continue;
+            }
             if (!a.StartsWith("--", StringComparison.Ordinal))
             {
                 positional.Add(a);
@@ -69,7 +78,7 @@ public static class Cli
             if (flags.ContainsKey(name)) throw new UsageException($"afu {command}: --{name} given twice");
             flags[name] = value;
         }
-        if (positional.Count > 0)
+        if (positional.Count > 0 && command != "inspect")
             throw new UsageException($"afu {command}: unexpected argument '{positional[0]}'");
         return new ParsedArgs(command, flags, positional);
     }

@@ -62,7 +62,17 @@ public static class RunCommand
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
             .Build();
 
-        await host.StartAsync(cancel);
+        try
+        {
+            await host.StartAsync(cancel);
+        }
+        catch (Exception)
+        {
+            await host.StopAsync(CancellationToken.None);
+            throw;
+        }
+        var inspection = host.Services.GetRequiredService<InspectionHostedService>();
+        await stdout.WriteLineAsync($"afu: inspection port {inspection.EndPoint} (afu inspect --port {inspection.EndPoint?.Port} help)");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var metrics = host.Services.GetRequiredService<SimulationMetrics>();

@@ -38,6 +38,10 @@ public static class AfuHostingExtensions
         {
             builder
                 .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
+                .AddHocon("""
+                    akka.loglevel = INFO
+                    akka.loggers = ["AkkaFakeUsers.Inspection.ConsoleWarningLogger, AkkaFakeUsers", "AkkaFakeUsers.Inspection.RingBufferLogger, AkkaFakeUsers"]
+                    """, HoconAddMode.Prepend)
                 .WithAfuSerialization()
                 .WithAfuCluster(settings)
                 .WithAfuPersistence(settings)
@@ -47,6 +51,9 @@ public static class AfuHostingExtensions
                 .WithSimulationManager(settings)
                 .WithTrainingProjection(store);
         });
+        // After AddAkka: started once the actor system runs, stopped before it.
+        services.AddSingleton<InspectionHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<InspectionHostedService>());
         return services;
     }
 

@@ -163,9 +163,17 @@ public static partial class SettingsLoader
             StatusInterval = r.Duration("afu.status.interval"),
         };
 
+        var ih = settings.Inspection.Host;
+        if (ih != "localhost" && !System.Net.IPAddress.TryParse(ih, out _))
+            errors.Add($"afu.inspection.host ({r.Origin("afu.inspection.host")}) = '{ih}': must be an IP address to bind, such as 127.0.0.1 or 0.0.0.0");
+        else if (!IsLoopback(ih) && settings.Inspection.Token.Length == 0)
+            errors.Add($"afu.inspection.host ({r.Origin("afu.inspection.host")}) = '{ih}' is not a loopback address: set afu.inspection.token (env AFU_INSPECTION_TOKEN) so only holders of the token can steer the node");
+
         if (errors.Count > 0) throw new SettingsException(errors);
         return settings;
     }
+
+    private static bool IsLoopback(string host) => host == "localhost" || (System.Net.IPAddress.TryParse(host, out var a) && System.Net.IPAddress.IsLoopback(a));
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 

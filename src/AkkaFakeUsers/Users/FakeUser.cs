@@ -66,10 +66,10 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         });
 
         Command<EnsureUser>(OnEnsure);
-        Command<PostTick>(_ => RequestPost());
+        Command<PostTick>(_ => RequestPost(manual: false));
         Command<PostNow>(_ =>
         {
-            if (_state.Exists) RequestPost();
+            if (_state.Exists) RequestPost(manual: true);
             Sender.Tell(_state.Exists ? "ok" : $"user {_userId} does not exist");
         });
         Command<TextGenerated>(OnText);
@@ -173,10 +173,11 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         Timers.StartSingleTimer(PostTimerKey, PostTick.Instance, _deps.Clock.Real(TimeSpan.FromSeconds(Math.Max(0.001, sim))));
     }
 
-    private void RequestPost()
+    /// <param name="manual">sim post: posts even while paused, and leaves the timer as it is.</param>
+    private void RequestPost(bool manual)
     {
-        if (!_state.Exists || _paused) return;
-        ScheduleNextPost(first: false);
+        if (!_state.Exists || (_paused && !manual)) return;
+        if (!manual) ScheduleNextPost(first: false);
         if (_pendingPost is not null) return; // previous text still being written
         var seq = _state.LastPostSeq + 1;
         var rng = DeterministicRandom.For(Settings.Seed, "post", _userId, seq);

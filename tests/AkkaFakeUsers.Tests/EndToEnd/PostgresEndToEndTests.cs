@@ -12,7 +12,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string> Env(TestDatabase db, params (string, string)[] more)
     {
-        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString };
+        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0" };
         foreach (var (k, v) in more) env[k] = v;
         return env;
     }
@@ -62,6 +62,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         };
         psi.Environment["AFU_STORAGE"] = "postgres";
         psi.Environment["AFU_POSTGRES"] = db.ConnectionString;
+        psi.Environment["AFU_INSPECTION_PORT"] = "0";
         using (var p = Process.Start(psi)!)
         {
             p.BeginOutputReadLine();

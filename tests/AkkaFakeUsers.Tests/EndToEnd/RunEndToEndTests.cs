@@ -21,8 +21,8 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await AfuApp.RunAsync(
-            ["run", "--users", "16", "--duration", "15s", "--seed", "7", "--data-dir", _dir.Path, "--time-scale", "10"],
-            stdout, stderr, CancellationToken.None);
+            ["run", "--users", "16", "--duration", "15s", "--seed", "7", "--data-dir", _dir.Path, "--time-scale", "10", "--llm", "builtin"],
+            stdout, stderr, CancellationToken.None, TestEnv.Isolated());
         output.WriteLine(stdout.ToString());
         output.WriteLine(stderr.ToString());
         Assert.Equal(0, code);
@@ -79,10 +79,11 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         var afu = AfuBinary.Path;
         var psi = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { afu, "run", "--users", "12", "--seed", "3", "--data-dir", _dir.Path, "--time-scale", "10" },
+            ArgumentList = { afu, "run", "--users", "12", "--seed", "3", "--data-dir", _dir.Path, "--time-scale", "10", "--llm", "builtin" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        psi.Environment["AFU_INSPECTION_PORT"] = "0";
         using (var p = Process.Start(psi)!)
         {
             var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -113,8 +114,8 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.True(before.Count >= 30);
 
         var stdout = new StringWriter();
-        var code = await AfuApp.RunAsync(["run", "--users", "12", "--seed", "3", "--data-dir", _dir.Path, "--time-scale", "10", "--duration", "6s"],
-            stdout, new StringWriter(), CancellationToken.None);
+        var code = await AfuApp.RunAsync(["run", "--users", "12", "--seed", "3", "--data-dir", _dir.Path, "--time-scale", "10", "--duration", "6s", "--llm", "builtin"],
+            stdout, new StringWriter(), CancellationToken.None, TestEnv.Isolated());
         output.WriteLine(stdout.ToString());
         Assert.Equal(0, code);
 
@@ -151,6 +152,7 @@ public class OllamaRunEndToEndTests(ITestOutputHelper output) : IDisposable
             ["AFU_LLM_MAX_IN_FLIGHT"] = "2",
             ["AFU__LLM__BREAKER__RESET_TIMEOUT"] = "1s",
             ["AFU__LLM__RETRY__BASE_DELAY"] = "50ms",
+            ["AFU_INSPECTION_PORT"] = "0",
         };
         var stdout = new StringWriter();
         var run = AfuApp.RunAsync(["run", "--llm", "ollama", "--users", "12", "--seed", "5", "--duration", "16s", "--data-dir", _dir.Path, "--time-scale", "12"],
