@@ -76,6 +76,20 @@ public static class RunCommand
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var metrics = host.Services.GetRequiredService<SimulationMetrics>();
+        HealthEndpoint? health = null;
+        if (settings.Health.Port >= 0)
+        {
+            try
+            {
+                health = await HealthEndpoint.StartAsync(settings, host.Services.GetRequiredService<Akka.Actor.ActorSystem>(), registry, metrics, store);
+                await stdout.WriteLineAsync($"afu: health and metrics at {health.Uri}healthz/ready and {health.Uri}metrics");
+            }
+            catch (IOException ex)
+            {
+                await host.StopAsync(CancellationToken.None);
+                throw new FatalRunException($"cannot open the health/metrics port {settings.Health.Host}:{settings.Health.Port}: {ex.Message} (set AFU__HEALTH__PORT; 0 = any free port, -1 = off)", ex);
+            }
+        }
         var started = Stopwatch.StartNew();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, lifetime.ApplicationStopping);
@@ -97,6 +111,7 @@ public static class RunCommand
             }
             status.EndLine();
             await stdout.WriteLineAsync("afu: stopping: pausing users, letting the projection catch up…");
+            if (health is not null) await health.DisposeAsync();
             var drainWatch = Stopwatch.StartNew();
             var drained = await Drain(registry);
             await stdout.WriteLineAsync($"afu: drained in {drainWatch.Elapsed.TotalSeconds:F1}s (projection lag {drained?.Lag.ToString() ?? "unknown"}); leaving the cluster…");

@@ -25,6 +25,9 @@ public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<st
 
 public sealed record InspectionSettings(string Host, int Port, string Token);
 
+/// <param name="Port">-1 = no health/metrics endpoint.</param>
+public sealed record HealthSettings(string Host, int Port);
+
 /// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
 public sealed record AfuSettings
 {
@@ -50,6 +53,7 @@ public sealed record AfuSettings
     public required ClusterSettings Cluster { get; init; }
     public required InspectionSettings Inspection { get; init; }
     public required TimeSpan StatusInterval { get; init; }
+    public required HealthSettings Health { get; init; }
 
     /// <summary>The population this run aims for: the explicit count, else a seeded draw in [min, max].</summary>
     public int TargetUserCount => UserCount > 0

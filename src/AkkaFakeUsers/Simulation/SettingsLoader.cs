@@ -161,6 +161,7 @@ public static partial class SettingsLoader
             Cluster = new ClusterSettings(r.String("afu.cluster.hostname"), r.Int("afu.cluster.port", 0, 65535), r.StringList("afu.cluster.seed-nodes")),
             Inspection = new InspectionSettings(r.String("afu.inspection.host"), r.Int("afu.inspection.port", 0, 65535), r.String("afu.inspection.token", allowEmpty: true)),
             StatusInterval = r.Duration("afu.status.interval"),
+            Health = new HealthSettings(r.String("afu.health.host"), r.Int("afu.health.port", -1, 65535)),
         };
 
         var ih = settings.Inspection.Host;

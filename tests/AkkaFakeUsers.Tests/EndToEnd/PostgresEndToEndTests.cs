@@ -12,7 +12,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string> Env(TestDatabase db, params (string, string)[] more)
     {
-        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0" };
+        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0", ["AFU__HEALTH__PORT"] = "0" };
         foreach (var (k, v) in more) env[k] = v;
         return env;
     }
@@ -63,6 +63,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         psi.Environment["AFU_STORAGE"] = "postgres";
         psi.Environment["AFU_POSTGRES"] = db.ConnectionString;
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
+        psi.Environment["AFU__HEALTH__PORT"] = "0";
         using (var p = Process.Start(psi)!)
         {
             p.BeginOutputReadLine();
@@ -108,7 +109,15 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(7));
         var beforeOutage = await db.ScalarAsync("SELECT COUNT(*) FROM journal");
         await Postgres.PgCtlAsync("stop");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // readiness says what is wrong while the database is away
+        var url = Regex.Match(stdout.ToString(), @"health and metrics at (http://\S+/)healthz/ready").Groups[1].Value;
+        using (var http = new HttpClient { BaseAddress = new Uri(url) })
+        {
+            var ready = await http.GetAsync("healthz/ready");
+            Assert.Equal(503, (int)ready.StatusCode);
+            Assert.Contains("journal database unreachable", await ready.Content.ReadAsStringAsync());
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
         await Postgres.PgCtlAsync("start");
         var code = await run;
         output.WriteLine(stdout.ToString());

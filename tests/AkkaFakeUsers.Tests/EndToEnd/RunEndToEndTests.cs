@@ -84,6 +84,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
             RedirectStandardError = true,
         };
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
+        psi.Environment["AFU__HEALTH__PORT"] = "0";
         using (var p = Process.Start(psi)!)
         {
             var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -153,6 +154,7 @@ public class OllamaRunEndToEndTests(ITestOutputHelper output) : IDisposable
             ["AFU__LLM__BREAKER__RESET_TIMEOUT"] = "1s",
             ["AFU__LLM__RETRY__BASE_DELAY"] = "50ms",
             ["AFU_INSPECTION_PORT"] = "0",
+            ["AFU__HEALTH__PORT"] = "0",
         };
         var stdout = new StringWriter();
         var run = AfuApp.RunAsync(["run", "--llm", "ollama", "--users", "12", "--seed", "5", "--duration", "16s", "--data-dir", _dir.Path, "--time-scale", "12"],

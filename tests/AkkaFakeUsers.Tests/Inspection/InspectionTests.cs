@@ -21,7 +21,7 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _port = Ports.Free();
-        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = _port.ToString() };
+        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = _port.ToString(), ["AFU__HEALTH__PORT"] = "0" };
         _run = AfuApp.RunAsync(["run", "--users", "10", "--seed", "6", "--data-dir", _dir.Path, "--time-scale", "20", "--llm", "builtin"],
             _log, _log, _stop.Token, env);
         await Ports.WaitOpenAsync(_port, TimeSpan.FromSeconds(30));
@@ -180,6 +180,26 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_and_prometheus_metrics_answer_over_http()
+    {
+        var url = Regex.Match(_log.ToString(), @"health and metrics at (http://\S+/)healthz/ready").Groups[1].Value;
+        Assert.NotEmpty(url);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        Assert.Equal("live\n", await http.GetStringAsync("healthz/live"));
+        var ready = await http.GetAsync("healthz/ready");
+        Assert.Equal(200, (int)ready.StatusCode);
+        await Eventually("sim status", t => Number(t, "posts") >= 1);
+        var metrics = await http.GetStringAsync("metrics");
+        Assert.Contains("# TYPE afu_posts_total counter", metrics);
+        Assert.Matches(@"afu_users_created_total 10\b", metrics);
+        Assert.Matches(@"afu_interactions_total\{type=""view""\} \d+", metrics);
+        Assert.Contains("afu_llm_latency_ms{quantile=\"0.99\"}", metrics);
+        Assert.Contains("afu_llm_success_rate 1", metrics);
+        Assert.Matches(@"afu_users_by_interest\{interest=""(sports|tech|anime|cars|food)""\} \d+", metrics);
+        Assert.Contains("afu_posts_per_minute", metrics);
+    }
+
+    [Fact]
     public async Task The_cli_prints_the_answer_and_exits_0_or_1()
     {
         var stdout = new StringWriter();
@@ -214,7 +234,7 @@ public class InspectionTokenTests
     {
         using var dir = new TempDir();
         var port = Ports.Free();
-        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU_INSPECTION_TOKEN"] = "s3cr3t" };
+        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU__HEALTH__PORT"] = "0", ["AFU_INSPECTION_TOKEN"] = "s3cr3t" };
         using var stop = new CancellationTokenSource();
         var log = new StringWriter();
         var run = AfuApp.RunAsync(["run", "--users", "3", "--data-dir", dir.Path, "--llm", "builtin"], log, log, stop.Token, env);
@@ -264,7 +284,7 @@ public class InspectionTokenTests
         {
             var stderr = new StringWriter();
             var code = await AfuApp.RunAsync(["run", "--duration", "2s", "--data-dir", dir.Path, "--llm", "builtin"], new StringWriter(), stderr, CancellationToken.None,
-                new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString() });
+                new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU__HEALTH__PORT"] = "0" });
             Assert.Equal(1, code);
             Assert.Contains($"cannot open the inspection port 127.0.0.1:{port}", stderr.ToString());
         }
