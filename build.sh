@@ -46,13 +46,9 @@ as_postgres() {
 start_postgres() {
   PG_BIN=$(pg_bin_dir || true)
   if [ -z "$PG_BIN" ]; then
-    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-      log "installing PostgreSQL from Debian's packages…"
-      export DEBIAN_FRONTEND=noninteractive
-      apt-get update -qq >/dev/null
-      apt-get install -y -qq postgresql >/dev/null
-      PG_BIN=$(pg_bin_dir || true)
-    fi
+    log "installing PostgreSQL from Debian's packages…"
+    apt_install postgresql || true
+    PG_BIN=$(pg_bin_dir || true)
   fi
   if [ -z "$PG_BIN" ]; then
     log "no PostgreSQL binaries (/usr/lib/postgresql/*/bin) and cannot install them (run as root, or apt-get install postgresql)"
@@ -72,17 +68,25 @@ start_postgres() {
   log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 
+APT_UPDATED=""
+apt_install() {
+  [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null || return 1
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "$APT_UPDATED" ]; then apt-get update -qq >/dev/null; APT_UPDATED=1; fi
+  apt-get install -y -qq "$@" >/dev/null
+}
+
 install_compose() {
-  if ! command -v docker-compose >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  if ! command -v docker-compose >/dev/null; then
     log "installing docker-compose (to validate docker-compose.yml)…"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null 2>&1 || log "docker-compose not installed"
+    apt_install docker-compose || log "docker-compose could not be installed: its test will fail"
   fi
 }
 
 cmd_test() {
   trap stop_postgres EXIT
   # PostgreSQL tests must run (and fail rather than skip) under this command.
-  export AFU_REQUIRE_POSTGRES=1
+  export AFU_REQUIRE_POSTGRES=1 AFU_REQUIRE_COMPOSE=1
   start_postgres || log "PostgreSQL unavailable: its tests will fail"
   install_compose
   dotnet build AkkaFakeUsers.sln -c "$CONFIGURATION" -v q -nologo

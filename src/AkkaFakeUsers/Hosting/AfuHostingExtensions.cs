@@ -64,7 +64,8 @@ public static class AfuHostingExtensions
     public static AkkaConfigurationBuilder WithAfuCluster(this AkkaConfigurationBuilder builder, AfuSettings settings)
     {
         builder
-            .WithRemoting(settings.Cluster.Hostname, settings.Cluster.Port)
+            .WithRemoting(settings.Cluster.Hostname, settings.Cluster.Port,
+                settings.Cluster.PublicHostname.Length > 0 ? settings.Cluster.PublicHostname : null)
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = settings.Cluster.SeedNodes.ToArray(),

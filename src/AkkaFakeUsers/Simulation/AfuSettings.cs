@@ -21,7 +21,7 @@ public sealed record LlmSettings(
     double RateLimit,
     TimeSpan ProbeTimeout);
 
-public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes);
+public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "");
 
 public sealed record InspectionSettings(string Host, int Port, string Token);
 

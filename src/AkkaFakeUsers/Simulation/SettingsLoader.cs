@@ -158,11 +158,16 @@ public static partial class SettingsLoader
             TimeScale = r.Double("afu.simulation.time-scale", 0.001, 100_000, exclusiveMin: false),
             SnapshotEvery = r.Int("afu.simulation.snapshot-every", min: 1, max: 1_000_000),
             Llm = llm,
-            Cluster = new ClusterSettings(r.String("afu.cluster.hostname"), r.Int("afu.cluster.port", 0, 65535), r.StringList("afu.cluster.seed-nodes")),
+            Cluster = new ClusterSettings(r.String("afu.cluster.hostname"), r.Int("afu.cluster.port", 0, 65535), r.StringList("afu.cluster.seed-nodes"),
+                r.String("afu.cluster.public-hostname", allowEmpty: true)),
             Inspection = new InspectionSettings(r.String("afu.inspection.host"), r.Int("afu.inspection.port", 0, 65535), r.String("afu.inspection.token", allowEmpty: true)),
             StatusInterval = r.Duration("afu.status.interval"),
             Health = new HealthSettings(r.String("afu.health.host"), r.Int("afu.health.port", -1, 65535)),
         };
+
+        foreach (var seedNode in settings.Cluster.SeedNodes)
+            if (!(Uri.TryCreate(seedNode, UriKind.Absolute, out var su) && su.Scheme == "akka.tcp" && su.UserInfo == "afu" && su.Port > 0))
+                errors.Add($"afu.cluster.seed-nodes ({r.Origin("afu.cluster.seed-nodes")}): '{seedNode}' must look like akka.tcp://afu@host:4053");
 
         var ih = settings.Inspection.Host;
         if (ih != "localhost" && !System.Net.IPAddress.TryParse(ih, out _))

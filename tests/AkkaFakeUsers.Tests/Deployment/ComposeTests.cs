@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using AkkaFakeUsers.Tests.Support;
+
+namespace AkkaFakeUsers.Tests.Deployment;
+
+/// <summary>A test that needs Debian's docker-compose (1.29, validates without an engine). `./build.sh test` installs it.</summary>
+public sealed class ComposeFactAttribute : FactAttribute
+{
+    public ComposeFactAttribute()
+    {
+        if (ComposeTests.Which("docker-compose") is null && Environment.GetEnvironmentVariable("AFU_REQUIRE_COMPOSE") != "1")
+            Skip = "docker-compose not installed (./build.sh test installs Debian's docker-compose)";
+    }
+}
+
+public class ComposeTests
+{
+    private static string Repo
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AkkaFakeUsers.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+        }
+    }
+
+    public static string? Which(string exe) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
+
+    private static async Task<(int Code, string Out, string Err)> Compose(params string[] args)
+    {
+        var exe = Which("docker-compose") ?? throw new InvalidOperationException("docker-compose is not installed (apt-get install docker-compose)");
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
+        psi.ArgumentList.Add("-f");
+        psi.ArgumentList.Add(Path.Combine(Repo, "docker-compose.yml"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    [ComposeFact]
+    public async Task The_compose_file_validates_and_has_what_a_deployment_needs()
+    {
+        var (code, _, err) = await Compose("config", "-q");
+        Assert.True(code == 0, err);
+
+        var services = (await Compose("config", "--services")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["app", "ollama", "postgres"], services.Order().ToArray());
+        var volumes = (await Compose("config", "--volumes")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["ollama", "pgdata"], volumes.Order().ToArray());
+
+        var config = (await Compose("config")).Out;
+        string Section(string service)
+        {
+            var start = config.IndexOf($"\n  {service}:\n", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"service {service} missing");
+            var next = config.IndexOf("\n  ", start + service.Length + 5, StringComparison.Ordinal);
+            while (next >= 0 && config[next + 3] == ' ') next = config.IndexOf("\n  ", next + 1, StringComparison.Ordinal);
+            return next < 0 ? config[start..] : config[start..next];
+        }
+
+        var ollama = Section("ollama");
+        Assert.Contains("image: ollama/ollama:latest", ollama);
+        Assert.Contains("11434", ollama);
+        Assert.Contains("ollama pull gemma3:270m", ollama);
+        Assert.Contains("healthcheck:", ollama);
+        Assert.Contains("/root/.ollama", ollama);
+
+        var postgres = Section("postgres");
+        Assert.Contains("pg_isready", postgres);
+        Assert.Contains("/var/lib/postgresql/data", postgres);
+
+        var app = Section("app");
+        Assert.Contains("condition: service_healthy", app);
+        Assert.Contains("postgres:", app);
+        Assert.Contains("ollama:", app);
+        foreach (var env in new[] { "OLLAMA_HOST: http://ollama:11434", "OLLAMA_MODEL: gemma3:270m", "FAKE_USER_COUNT_MIN", "FAKE_USER_COUNT_MAX", "POST_GENERATION_INTERVAL", "INTERACTION_PROBABILITY", "AFU_STORAGE: postgres", "AFU_POSTGRES: Host=postgres", "AFU_INSPECTION_TOKEN", "AFU_SEED_NODES: akka.tcp://afu@app:4053" })
+            Assert.Contains(env, app);
+        Assert.Contains("127.0.0.1:9110:9110", app);
+        Assert.Contains("127.0.0.1:9111:9111", app);
+        Assert.Contains("healthcheck:", app);
+        Assert.Contains("stop_grace_period", app);
+    }
+
+    [Fact]
+    public void The_dockerfile_builds_in_stages_and_runs_afu_as_a_non_root_user()
+    {
+        var text = File.ReadAllText(Path.Combine(Repo, "Dockerfile"));
+        Assert.Equal(2, text.Split('\n').Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", text);
+        Assert.Contains("dotnet publish src/AkkaFakeUsers.Host", text);
+        Assert.Contains("USER afu", text);
+        Assert.Contains("/usr/local/bin/afu", text);
+        Assert.Contains("EXPOSE 9110 9111 4053", text);
+        // the env names the image relies on are real settings
+        var s = AkkaFakeUsers.Simulation.SettingsLoader.Load(null, new Dictionary<string, string>
+        {
+            ["AFU_DATA_DIR"] = "/data", ["AFU_INSPECTION_HOST"] = "0.0.0.0", ["AFU__HEALTH__HOST"] = "0.0.0.0", ["AFU_INSPECTION_TOKEN"] = "t",
+            ["AFU__CLUSTER__HOSTNAME"] = "0.0.0.0", ["AFU__CLUSTER__PUBLIC_HOSTNAME"] = "app", ["AFU__CLUSTER__PORT"] = "4053", ["AFU_SEED_NODES"] = "akka.tcp://afu@app:4053",
+        }, new Dictionary<string, (string, string)>());
+        Assert.Equal("/data", s.DataDir);
+        Assert.Equal("0.0.0.0", s.Health.Host);
+        Assert.Equal("app", s.Cluster.PublicHostname);
+        Assert.Equal(4053, s.Cluster.Port);
+    }
+}
