@@ -113,8 +113,11 @@ public static class RunCommand
             await stdout.WriteLineAsync("afu: stopping: pausing users, letting the projection catch up…");
             if (health is not null) await health.DisposeAsync();
             var drainWatch = Stopwatch.StartNew();
-            var drained = await Drain(registry);
-            await stdout.WriteLineAsync($"afu: drained in {drainWatch.Elapsed.TotalSeconds:F1}s (projection lag {drained?.Lag.ToString() ?? "unknown"}); leaving the cluster…");
+            var system = host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+            var drained = await Drain(registry, system);
+            await stdout.WriteLineAsync(drained is null
+                ? "afu: other nodes stay up: handing this node's users over to them; leaving the cluster…"
+                : $"afu: drained in {drainWatch.Elapsed.TotalSeconds:F1}s (projection lag {drained.Lag}); leaving the cluster…");
             drainWatch.Restart();
             await host.StopAsync(CancellationToken.None);
             await stdout.WriteLineAsync($"afu: node stopped in {drainWatch.Elapsed.TotalSeconds:F1}s");
@@ -130,9 +133,16 @@ public static class RunCommand
         }
     }
 
-    /// <summary>Pause every user (no new posts or reactions), wait for in-flight persists, then for the projection to reach the journal's end.</summary>
-    public static async Task<ProjectionStatus?> Drain(ActorRegistry registry)
+    /// <summary>
+    /// The last node of the cluster: pause every user (no new posts or reactions), wait for in-flight persists, then
+    /// for the projection to reach the journal's end. A node that leaves while others stay only hands its users over
+    /// (sharding stops them behind their in-flight persists; the others' sweeps wake them there).
+    /// </summary>
+    public static async Task<ProjectionStatus?> Drain(ActorRegistry registry, Akka.Actor.ActorSystem system)
     {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var others = cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress));
+        if (others > 0) return null;
         try
         {
             var manager = await registry.GetAsync<SimulationManager>();

@@ -14,7 +14,7 @@ public sealed class FeedActor : ReceiveActor
     private readonly AudienceIndex<IActorRef> _index = new();
     private readonly Dictionary<IActorRef, string> _byRef = new();
     private readonly IActorRef _mediator;
-    private long _postsReceived, _deliveries, _explorations;
+    private long _postsReceived, _deliveries, _explorations, _remote;
 
     public FeedActor(IActorRef mediator, long seed, int audienceSize, double exploration)
     {
@@ -43,15 +43,17 @@ public sealed class FeedActor : ReceiveActor
         {
             _postsReceived++;
             var rng = DeterministicRandom.For(seed, "audience", post.PostId);
+            var fromElsewhere = !_index.TryGet(post.UserId, out _);
             foreach (var (id, user, explore) in _index.Select(post.Interest, post.UserId, audienceSize, exploration, rng))
             {
                 user.Tell(new DeliverPost(id, post, explore));
                 _deliveries++;
                 if (explore) _explorations++;
+                if (fromElsewhere) _remote++;
             }
         });
         Receive<SubscribeAck>(_ => { });
-        Receive<GetFeedStatus>(_ => Sender.Tell(new FeedStatus(_index.Count, _postsReceived, _deliveries, _explorations, _index.CountByInterest)));
+        Receive<GetFeedStatus>(_ => Sender.Tell(new FeedStatus(_index.Count, _postsReceived, _deliveries, _explorations, _index.CountByInterest, _remote)));
     }
 
     protected override void PreStart() => _mediator.Tell(new Subscribe(FeedTopics.Posts, Self));

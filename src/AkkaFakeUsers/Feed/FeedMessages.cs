@@ -19,4 +19,5 @@ public sealed record GetFeedStatus : IAfuSerializable
     public static readonly GetFeedStatus Instance = new();
 }
 
-public sealed record FeedStatus(int Members, long PostsReceived, long Deliveries, long ExplorationDeliveries, IReadOnlyDictionary<string, int> MembersByInterest) : IAfuSerializable;
+/// <param name="RemoteDeliveries">Deliveries of posts whose author is not a user of this node (they came over pub/sub from another node).</param>
+public sealed record FeedStatus(int Members, long PostsReceived, long Deliveries, long ExplorationDeliveries, IReadOnlyDictionary<string, int> MembersByInterest, long RemoteDeliveries = 0) : IAfuSerializable;

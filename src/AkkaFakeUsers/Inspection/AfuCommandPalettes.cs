@@ -74,7 +74,8 @@ public sealed class ClusterPalette(InspectionContext ctx) : ICommandPaletteHandl
     public CommandPalette Palette { get; } = new("cluster", "cluster membership and sharding",
     [
         Ctx.Cmd("show", "members, status, roles, leader, unreachable"),
-        Ctx.Cmd("sharding", "regions, shards and users per node"),
+        Ctx.Cmd("sharding", "regions, shards and users per node",
+            new CommandArgument("verbose", "also list the users running on this node", ["-v", "--verbose"], IsFlag: true)),
     ]);
 
     public async Task<CommandResult> HandleAsync(ParsedCommand c, CancellationToken ct)
@@ -97,6 +98,12 @@ public sealed class ClusterPalette(InspectionContext ctx) : ICommandPaletteHandl
         foreach (var (address, r) in stats.Regions.OrderBy(kv => kv.Key.ToString()))
             lines.AppendLine($"  {address}  shards {r.Stats.Count}  users {r.Stats.Values.Sum()}");
         lines.Append($"  total shards {stats.Regions.Values.Sum(r => r.Stats.Count)}, users {stats.Regions.Values.Sum(r => r.Stats.Values.Sum())}");
+        if (c.Get("verbose") == "true")
+        {
+            var local = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, InspectionContext.AskTimeout, ct);
+            var ids = local.Shards.SelectMany(sh => sh.EntityIds).OrderBy(id => ProfileRules.TryParseIndex(id, out var i) ? i : int.MaxValue).ToList();
+            lines.Append($"\nlocal users ({ids.Count}): {string.Join(" ", ids)}");
+        }
         return CommandResult.Success(lines.ToString());
     }
 }
@@ -144,7 +151,7 @@ public sealed class FeedPalette(InspectionContext ctx) : ICommandPaletteHandler
         var per = s.PostsReceived == 0 ? 0 : (double)s.Deliveries / s.PostsReceived;
         return CommandResult.Success(
             $"members       {s.Members} ({string.Join(", ", s.MembersByInterest.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))})\n" +
-            $"posts         {s.PostsReceived} received\ndeliveries    {s.Deliveries} ({Ctx.F(per)} per post, {s.ExplorationDeliveries} exploration)\n" +
+            $"posts         {s.PostsReceived} received\ndeliveries    {s.Deliveries} ({Ctx.F(per)} per post, {s.ExplorationDeliveries} exploration, {s.RemoteDeliveries} of posts from other nodes)\n" +
             $"audience      {ctx.Settings.AudienceSize} + {Ctx.F(ctx.Settings.Exploration * 100)}% exploration");
     }
 }

@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using AkkaFakeUsers.Host;
+using AkkaFakeUsers.Inspection;
+using AkkaFakeUsers.Tests.Support;
+using Xunit.Abstractions;
+
+namespace AkkaFakeUsers.Tests.EndToEnd;
+
+/// <summary>Two nodes (two actor systems on loopback ports, one process) form a cluster sharing the SQLite store.</summary>
+[Collection("end-to-end")]
+public partial class TwoNodeTests(ITestOutputHelper output)
+{
+    private sealed record Node(string Name, int ClusterPort, int InspectionPort, Task<int> Run, StringWriter Log, CancellationTokenSource Stop);
+
+    private static Node Start(string name, string dataDir, int clusterPort, int seedPort)
+    {
+        var inspection = Ports.Free();
+        var env = new Dictionary<string, string>
+        {
+            ["AFU__CLUSTER__PORT"] = clusterPort.ToString(),
+            ["AFU_SEED_NODES"] = $"akka.tcp://afu@127.0.0.1:{seedPort}",
+            ["AFU_INSPECTION_PORT"] = inspection.ToString(),
+            ["AFU__HEALTH__PORT"] = "0",
+            ["AFU__USERS__ENSURE_INTERVAL"] = "2s",
+        };
+        var log = new StringWriter();
+        var stop = new CancellationTokenSource();
+        var run = AfuApp.RunAsync(["run", "--users", "24", "--seed", "8", "--data-dir", dataDir, "--time-scale", "20", "--llm", "builtin"], log, log, stop.Token, env);
+        return new Node(name, clusterPort, inspection, run, log, stop);
+    }
+
+    private static async Task<string> Ask(Node n, string line)
+    {
+        await using var c = await InspectionClient.ConnectAsync("127.0.0.1", n.InspectionPort, null, CancellationToken.None);
+        var r = await c.SendAsync(line, CancellationToken.None);
+        Assert.True(r.Ok, $"{n.Name} {line}: {r.Text}");
+        return r.Text;
+    }
+
+    private static async Task<string> Eventually(Node n, string line, Func<string, bool> ok, int seconds = 45)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var text = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            text = await Ask(n, line);
+            if (ok(text)) return text;
+            await Task.Delay(500);
+        }
+        Assert.Fail($"{n.Name} {line}: not as expected in {seconds}s:\n{text}");
+        return text;
+    }
+
+    private static HashSet<string> LocalUsers(string sharding) =>
+        Regex.Match(sharding, @"local users \(\d+\): (.*)").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+
+    [Fact]
+    public async Task Users_spread_over_both_nodes_posts_cross_them_and_a_leaving_node_loses_nothing()
+    {
+        using var dir = new TempDir();
+        var portA = Ports.Free();
+        var portB = Ports.Free();
+        var a = Start("A", dir.Path, portA, portA);
+        await Ports.WaitOpenAsync(a.InspectionPort, TimeSpan.FromSeconds(30));
+        var b = Start("B", dir.Path, portB, portA);
+        await Ports.WaitOpenAsync(b.InspectionPort, TimeSpan.FromSeconds(30));
+        try
+        {
+            var members = await Eventually(a, "cluster show", t => Regex.Matches(t, @"member .* Up ").Count == 2);
+            Assert.Contains($"127.0.0.1:{portB}", members);
+
+            // Sharding rebalances users onto the new node.
+            var shardingB = await Eventually(b, "cluster sharding -v", t => LocalUsers(t).Count >= 4, seconds: 60);
+            var shardingA = await Ask(a, "cluster sharding -v");
+            var onA = LocalUsers(shardingA);
+            var onB = LocalUsers(shardingB);
+            output.WriteLine(shardingA + "\n" + shardingB);
+            Assert.Empty(onA.Intersect(onB));
+            Assert.Equal(24, onA.Count + onB.Count);
+
+            // Posts of A's users reach B's users over DistributedPubSub, and they react.
+            var feedB = await Eventually(b, "feed status", t => long.Parse(Regex.Match(t, @"(\d+) of posts from other nodes").Groups[1].Value) > 0);
+            output.WriteLine(feedB);
+            await Task.Delay(3000);
+            onA = LocalUsers(await Ask(a, "cluster sharding -v"));
+            onB = LocalUsers(await Ask(b, "cluster sharding -v"));
+            using (var db = new Db(Path.Combine(dir.Path, "afu.db")))
+            {
+                var pairs = db.Rows("SELECT i.user_id, p.author_id FROM user_interactions i JOIN posts p ON p.id = i.post_id", r => (Reader: r.GetString(0), Author: r.GetString(1)));
+                Assert.Contains(pairs, x => onB.Contains(x.Reader) && onA.Contains(x.Author));
+            }
+
+            // B leaves gracefully (SIGTERM-style): its users move to A; nothing it acknowledged is lost.
+            await b.Stop.CancelAsync();
+            Assert.Equal(0, await b.Run);
+            output.WriteLine(b.Log.ToString());
+            Assert.Contains("handing this node's users over", b.Log.ToString());
+            await Eventually(a, "cluster show", t => Regex.Matches(t, @"member ").Count == 1);
+            await Eventually(a, "sim status", t => t.Contains("24 running on this node"));
+        }
+        finally
+        {
+            await a.Stop.CancelAsync();
+            await b.Stop.CancelAsync();
+        }
+        Assert.Equal(0, await a.Run);
+        output.WriteLine(a.Log.ToString());
+
+        long Persisted(Node n) => long.Parse(PersistedRegex().Match(n.Log.ToString()).Groups[1].Value);
+        using var final = new Db(Path.Combine(dir.Path, "afu.db"));
+        var journal = final.Scalar("SELECT COUNT(*) FROM journal");
+        Assert.Equal(Persisted(a) + Persisted(b), journal);
+        Assert.Equal(journal, final.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions)"));
+        Assert.Equal(24, final.Scalar("SELECT COUNT(*) FROM users"));
+    }
+
+    [GeneratedRegex(@"events persisted\s+(\d+) this run")]
+    private static partial Regex PersistedRegex();
+}
