@@ -8,7 +8,9 @@ switch (name)
         return await LlmGatewayBench.RunAsync(options);
     case "persistence":
         return await PersistenceBench.RunAsync(options);
+    case "scale":
+        return await ScaleBench.RunAsync(options);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project bench/AkkaFakeUsers.Bench -- <llm-gateway|persistence> [--out DIR] [--key value…]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project bench/AkkaFakeUsers.Bench -- <llm-gateway|persistence|scale> [--out DIR] [--key value…]");
         return 2;
 }

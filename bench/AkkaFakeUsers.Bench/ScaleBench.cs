@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Hosting;
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AkkaFakeUsers.Bench;
+
+/// <summary>
+/// Starts N users on one node (built-in generator, no posting during the measurement), and reports the time until all
+/// are created, memory per user (RSS and managed heap delta / N), the time until all are back after a restart, and how
+/// many feed deliveries per second the node's feed and users absorb.
+/// </summary>
+public static class ScaleBench
+{
+    public static async Task<int> RunAsync(BenchOptions o)
+    {
+        var sizes = (o.String("users") ?? "10000,50000,100000").Split(',').Select(int.Parse).ToArray();
+        var stores = (o.String("stores") ?? "sqlite,postgres").Split(',');
+        var pg = o.String("postgres") ?? Environment.GetEnvironmentVariable("AFU_TEST_POSTGRES");
+        var limit = TimeSpan.FromSeconds(o.Int("timeout-s", 300));
+        var results = new List<object>();
+        foreach (var store in stores)
+        {
+            if (store == "postgres" && pg is null)
+            {
+                Console.WriteLine("postgres: skipped (give --postgres or set AFU_TEST_POSTGRES)");
+                continue;
+            }
+            foreach (var n in sizes)
+                results.Add(await Measure(store, n, pg, limit));
+        }
+        await o.WriteAsync("scale", results);
+        return 0;
+    }
+
+    private static long Rss()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.WorkingSet64;
+    }
+
+    private static async Task<object> Measure(string storeName, int users, string? pg, TimeSpan limit)
+    {
+        Console.WriteLine($"\n== scale: {users} users on {storeName}");
+        var dir = Path.Combine(Path.GetTempPath(), "afu-scale-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        string? dbName = null;
+        var settings = SettingsLoader.Load(null, new Dictionary<string, string>(), new Dictionary<string, (string, string)>()) with
+        {
+            Seed = 1, DataDir = dir, UserCount = users, PostInterval = TimeSpan.FromDays(365), EnsureBatch = 2000,
+            Inspection = new InspectionSettings("127.0.0.1", 0, ""),
+        };
+        if (storeName == "postgres")
+        {
+            dbName = "afu_scale_" + Guid.NewGuid().ToString("N")[..8];
+            await Exec(pg!, $"CREATE DATABASE {dbName}");
+            settings = settings with { Storage = StorageKind.Postgres, PostgresConnectionString = new NpgsqlConnectionStringBuilder(pg) { Database = dbName, MaxPoolSize = 50 }.ToString() };
+        }
+        try
+        {
+            var store = await StoragePreparer.PrepareAsync(settings, CancellationToken.None);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var rssBefore = Rss();
+            var heapBefore = GC.GetTotalMemory(true);
+
+            // 1. create everybody
+            var (host, metrics) = await StartNode(settings, store);
+            var sw = Stopwatch.StartNew();
+            var created = await WaitFor(() => metrics.UsersCreated >= users, limit);
+            var createSeconds = sw.Elapsed.TotalSeconds;
+            await WaitFor(() => metrics.UsersActive >= users, limit);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var rssPerUser = (Rss() - rssBefore) / (double)users;
+            var heapPerUser = (GC.GetTotalMemory(true) - heapBefore) / (double)users;
+            Console.WriteLine($"created   {metrics.UsersCreated}/{users} in {createSeconds:F1}s{(created ? "" : " (timed out)")}; RSS +{rssPerUser / 1024:F1} KiB/user, managed heap +{heapPerUser / 1024:F1} KiB/user (RSS {Rss() >> 20} MiB)");
+
+            // 2. feed deliveries/s: posts straight into this node's feed, each to a bounded audience of local users
+            var registry = host.Services.GetRequiredService<ActorRegistry>();
+            var feed = await registry.GetAsync<FeedActor>();
+            var before = await feed.Ask<FeedStatus>(GetFeedStatus.Instance);
+            var interests = new[] { "sports", "tech", "anime", "cars", "food" };
+            const int posts = 2000;
+            var clock = host.Services.GetRequiredService<ISimClock>();
+            sw.Restart();
+            for (var i = 0; i < posts; i++)
+                feed.Tell(new PostPublished($"bench/post-{i}", "user-1", i, "A benchmark post that is long enough to count as a post.", interests[i % 5], "AI", clock.Now, "builtin", "builtin-v1"));
+            var after = await feed.Ask<FeedStatus>(GetFeedStatus.Instance, TimeSpan.FromMinutes(2));
+            var deliveries = after.Deliveries - before.Deliveries;
+            var deliveriesPerSecond = deliveries / sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"feed      {deliveries} deliveries of {posts} posts in {sw.Elapsed.TotalSeconds:F2}s = {deliveriesPerSecond:F0} deliveries/s");
+
+            var mgr = await registry.GetAsync<SimulationManager>();
+            await mgr.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromMinutes(2));
+            await host.StopAsync();
+            host.Dispose();
+
+            // 3. restart: every user recovers (journal + snapshot) and is live again
+            var (host2, metrics2) = await StartNode(settings, store);
+            sw.Restart();
+            var recovered = await WaitFor(() => metrics2.UsersActive >= users, limit);
+            var recoverSeconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"recovery  {metrics2.UsersActive}/{users} live again in {recoverSeconds:F1}s{(recovered ? "" : " (timed out)")}");
+            await host2.StopAsync();
+            host2.Dispose();
+
+            return new
+            {
+                store = storeName, users, created_s = Math.Round(createSeconds, 1), all_created = created,
+                rss_kib_per_user = Math.Round(rssPerUser / 1024, 2), heap_kib_per_user = Math.Round(heapPerUser / 1024, 2),
+                recovery_s = Math.Round(recoverSeconds, 1), all_recovered = recovered, feed_deliveries_per_s = Math.Round(deliveriesPerSecond),
+            };
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+            if (dbName is not null)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await Exec(pg!, $"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
+            }
+        }
+    }
+
+    private static async Task<(IHost Host, SimulationMetrics Metrics)> StartNode(AfuSettings settings, TrainingStore store)
+    {
+        var host = new HostBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store))
+            .Build();
+        await host.StartAsync();
+        return (host, host.Services.GetRequiredService<SimulationMetrics>());
+    }
+
+    private static async Task<bool> WaitFor(Func<bool> condition, TimeSpan limit)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > limit) return false;
+            await Task.Delay(100);
+        }
+        return true;
+    }
+
+    private static async Task Exec(string cs, string sql)
+    {
+        await using var c = new NpgsqlConnection(cs);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
