@@ -34,3 +34,15 @@ public sealed class BenchOptions
         Console.WriteLine($"results written to {Path.GetFullPath(path)}");
     }
 }
+
+public static class BenchPostgres
+{
+    /// <summary>One statement on the server (CREATE / DROP DATABASE for a benchmark's own database).</summary>
+    public static async Task Exec(string connectionString, string sql)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -44,7 +44,7 @@ public static class PersistenceBench
         else
         {
             var name = "afu_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await Exec(pg, $"CREATE DATABASE {name}");
+            await BenchPostgres.Exec(pg, $"CREATE DATABASE {name}");
             try
             {
                 var cs = new NpgsqlConnectionStringBuilder(pg) { Database = name }.ToString();
@@ -57,20 +57,13 @@ public static class PersistenceBench
             finally
             {
                 NpgsqlConnection.ClearAllPools();
-                await Exec(pg, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                await BenchPostgres.Exec(pg, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
             }
         }
         await o.WriteAsync("persistence", results);
         return 0;
     }
 
-    private static async Task Exec(string cs, string sql)
-    {
-        await using var c = new NpgsqlConnection(cs);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     private sealed class TempFolder : IDisposable
     {

@@ -62,7 +62,7 @@ public static class ScaleBench
         if (storeName == "postgres")
         {
             dbName = "afu_scale_" + Guid.NewGuid().ToString("N")[..8];
-            await Exec(pg!, $"CREATE DATABASE {dbName}");
+            await BenchPostgres.Exec(pg!, $"CREATE DATABASE {dbName}");
             settings = settings with { Storage = StorageKind.Postgres, PostgresConnectionString = new NpgsqlConnectionStringBuilder(pg) { Database = dbName, MaxPoolSize = 50 }.ToString() };
         }
         try
@@ -128,7 +128,7 @@ public static class ScaleBench
             if (dbName is not null)
             {
                 NpgsqlConnection.ClearAllPools();
-                await Exec(pg!, $"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
+                await BenchPostgres.Exec(pg!, $"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
             }
         }
     }
@@ -154,11 +154,4 @@ public static class ScaleBench
         return true;
     }
 
-    private static async Task Exec(string cs, string sql)
-    {
-        await using var c = new NpgsqlConnection(cs);
-        await c.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, c);
-        await cmd.ExecuteNonQueryAsync();
-    }
 }

@@ -111,15 +111,29 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
-    private async Task<CommandResult> User(ParsedCommand c, CancellationToken ct)
+    /// <summary>The user a command names: its id, and whether it is part of the population now (index within the target).</summary>
+    private sealed record Member(string? Id, int Index, int Target, string Name)
+    {
+        public bool Found => Id is not null;
+        public bool InPopulation => Index <= Target;
+        public CommandResult NotFound => CommandResult.Error($"no user named '{Name}' (try `sim users`)");
+    }
+
+    private async Task<Member> Find(ParsedCommand c, CancellationToken ct)
     {
         var name = c.Get("name")!;
         var id = await Resolve(name, ct);
-        if (id is null) return CommandResult.Error($"no user named '{name}' (try `sim users`)");
-        ProfileRules.TryParseIndex(id, out var index);
-        var sim = await ManagerStatus(ct);
-        if (index > sim.Target)
-            return CommandResult.Success($"{id} is not part of the population (target {sim.Target}): retired, its data kept; `sim scale {index}` brings it back");
+        var index = id is not null && ProfileRules.TryParseIndex(id, out var i) ? i : 0;
+        return new Member(id, index, (await ManagerStatus(ct)).Target, name);
+    }
+
+    private async Task<CommandResult> User(ParsedCommand c, CancellationToken ct)
+    {
+        var m = await Find(c, ct);
+        if (!m.Found) return m.NotFound;
+        var id = m.Id!;
+        if (!m.InPopulation)
+            return CommandResult.Success($"{id} is not part of the population (target {m.Target}): retired, its data kept; `sim scale {m.Index}` brings it back");
         var region = await ctx.Actor<FakeUser>(ct);
         var s = await region.Ask<UserStateReply>(new GetUserState(id), InspectionContext.AskTimeout, ct);
         if (s.Profile is null) return CommandResult.Success($"{id} has not been created yet");
@@ -150,12 +164,10 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
 
     private async Task<CommandResult> Post(ParsedCommand c, CancellationToken ct)
     {
-        var name = c.Get("name")!;
-        var id = await Resolve(name, ct);
-        if (id is null) return CommandResult.Error($"no user named '{name}' (try `sim users`)");
-        ProfileRules.TryParseIndex(id, out var index);
-        var sim = await ManagerStatus(ct);
-        if (index > sim.Target) return CommandResult.Error($"{id} is not part of the population (target {sim.Target}); `sim scale {index}` first");
+        var m = await Find(c, ct);
+        if (!m.Found) return m.NotFound;
+        var id = m.Id!;
+        if (!m.InPopulation) return CommandResult.Error($"{id} is not part of the population (target {m.Target}); `sim scale {m.Index}` first");
         var reply = await (await ctx.Actor<FakeUser>(ct)).Ask<string>(new PostNow(id), InspectionContext.AskTimeout, ct);
         return reply == "ok" ? CommandResult.Success($"{id} is writing a post now") : CommandResult.Error(reply);
     }
