@@ -104,11 +104,17 @@ public static class AfuHostingExtensions
             journalBuilder: j => j.AddWriteEventAdapter<AfuTagger>("afu-tagger", [typeof(IUserEvent)]));
     }
 
+    /// <summary>
+    /// The gateway under a back-off supervisor: should it ever crash (its failures are normally messages), it is
+    /// restarted after 1 s, 2 s, 4 s… up to 30 s; requests sent to the supervisor are forwarded to it.
+    /// </summary>
     public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary) =>
         builder.WithActors((system, registry) =>
         {
-            var gw = system.ActorOf(Props.Create(() => new LlmGateway(primary, LlmSelection.GatewaySettings(settings.Llm))), "llm-gateway");
-            registry.Register<LlmGateway>(gw);
+            var gateway = Props.Create(() => new LlmGateway(primary, LlmSelection.GatewaySettings(settings.Llm)));
+            var supervised = Akka.Pattern.BackoffSupervisor.Props(
+                Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
+            registry.Register<LlmGateway>(system.ActorOf(supervised, "llm-gateway"));
         });
 
     public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, AfuSettings settings) =>
