@@ -153,9 +153,9 @@ public static class PersistenceBench
             for (var k = 0; k < chunk.Count; k++)
             {
                 values.Add($"(@p{k}, @s{k}, 'InteractionRecorded', @b{k})");
-                Add(cmd, $"@p{k}", chunk[k].UserId);
-                Add(cmd, $"@s{k}", (long)(start + k));
-                Add(cmd, $"@b{k}", chunk[k].Bytes);
+                TrainingStore.AddParam(cmd, $"@p{k}", chunk[k].UserId);
+                TrainingStore.AddParam(cmd, $"@s{k}", (long)(start + k));
+                TrainingStore.AddParam(cmd, $"@b{k}", chunk[k].Bytes);
             }
             cmd.CommandText = "INSERT INTO bench_plain (persistence_id, sequence_number, manifest, payload) VALUES " + string.Join(",", values);
             await cmd.ExecuteNonQueryAsync();
@@ -164,13 +164,6 @@ public static class PersistenceBench
         return payloads.Count / sw.Elapsed.TotalSeconds;
     }
 
-    private static void Add(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
-    }
 
     /// <summary>Persists InteractionRecorded events back to back, one Persist each, like a very busy FakeUser.</summary>
     private sealed class BenchWriter : ReceivePersistentActor

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Hosting;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
@@ -90,7 +91,7 @@ public sealed class HealthEndpoint : IAsyncDisposable
         One("afu_persist_failures_total", "counter", "Journal writes that failed.", m.PersistFailures);
         One("afu_target_users", "gauge", "Configured population at start.", settings.TargetUserCount);
 
-        if (await TryAsk<LlmGateway, LlmStatus>(registry, GetLlmStatus.Instance) is { } llm)
+        if (await registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, AskTimeout) is { } llm)
         {
             One("afu_llm_requests_total", "counter", "Text requests to the LLM gateway.", llm.Requests);
             One("afu_llm_successes_total", "counter", "Texts written by the primary generator.", llm.Successes);
@@ -101,28 +102,18 @@ public sealed class HealthEndpoint : IAsyncDisposable
                 [("quantile=\"0.5\"", llm.LatencyP50Ms), ("quantile=\"0.95\"", llm.LatencyP95Ms), ("quantile=\"0.99\"", llm.LatencyP99Ms)]);
             One("afu_llm_breaker_open", "gauge", "1 when the circuit to the primary generator is open.", llm.Breaker == "open" ? 1 : 0);
         }
-        if (await TryAsk<FeedActor, FeedStatus>(registry, GetFeedStatus.Instance) is { } feed)
+        if (await registry.TryAskAsync<FeedActor, FeedStatus>(GetFeedStatus.Instance, AskTimeout) is { } feed)
         {
             Metric("afu_users_by_interest", "gauge", "Users on this node by interest (a user counts once per interest).",
                 feed.MembersByInterest.OrderBy(kv => kv.Key).Select(kv => ($"interest=\"{kv.Key}\"", (double)kv.Value)));
             One("afu_feed_deliveries_total", "counter", "Posts handed to users by this node's feed.", feed.Deliveries);
         }
-        if (await TryAsk<ProjectionActor, ProjectionStatus>(registry, GetProjectionStatus.Instance) is { } proj)
+        if (await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, AskTimeout) is { } proj)
             One("afu_projection_lag_events", "gauge", "Journal events not yet in the training tables.", proj.Lag);
         return sb.ToString();
     }
 
-    private static async Task<TReply?> TryAsk<TKey, TReply>(ActorRegistry registry, object msg) where TReply : class
-    {
-        try
-        {
-            return registry.TryGet<TKey>(out var actor) ? await actor.Ask<TReply>(msg, TimeSpan.FromSeconds(2)) : null;
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
 
     public async ValueTask DisposeAsync()
     {

@@ -191,8 +191,8 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, Simula
         var rate = (events - _lastEvents) / Math.Max(0.001, (elapsed - _lastAt).TotalSeconds);
         _lastEvents = events;
         _lastAt = elapsed;
-        var llm = await TryAsk<LlmGateway, LlmStatus>(GetLlmStatus.Instance);
-        var proj = await TryAsk<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance);
+        var llm = await registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, TimeSpan.FromMilliseconds(500));
+        var proj = await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromMilliseconds(500));
         var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
                    $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
         if (_interactive)
@@ -218,15 +218,4 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, Simula
         if (_interactive) output.WriteLine();
     }
 
-    private async Task<TReply?> TryAsk<TKey, TReply>(object msg) where TReply : class
-    {
-        try
-        {
-            return registry.TryGet<TKey>(out var actor) ? await actor.Ask<TReply>(msg, TimeSpan.FromMilliseconds(500)) : null;
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
 }

@@ -79,7 +79,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
             ORDER BY posts DESC, u.username
             LIMIT {top}
             """;
-        if (interest is not null) Param(cmd, "@pattern", $"%,{interest.ToLowerInvariant()},%");
+        if (interest is not null) TrainingStore.AddParam(cmd, "@pattern", $"%,{interest.ToLowerInvariant()},%");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var sb = new StringBuilder($"{"username",-28} {"id",-12} {"interests",-22} {"posts",6} {"likes",6}\n");
         var n = 0;
@@ -92,13 +92,6 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         return CommandResult.Success(sb.ToString().TrimEnd());
     }
 
-    private static void Param(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
-    }
 
     /// <summary>A username or id → the user id, from the users table (or the id itself).</summary>
     private async Task<string?> Resolve(string name, CancellationToken ct)
@@ -107,7 +100,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         await using var conn = await ctx.Store.OpenAsync(ct);
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT id FROM users WHERE username = @name";
-        Param(cmd, "@name", name);
+        TrainingStore.AddParam(cmd, "@name", name);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 

@@ -234,7 +234,8 @@ public sealed class TrainingStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static void AddParam(DbCommand cmd, string name, object value)
+    /// <summary>Adds a named parameter (same code for SQLite and PostgreSQL commands).</summary>
+    public static void AddParam(DbCommand cmd, string name, object value)
     {
         var p = cmd.CreateParameter();
         p.ParameterName = name;

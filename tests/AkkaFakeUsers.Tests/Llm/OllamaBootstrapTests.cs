@@ -39,7 +39,7 @@ public class OllamaBootstrapTests
     }
 
     private static AfuSettings With(LlmMode mode, Uri host) =>
-        TestSettings.Defaults("/tmp/unused") is var s ? s with { Llm = s.Llm with { Mode = mode, OllamaHost = host.ToString(), ProbeTimeout = TimeSpan.FromSeconds(1) } } : null!;
+        TestSettings.Defaults("/tmp/unused") is var s ? s with { Llm = s.Llm with { Mode = mode, OllamaHost = host.ToString(), ProbeTimeout = TimeSpan.FromSeconds(15) } } : null!;
 
     [Fact]
     public async Task Auto_uses_ollama_when_it_answers_and_builtin_when_it_does_not()

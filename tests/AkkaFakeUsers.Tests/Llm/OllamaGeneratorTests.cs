@@ -116,7 +116,7 @@ public class OllamaGeneratorTests : IAsyncLifetime
         Assert.True((int)json["eval_count"]! > 0);
 
         // parallel 2 + queue 4: the 7th concurrent request is refused with 503, as Ollama does.
-        _server.Latency = TimeSpan.FromMilliseconds(500);
+        _server.Latency = TimeSpan.FromSeconds(3);
         var calls = Enumerable.Range(0, 10).Select(_ => http.PostAsJsonAsync("/api/chat",
             new { model = Model, messages = new[] { new { role = "user", content = "Write a post about NBA (sports)." } } })).ToArray();
         var responses = await Task.WhenAll(calls);
