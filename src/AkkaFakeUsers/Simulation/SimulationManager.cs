@@ -26,7 +26,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private bool _paused;
     private int _position; // next index to ensure; 0 = idle
     private long _sweeps;
-    private readonly List<(IActorRef ReplyTo, object Reply)> _afterSweep = new();
+    private readonly List<IActorRef> _afterSweep = new(); // SetPaused askers, answered when every user was told
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -50,7 +50,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         {
             _paused = p.Paused;
             StartSweep();
-            _afterSweep.Add((Sender, Status()));
+            _afterSweep.Add(Sender);
         });
         Receive<GetSimulationStatus>(_ => Sender.Tell(Status()));
     }
@@ -78,7 +78,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         {
             _position = 0;
             _sweeps++;
-            foreach (var (to, reply) in _afterSweep) to.Tell(reply is SimulationStatus ? Status() : reply);
+            foreach (var asker in _afterSweep) asker.Tell(Status());
             _afterSweep.Clear();
             return;
         }

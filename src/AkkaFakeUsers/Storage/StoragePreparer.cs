@@ -11,7 +11,7 @@ public static class StoragePreparer
 {
     public static async Task<TrainingStore> PrepareAsync(AfuSettings settings, CancellationToken ct)
     {
-        TrainingStore store;
+        var (store, where) = Target(settings);
         if (settings.Storage == StorageKind.Sqlite)
         {
             try
@@ -22,18 +22,41 @@ public static class StoragePreparer
             {
                 throw new StorageUnavailableException($"cannot create data dir '{settings.DataDir}': {ex.Message}", ex);
             }
-            store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(settings.SqlitePath));
         }
-        else
-        {
-            store = new TrainingStore(SqlDialect.Postgres, settings.PostgresConnectionString);
-        }
-
-        var where = settings.Storage == StorageKind.Sqlite ? $"SQLite database {settings.SqlitePath}" : $"PostgreSQL {SafeTarget(settings.PostgresConnectionString)}";
-        try
+        await Guarded(where, "grant the role CREATE on schema public, or create the tables beforehand", async () =>
         {
             if (store.Dialect == SqlDialect.Postgres) await CheckPostgresPermissionsAsync(store, where, ct);
             await store.EnsureSchemaAsync(ct);
+        });
+        return store;
+    }
+
+    /// <summary>For readers (export, reports): the store a run wrote, without creating anything.</summary>
+    public static async Task<TrainingStore> OpenExistingAsync(AfuSettings settings, CancellationToken ct)
+    {
+        var (store, where) = Target(settings);
+        if (settings.Storage == StorageKind.Sqlite && !File.Exists(settings.SqlitePath))
+            throw new StorageUnavailableException($"no {where}: run `afu run` first, or point --data-dir at the folder a run used");
+        await Guarded(where, "grant the role SELECT on the training tables", async () =>
+        {
+            var missing = await store.MissingTablesAsync(ct);
+            if (missing.Count > 0)
+                throw new StorageUnavailableException($"{where} has no training tables ({string.Join(", ", missing)} missing): run `afu run` against it first");
+        });
+        return store;
+    }
+
+    /// <summary>The store the settings name, and how to name it in messages (host/port/database, never the password).</summary>
+    private static (TrainingStore Store, string Where) Target(AfuSettings s) => s.Storage == StorageKind.Sqlite
+        ? (new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(s.SqlitePath)), $"SQLite database {s.SqlitePath}")
+        : (new TrainingStore(SqlDialect.Postgres, s.PostgresConnectionString), $"PostgreSQL {SafeTarget(s.PostgresConnectionString)}");
+
+    /// <summary>Runs database work; any failure becomes a <see cref="StorageUnavailableException"/> that says where, and what to grant when a privilege is missing.</summary>
+    private static async Task Guarded(string where, string permissionAdvice, Func<Task> work)
+    {
+        try
+        {
+            await work();
         }
         catch (StorageUnavailableException)
         {
@@ -41,47 +64,12 @@ public static class StoragePreparer
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            throw new StorageUnavailableException($"{where}: permission denied ({ex.MessageText}); grant the role CREATE on schema public, or create the tables beforehand", ex);
+            throw new StorageUnavailableException($"{where}: permission denied ({ex.MessageText}); {permissionAdvice}", ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new StorageUnavailableException($"cannot open {where}: {FirstLine(ex.Message)}", ex);
         }
-        return store;
-    }
-
-    /// <summary>For readers (export, reports): the store a run wrote, without creating anything.</summary>
-    public static async Task<TrainingStore> OpenExistingAsync(AfuSettings settings, CancellationToken ct)
-    {
-        TrainingStore store;
-        string where;
-        if (settings.Storage == StorageKind.Sqlite)
-        {
-            where = $"SQLite database {settings.SqlitePath}";
-            if (!File.Exists(settings.SqlitePath))
-                throw new StorageUnavailableException($"no {where}: run `afu run` first, or point --data-dir at the folder a run used");
-            store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(settings.SqlitePath));
-        }
-        else
-        {
-            where = $"PostgreSQL {SafeTarget(settings.PostgresConnectionString)}";
-            store = new TrainingStore(SqlDialect.Postgres, settings.PostgresConnectionString);
-        }
-        try
-        {
-            var missing = await store.MissingTablesAsync(ct);
-            if (missing.Count > 0)
-                throw new StorageUnavailableException($"{where} has no training tables ({string.Join(", ", missing)} missing): run `afu run` against it first");
-        }
-        catch (StorageUnavailableException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new StorageUnavailableException($"cannot open {where}: {FirstLine(ex.Message)}", ex);
-        }
-        return store;
     }
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
