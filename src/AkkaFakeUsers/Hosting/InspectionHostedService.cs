@@ -20,8 +20,6 @@ public sealed class InspectionHostedService(IServiceProvider services) : IHosted
 
     public IPEndPoint? EndPoint => _server?.EndPoint;
 
-    public InspectionServer? Server => _server;
-
     /// <summary>The palettes every node registers (the Petabridge.Cmd-style registration).</summary>
     public static void RegisterDefaults(CommandRegistry cmd, InspectionContext ctx) => cmd
         .RegisterCommandPalette(new ActorPalette(ctx))

@@ -18,7 +18,6 @@ public sealed class InspectionServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private Task? _accepting;
-    private int _clients;
 
     /// <param name="warn">Where refusals and accept errors are logged (the node's Akka log, so `log peek` shows them).</param>
     public InspectionServer(IPAddress address, int port, string token, CommandRegistry registry, Action<string> warn)
@@ -30,8 +29,6 @@ public sealed class InspectionServer : IAsyncDisposable
     }
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
-
-    public int Clients => Volatile.Read(ref _clients);
 
     public void Start()
     {
@@ -63,7 +60,6 @@ public sealed class InspectionServer : IAsyncDisposable
 
     private async Task Serve(TcpClient client)
     {
-        Interlocked.Increment(ref _clients);
         var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
         try
         {
@@ -102,10 +98,6 @@ public sealed class InspectionServer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // the client went away (or we are stopping): nothing to clean up beyond this connection
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _clients);
         }
     }
 

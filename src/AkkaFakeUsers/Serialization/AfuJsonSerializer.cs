@@ -46,10 +46,4 @@ public sealed class AfuJsonSerializer : SerializerWithStringManifest
         return JsonSerializer.Deserialize(bytes, type, Options)
                ?? throw new SerializationException($"'{manifest}' deserialized to null");
     }
-
-    /// <summary>For tools that read the journal without an actor system (export, tests).</summary>
-    public static object Deserialize(byte[] bytes, string manifest) =>
-        TypesByManifest.Value.TryGetValue(manifest, out var type)
-            ? JsonSerializer.Deserialize(bytes, type, Options)!
-            : throw new SerializationException($"unknown manifest '{manifest}'");
 }

@@ -61,7 +61,4 @@ public sealed record AfuSettings
         : UserCountMin + DeterministicRandom.For(Seed, "population", "count").Next(UserCountMax - UserCountMin + 1);
 
     public string SqlitePath => Path.GetFullPath(Path.Combine(DataDir, "afu.db"));
-
-    /// <summary>Real time for a simulated span (time compression).</summary>
-    public TimeSpan Real(TimeSpan simulated) => TimeSpan.FromTicks((long)(simulated.Ticks / TimeScale));
 }

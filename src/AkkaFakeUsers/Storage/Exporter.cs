@@ -40,8 +40,6 @@ public static class Exporter
                  " FROM user_interactions ORDER BY created_at, id"),
     ];
 
-    public static IReadOnlyList<string> TableNames => Tables.Select(t => t.Name).ToArray();
-
     private static string Text(SqlDialect d, string column) => d == SqlDialect.Postgres ? $"{column}::text" : column;
 
     public static async Task<IReadOnlyList<ExportResult>> ExportAsync(TrainingStore store, ExportFormat format, string outDir, TextWriter progress,

@@ -10,10 +10,7 @@ namespace AkkaFakeUsers.Storage;
 
 public enum SqlDialect { Sqlite, Postgres }
 
-public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments)
-{
-    public long Interactions => Views + Likes + Comments;
-}
+public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments);
 
 /// <summary>One journal event with its global ordering (the projection offset).</summary>
 public sealed record JournalEvent(long Ordering, IUserEvent Event);
