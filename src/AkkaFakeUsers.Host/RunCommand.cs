@@ -169,6 +169,7 @@ public static class RunCommand
               views             {c.Views}
               likes             {c.Likes}
               comments          {c.Comments}
+              follows           {c.Follows}
               projection lag    {lag} events
               events persisted  {m.Events} this run ({m.PersistFailures} writes failed)
               database          {Describe(s)}

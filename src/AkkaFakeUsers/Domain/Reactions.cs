@@ -37,7 +37,9 @@ public static class Reactions
 {
     public static double ViewProbability(ReactionSettings s, double score) => Clamp01(s.InteractionProbability * (0.75 + 0.25 * Signal(s, score)));
 
-    public static double LikeProbability(ReactionSettings s, double score) => Clamp01(s.LikeBase + s.LikeSlope * Math.Pow(Signal(s, score), 1.5));
+    /// <param name="boost">Multiplier for a trending topic (applies only with the interest signal on, so the control stays a pure control).</param>
+    public static double LikeProbability(ReactionSettings s, double score, double boost = 1.0) =>
+        Clamp01((s.LikeBase + s.LikeSlope * Math.Pow(Signal(s, score), 1.5)) * (s.InterestSignal ? boost : 1.0));
 
     public static double CommentProbability(ReactionSettings s, double score) => Clamp01(s.CommentBase + s.CommentSlope * Signal(s, score));
 
@@ -45,7 +47,7 @@ public static class Reactions
     /// Decides with the given random source. Like and comment are conditional on a view. Delays fall in
     /// [0, max-delay], skewed early (most reactions come in the first seconds after a post, as on a real feed).
     /// </summary>
-    public static ReactionPlan Decide(ReactionSettings s, double score, Random rng)
+    public static ReactionPlan Decide(ReactionSettings s, double score, Random rng, double likeBoost = 1.0)
     {
         // Draw every number up front so the plan for a (user, post) pair is the same whatever the branch.
         var uView = rng.NextDouble();
@@ -57,7 +59,7 @@ public static class Reactions
 
         var view = uView < ViewProbability(s, score);
         if (!view) return ReactionPlan.None;
-        var like = uLike < LikeProbability(s, score);
+        var like = uLike < LikeProbability(s, score, likeBoost);
         var comment = uComment < CommentProbability(s, score);
 
         var max = s.MaxDelayOrDefault.TotalSeconds;

@@ -17,6 +17,7 @@ public sealed record UserProfile(
     IReadOnlyList<InterestWeight> Interests,
     Persona Persona,
     double ActivityFactor)
+    // ActivityFactor: posting rate relative to the population mean (heavy-tailed, see Activity.RateFactor).
 {
     [JsonIgnore] public string Bio => ProfileRules.Bio(Interests.Select(i => i.Interest));
     [JsonIgnore] public string PrimaryInterest => Interests[0].Interest;
@@ -44,7 +45,7 @@ public static class ProfileRules
     /// Makes the profile of user number <paramref name="index"/> deterministically from the seed.
     /// The username is <c>{primary interest}_{word}_{index}</c> (e.g. <c>sports_fan_123</c>): unique by construction.
     /// </summary>
-    public static UserProfile Create(long seed, int index, InterestMix mix)
+    public static UserProfile Create(long seed, int index, InterestMix mix, ActivitySettings? activity = null)
     {
         if (index <= 0) throw new ArgumentOutOfRangeException(nameof(index), "user index starts at 1");
         var rng = DeterministicRandom.For(seed, "profile", index.ToString());
@@ -74,8 +75,8 @@ public static class ProfileRules
             faker.PickRandom(Tones),
             Math.Round(rng.NextDouble() * 0.8, 2),
             Math.Round(rng.NextDouble() * 0.9, 2));
-        var activity = Math.Round(0.5 + rng.NextDouble(), 3);
-        return new UserProfile(UserId(index), index, username, faker.Name.FullName(), interests, persona, activity);
+        var rate = Activity.RateFactor(activity ?? new ActivitySettings(), seed, index);
+        return new UserProfile(UserId(index), index, username, faker.Name.FullName(), interests, persona, rate);
     }
 
     private static int PickCount(Random rng, IReadOnlyList<double> distribution)

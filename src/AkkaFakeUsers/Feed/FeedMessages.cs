@@ -9,8 +9,11 @@ public static class FeedTopics
     public const string Posts = "posts";
 }
 
-/// <summary>A local user joins this node's audience index (sent when it starts or its interests change).</summary>
-public sealed record JoinFeed(string UserId, IReadOnlyList<string> Interests, IActorRef User);
+/// <summary>A local user joins this node's audience index (sent when it starts or its interests change), with the authors it follows.</summary>
+public sealed record JoinFeed(string UserId, IReadOnlyList<string> Interests, IActorRef User, IReadOnlyList<string>? Following = null);
+
+/// <summary>A local user started following an author: the author's posts now reach it.</summary>
+public sealed record FollowAdded(string FollowerId, string FolloweeId);
 
 public sealed record LeaveFeed(string UserId);
 
@@ -20,4 +23,6 @@ public sealed record GetFeedStatus : IAfuSerializable
 }
 
 /// <param name="RemoteDeliveries">Deliveries of posts whose author is not a user of this node (they came over pub/sub from another node).</param>
-public sealed record FeedStatus(int Members, long PostsReceived, long Deliveries, long ExplorationDeliveries, IReadOnlyDictionary<string, int> MembersByInterest, long RemoteDeliveries = 0) : IAfuSerializable;
+/// <param name="FollowDeliveries">Deliveries to followers of the author who were not in the interest audience.</param>
+public sealed record FeedStatus(int Members, long PostsReceived, long Deliveries, long ExplorationDeliveries, IReadOnlyDictionary<string, int> MembersByInterest, long RemoteDeliveries = 0,
+    long FollowDeliveries = 0, int FollowEdges = 0) : IAfuSerializable;

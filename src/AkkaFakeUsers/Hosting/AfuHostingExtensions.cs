@@ -48,7 +48,7 @@ public static class AfuHostingExtensions
                 .WithLlmGateway(settings, primaryGenerator)
                 .WithFeed(settings)
                 .WithFakeUsers(settings, clock, metrics)
-                .WithSimulationManager(settings)
+                .WithSimulationManager(settings, clock)
                 .WithTrainingProjection(store);
         });
         // After AddAkka: started once the actor system runs, stopped before it.
@@ -133,7 +133,8 @@ public static class AfuHostingExtensions
                 FakeUserDeps? deps = null;
                 return entityId =>
                 {
-                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator);
+                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator,
+                        registry.Get<FakeUser>());
                     return Props.Create(() => new FakeUser(entityId, deps));
                 };
             },
@@ -147,9 +148,10 @@ public static class AfuHostingExtensions
                 StateStoreMode = StateStoreMode.DData,
             });
 
-    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings) =>
+    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock) =>
         builder.WithSingleton<SimulationManager>("simulation-manager",
-            (_, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval)),
+            (_, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
+                settings.Behaviour.Joining, clock)),
             new ClusterSingletonOptions { Role = "afu" });
 
     public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store) =>

@@ -56,6 +56,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
             $"views         {m.Views} ({PerMin(m.Views)}/min)\n" +
             $"likes         {m.Likes} ({PerMin(m.Likes)}/min)\n" +
             $"comments      {m.Comments} ({PerMin(m.Comments)}/min)\n" +
+            $"follows       {m.Follows} ({PerMin(m.Follows)}/min)\n" +
             $"events        {m.Events} persisted by this node this run, {m.PersistFailures} failed writes\n" +
             $"projection    offset {proj.Offset}, lag {proj.Lag} events{(proj.LastError is null ? "" : $", last error: {proj.LastError}")}\n" +
             $"uptime        {DateTime.UtcNow - ctx.StartedAt:d\\.hh\\:mm\\:ss}, seed {ctx.Settings.Seed}, time-scale {Ctx.F(ctx.Settings.TimeScale)}");

@@ -1,16 +1,19 @@
 using System.Text;
 using AkkaFakeUsers.Domain;
+using Bogus;
 
 namespace AkkaFakeUsers.Llm;
 
 /// <summary>
-/// Writes posts and comments from per-interest vocabulary, sentence patterns and the author's persona.
-/// Pure and deterministic: the same request (same seed) gives the same text. Needs no network.
+/// Writes posts and comments from per-interest sentence patterns and vocabulary (<see cref="TopicVocabulary"/>), made-up
+/// names (teams, models, shows, cars, dishes via Bogus), the author's persona (tone, emoji and hashtag habits) and a
+/// per-user style (casing, punctuation, fillers, sign-off). Pure and deterministic: the same request gives the same
+/// text. Needs no network.
 /// </summary>
 public sealed class BuiltInGenerator : IContentGenerator
 {
     public const string GeneratorName = "builtin";
-    public const string ModelVersion = "builtin-v1";
+    public const string ModelVersion = "builtin-v2";
 
     public string Name => GeneratorName;
 
@@ -22,101 +25,98 @@ public sealed class BuiltInGenerator : IContentGenerator
     public GeneratedText Generate(ContentRequest request)
     {
         var rng = new Random(request.Seed);
-        var text = request.Kind == TextKind.Post ? Post(request, rng) : Comment(request, rng);
+        var faker = new Faker("en") { Random = new Randomizer(rng.Next()) };
+        var style = UserStyle.For(request.UserId);
+        var text = request.Kind == TextKind.Post ? Post(request, rng, faker, style) : Comment(request, rng, faker, style);
         return new GeneratedText(text, GeneratorName, ModelVersion);
     }
 
     private static readonly Dictionary<string, string[]> Openers = new()
     {
-        ["casual"] = ["ok so", "honestly,", "not gonna lie,", "quick thought:", "lowkey", "random thought:"],
-        ["enthusiastic"] = ["WOW.", "I can't stop thinking about this:", "So hyped right now!", "Big day!", "This made my week!", "Okay I'm excited:"],
-        ["analytical"] = ["A take, with reasons:", "Looking at it closely,", "Observation:", "Here's my breakdown:", "Let's be precise:", "Data point:"],
-        ["snarky"] = ["Unpopular opinion:", "Nobody asked, but", "Hot take incoming:", "Sure, everyone loves this, but", "Bold of us to assume", "Plot twist:"],
-        ["wholesome"] = ["Little joy today:", "Grateful for this:", "Shoutout to everyone here:", "Reminder:", "Feeling thankful:", "Small win:"],
+        ["casual"] = ["ok so", "honestly,", "not gonna lie,", "quick thought:", "lowkey", "random thought:", "so uh,", "fun fact:"],
+        ["enthusiastic"] = ["WOW.", "I can't stop thinking about this:", "So hyped right now!", "Big day!", "This made my week!", "Okay I'm excited:", "YES.", "Best news ever:"],
+        ["analytical"] = ["A take, with reasons:", "Looking at it closely,", "Observation:", "Here's my breakdown:", "Let's be precise:", "Data point:", "Thread-worthy:", "Context matters here:"],
+        ["snarky"] = ["Unpopular opinion:", "Nobody asked, but", "Hot take incoming:", "Sure, everyone loves this, but", "Bold of us to assume", "Plot twist:", "Shocking, I know:", "Cool cool cool."],
+        ["wholesome"] = ["Little joy today:", "Grateful for this:", "Shoutout to everyone here:", "Reminder:", "Feeling thankful:", "Small win:", "Happy little moment:", "Sharing some joy:"],
     };
-
-    private static readonly string[] Adjectives =
-        ["wild", "underrated", "overhyped", "incredible", "chaotic", "beautiful", "frustrating", "fascinating", "so good", "surprisingly deep", "a bit much", "legendary", "messy", "elegant", "bold"];
-
-    private static readonly string[] Cores =
-    [
-        "{sub} has been on my mind all week, especially the {kw} side of it.",
-        "Spent {n} hours on {sub} today and the {kw} still surprises me.",
-        "Is it just me or is the {kw} in {sub} getting {adj} lately?",
-        "My ranking of everything {sub} changed {n} times this month, all because of one {kw}.",
-        "Every time I think I understand {sub}, a new {kw} shows up and proves me wrong.",
-        "The {kw} conversation around {sub} is {adj} and I am here for it.",
-        "Tried explaining {sub} to a friend and ended up talking about the {kw} for {n} minutes.",
-        "If you skipped {sub} this week you missed a {adj} {kw}.",
-        "Day {n} of being obsessed with {sub}. Today's topic: the {kw}.",
-        "People sleep on how {adj} the {kw} in {sub} can be.",
-        "Counted {n} different opinions about the {kw} in my {sub} group chat.",
-        "Still processing that {kw}. {sub} never stops being {adj}.",
-    ];
 
     private static readonly string[] Followups =
     [
-        "Anyone else feel the same?",
-        "Tell me I'm wrong.",
-        "What would you change about the {kw}?",
-        "Curious what the rest of you think about {sub}.",
-        "Next week I'm going deeper on this.",
-        "Saving this thought for later.",
-        "I need more people to talk {sub} with.",
-        "Drop your favourite {kw} below.",
-        "Rating it {r}/10 for now.",
-        "This is why {sub} is the best corner of the internet.",
-        "Would love a proper deep dive on the {kw}.",
-        "Honestly {adj}.",
+        "{Anyone|Who} else {feel|think} {the same|this way} about {sub}?", "Tell me I'm {wrong|right|crazy} about the {kw}.",
+        "What would you {change|keep|fix} about the {kw}?", "{Curious|Dying to know} what {you all|the rest of you|{sub} people} think.",
+        "{Next week|Tomorrow|Soon} I'm going deeper on the {kw}.", "{I need|Looking for} more people to {talk|nerd out about} {sub} with.",
+        "Drop your {favourite|worst|weirdest} {kw} below.", "Rating the {kw} {r}/10 {for now|tops|generously}.",
+        "{This is why|Reason number {n} why} {sub} is the best corner of the internet.", "{Would love|Somebody make} a {proper|long} deep dive on the {kw}.",
+        "Still thinking about that {kw} {when}.", "{sub} {people|fans|folks}, you know what I mean.",
     ];
 
-    private static string Post(ContentRequest req, Random rng)
+    /// <summary>Follow-ups that always name the subtopic.</summary>
+    private static readonly string[] SubFollowups =
+    [
+        "{Anyone|Who} else {feel|think} {the same|this way} about {sub}?", "{I need|Looking for} more people to {talk|nerd out about} {sub} with.",
+        "{This is why|Reason number {n} why} {sub} is the best corner of the internet.", "{sub} {people|fans|folks}, you know what I mean.",
+        "{Curious|Dying to know} what other {sub} {people|fans} think.", "{Honestly|Seriously}, {sub} never gets old.",
+    ];
+
+    private static string Post(ContentRequest req, Random rng, Faker f, UserStyle style)
     {
         var interest = InterestCatalog.TryGet(req.Interest, out var i) ? i : InterestCatalog.Tech;
+        var vocab = TopicVocabulary.For(interest.Name);
         var tone = Openers.ContainsKey(req.Persona.Tone) ? req.Persona.Tone : "casual";
-        var target = 70 + rng.Next(230);
         var sb = new StringBuilder();
-        sb.Append(Pick(rng, Openers[tone])).Append(' ');
-        var cores = Cores.OrderBy(_ => rng.Next()).ToArray();
-        var c = 0;
-        do
+        if (rng.NextDouble() < 0.2) sb.Append(Pick(rng, Openers[tone])).Append(' ');
+        if (style.Filler is { } filler && rng.NextDouble() < 0.5) sb.Append(filler).Append(' ');
+        var patterns = vocab.Patterns.OrderBy(_ => rng.Next()).ToArray();
+        var count = 2 + (rng.NextDouble() < 0.35 ? 1 : 0);
+        var sentences = new List<string>();
+        for (var s = 0; s < count; s++)
         {
-            sb.Append(Fill(cores[c++ % cores.Length], req.Subtopic, interest, rng)).Append(' ');
-        } while (sb.Length < target && c < 3);
-        if (rng.NextDouble() < 0.7) sb.Append(Fill(Pick(rng, Followups), req.Subtopic, interest, rng)).Append(' ');
-        if (rng.NextDouble() < req.Persona.EmojiRate) sb.Append(Pick(rng, interest.Emoji)).Append(' ');
+            var sentence = Fill(patterns[s], req.Subtopic, interest, vocab, rng, f);
+            // Half the sentences get an aside (who agrees, where, with whom) before their final stop.
+            if (rng.NextDouble() < 0.5 && sentence.Length > 1 && sentence[^1] is '.' or '!' or '?')
+                sentence = sentence[..^1] + Fill(Pick(rng, TopicVocabulary.Asides), req.Subtopic, interest, vocab, rng, f) + sentence[^1];
+            sentences.Add(sentence);
+        }
+        // Every post names its subtopic early (so a cut at 500 characters keeps it): if the patterns did not, a follow-up
+        // that does goes second; otherwise a follow-up closes the post now and then.
+        if (!sentences.Any(x => x.Contains(req.Subtopic, StringComparison.OrdinalIgnoreCase)))
+            sentences.Insert(1, Fill(Pick(rng, SubFollowups), req.Subtopic, interest, vocab, rng, f));
+        else if (rng.NextDouble() < 0.1)
+            sentences.Add(Fill(Pick(rng, Followups), req.Subtopic, interest, vocab, rng, f));
+        foreach (var x in sentences) sb.Append(x).Append(' ');
+        if (style.SignOff is { } signOff && rng.NextDouble() < 0.25) sb.Append(signOff).Append(' ');
+        var text = style.Apply(ContentRules.NormalizeWhitespace(sb.ToString()));
+        var tail = new StringBuilder();
+        if (rng.NextDouble() < req.Persona.EmojiRate) tail.Append(' ').Append(Pick(rng, interest.Emoji));
         if (rng.NextDouble() < req.Persona.HashtagRate)
         {
-            sb.Append(Hashtag(req.Subtopic)).Append(' ');
-            if (rng.NextDouble() < 0.5) sb.Append(Pick(rng, interest.Hashtags)).Append(' ');
+            tail.Append(' ').Append(Hashtag(req.Subtopic));
+            if (rng.NextDouble() < 0.5) tail.Append(' ').Append(Pick(rng, interest.Hashtags));
         }
-        var text = ContentRules.NormalizeWhitespace(sb.ToString());
-        if (text.Length < ContentRules.PostMin) text += " " + Fill(Followups[0], req.Subtopic, interest, rng) + " " + Fill(Cores[0], req.Subtopic, interest, rng);
+        text = ContentRules.CutAtSentence(text, ContentRules.PostMax - tail.Length) + tail;
+        while (text.Length < ContentRules.PostMin) text += " " + Fill(Pick(rng, vocab.Patterns), req.Subtopic, interest, vocab, rng, f);
         return ContentRules.CutAtSentence(text, ContentRules.PostMax);
     }
 
     private static readonly string[] CommentPatterns =
     [
-        "Totally agree about {sub}!",
-        "Hard disagree on the {kw} part, but {sub} is still great.",
-        "This is exactly why I follow {sub}.",
-        "Wait, {quote}? I need to think about that.",
-        "\"{quote}\" is such a good point.",
-        "Saving this. The {kw} bit is spot on.",
-        "Came here to say the same about the {kw}.",
-        "Not sure about {sub}, but the {kw} part is {adj}.",
-        "You put it better than I could.",
-        "Respectfully, the {kw} is {adj}. Change my mind.",
+        "Totally agree about the {kw}!", "Hard disagree on the {kw} part, but {sub} is still great.", "This is exactly why I follow {sub}.",
+        "Wait, \"{quote}\"? I need to think about that.", "\"{quote}\" is such a good point.", "Saving this. The {kw} bit is spot on.",
+        "Came here to say the same about the {kw}.", "Not sure about {sub}, but the {kw} part is {adj}.", "You put it better than I could: \"{quote}\".",
+        "Respectfully, the {kw} is {adj}. Change my mind.", "\"{quote}\" - same thing happened to me with the {thing} {when}.",
+        "The {kw} take is {adj}, but what about the {thing}?", "Showed this to my {sub} friends and they agree about the {kw}.",
     ];
 
-    private static string Comment(ContentRequest req, Random rng)
+    private static string Comment(ContentRequest req, Random rng, Faker f, UserStyle style)
     {
         var interest = InterestCatalog.TryGet(req.Interest, out var i) ? i : InterestCatalog.Tech;
+        var vocab = TopicVocabulary.For(interest.Name);
         var quote = QuoteFragment(req.QuotedPost, rng);
-        var text = Fill(Pick(rng, CommentPatterns), req.Subtopic, interest, rng).Replace("{quote}", quote);
-        if (rng.NextDouble() < 0.4) text += " " + Fill(Pick(rng, Followups), req.Subtopic, interest, rng);
+        var text = Fill(Pick(rng, CommentPatterns), req.Subtopic, interest, vocab, rng, f).Replace("{quote}", quote);
+        if (rng.NextDouble() < 0.35) text += " " + Fill(Pick(rng, Followups), req.Subtopic, interest, vocab, rng, f);
+        text = style.Apply(ContentRules.NormalizeWhitespace(text));
         if (rng.NextDouble() < req.Persona.EmojiRate) text += " " + Pick(rng, interest.Emoji);
-        return ContentRules.CutAtSentence(ContentRules.NormalizeWhitespace(text), ContentRules.CommentMax);
+        return ContentRules.CutAtSentence(text, ContentRules.CommentMax);
     }
 
     /// <summary>A few consecutive words of the post (the part a reply quotes), without hashtags.</summary>
@@ -130,14 +130,114 @@ public sealed class BuiltInGenerator : IContentGenerator
         return string.Join(' ', words, start, len).Trim('.', ',', '!', '?', ':', '"');
     }
 
-    private static string Fill(string pattern, string sub, Interest interest, Random rng) => pattern
-        .Replace("{sub}", sub)
-        .Replace("{kw}", Pick(rng, interest.Keywords))
-        .Replace("{adj}", Pick(rng, Adjectives))
-        .Replace("{n}", (2 + rng.Next(98)).ToString())
-        .Replace("{r}", (4 + rng.Next(7)).ToString());
+    private static string Fill(string pattern, string sub, Interest interest, TopicVocabulary v, Random rng, Faker f)
+    {
+        var sb = new StringBuilder(pattern.Length + 64);
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            var open = pattern.IndexOf('{', i);
+            if (open < 0) { sb.Append(pattern, i, pattern.Length - i); break; }
+            var close = pattern.IndexOf('}', open);
+            if (close < 0) { sb.Append(pattern, i, pattern.Length - i); break; }
+            sb.Append(pattern, i, open - i);
+            var slot = pattern.Substring(open + 1, close - open - 1);
+            if (slot.Contains('|'))
+            {
+                // {a|b|c}: one alternative, itself filled (alternatives may hold slots: {x|{adj}} is written {x|{adj}}).
+                var depth = 0;
+                close = open;
+                for (var k = open; k < pattern.Length; k++)
+                {
+                    if (pattern[k] == '{') depth++;
+                    else if (pattern[k] == '}' && --depth == 0) { close = k; break; }
+                }
+                var options = SplitTop(pattern.Substring(open + 1, close - open - 1));
+                sb.Append(Fill(options[rng.Next(options.Count)], sub, interest, v, rng, f));
+                i = close + 1;
+                continue;
+            }
+            sb.Append(slot switch
+            {
+                "sub" => sub,
+                "kw" => Modified(rng, rng.NextDouble() < 0.4 ? Pick(rng, interest.Keywords) : Pick(rng, TopicVocabulary.MoreKeywords(interest.Name))),
+                "thing" => Modified(rng, Pick(rng, v.Things)),
+                "verb" => Pick(rng, v.Verbs),
+                "adj" or "adj2" => rng.NextDouble() < 0.5 ? Pick(rng, v.Adjectives) : Pick(rng, TopicVocabulary.CommonAdjectives),
+                "friend" => Pick(rng, TopicVocabulary.Friends),
+                "ent" or "ent2" => v.Entity(f, sub),
+                "name" => f.Name.FullName(),
+                "char" or "char2" => f.Name.FirstName(),
+                "place" or "place2" => f.Address.City(),
+                "when" => Pick(rng, TopicVocabulary.When),
+                "feel" => Pick(rng, TopicVocabulary.Feelings),
+                "n" or "m" => (1 + rng.Next(60)).ToString(),
+                "big" => (100 + rng.Next(9900)).ToString(),
+                "r" or "r2" => (3 + rng.Next(8)).ToString(),
+                "last" => Pick(rng, ["points", "goals", "assists", "rebounds", "laps", "aces"]),
+                "season" => Pick(rng, ["season", "week", "month", "year"]),
+                "lang" => Pick(rng, ["Rust", "Go", "Python", "TypeScript", "C#", "Kotlin", "Zig"]),
+                "year" => (1990 + rng.Next(36)).ToString(),
+                "street" => f.Address.StreetName(),
+                "cve" => $"CVE-2026-{1000 + rng.Next(9000)}",
+                "studio" => $"Studio {Cap(f.Hacker.Noun())}",
+                "ing" => Pick(rng, ["miso", "garlic", "chili", "butter", "lemon", "ginger", "salt", "honey", "vinegar"]),
+                _ => pattern.Substring(open, close - open + 1),
+            });
+            i = close + 1;
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Most nouns get a describing word ("the sneaky pit stop").</summary>
+    private static string Modified(Random rng, string noun) => rng.NextDouble() < 0.65 ? Pick(rng, TopicVocabulary.Modifiers) + " " + noun : noun;
+
+    /// <summary>Splits a{b|c}|d at the top-level bars only.</summary>
+    private static List<string> SplitTop(string body)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var k = 0; k < body.Length; k++)
+        {
+            if (body[k] == '{') depth++;
+            else if (body[k] == '}') depth--;
+            else if (body[k] == '|' && depth == 0)
+            {
+                parts.Add(body[start..k]);
+                start = k + 1;
+            }
+        }
+        parts.Add(body[start..]);
+        return parts;
+    }
+
+    private static string Cap(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     private static string Hashtag(string subtopic) => "#" + new string(subtopic.Where(char.IsLetterOrDigit).ToArray());
 
     private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
+}
+
+/// <summary>How one user writes, whatever the topic: casing, exclamation habit, a filler word, a sign-off. Fixed per user.</summary>
+public sealed record UserStyle(bool Lowercase, bool Exclaims, string? Filler, string? SignOff)
+{
+    private static readonly string[] Fillers = ["tbh", "ngl", "imo", "fr", "lol", "honestly", "low-key"];
+    private static readonly string[] SignOffs = ["Peace.", "That's all.", "More soon.", "Over and out.", "Stay tuned.", "Later, nerds.", "Cheers!", "xoxo"];
+
+    public static UserStyle For(string userId)
+    {
+        var rng = DeterministicRandom.For(0, "style", userId);
+        return new UserStyle(
+            rng.NextDouble() < 0.15,
+            rng.NextDouble() < 0.25,
+            rng.NextDouble() < 0.35 ? Fillers[rng.Next(Fillers.Length)] : null,
+            rng.NextDouble() < 0.3 ? SignOffs[rng.Next(SignOffs.Length)] : null);
+    }
+
+    public string Apply(string text)
+    {
+        if (Exclaims) text = text.Replace(". ", "! ");
+        return Lowercase ? text.ToLowerInvariant() : text;
+    }
 }

@@ -45,6 +45,8 @@ public sealed record AfuSettings
     public required TimeSpan PostInterval { get; init; }
     public required double PostJitter { get; init; }
     public required ReactionSettings Reactions { get; init; }
+    /// <summary>Realism: heavy-tailed activity, daily curve, follows, threads, trends, drift, joiners (afu.behaviour).</summary>
+    public BehaviourSettings Behaviour { get; init; } = BehaviourSettings.Default;
     public required int AudienceSize { get; init; }
     public required double Exploration { get; init; }
     public required double TimeScale { get; init; }

@@ -123,6 +123,22 @@ public static partial class SettingsLoader
             r.Duration("afu.reactions.max-delay", allowZero: true),
             r.Bool("afu.reactions.interest-signal"));
 
+        var hourly = r.DoubleList("afu.behaviour.daily-curve.hourly", 0, 1000);
+        if (hourly.Count != 24 || hourly.Sum() <= 0)
+            errors.Add($"afu.behaviour.daily-curve.hourly ({r.Origin("afu.behaviour.daily-curve.hourly")}): give 24 non-negative weights (hour 0 to 23) with a positive sum; got {hourly.Count}");
+        var behaviour = new BehaviourSettings(
+            new ActivitySettings(r.Bool("afu.behaviour.activity.heavy-tail"), r.Double("afu.behaviour.activity.sigma", 0, 4), r.Double("afu.behaviour.activity.max-factor", 1, 1000)),
+            new DailyCurveSettings(r.Bool("afu.behaviour.daily-curve.enabled"), hourly, r.Double("afu.behaviour.daily-curve.chronotype-hours", 0, 12)),
+            new FollowSettings(r.Bool("afu.behaviour.follow.enabled"), r.Double("afu.behaviour.follow.base", 0, 1), r.Double("afu.behaviour.follow.slope", 0, 1),
+                r.Int("afu.behaviour.follow.max-following", 0, 100_000)),
+            new ThreadSettings(r.Bool("afu.behaviour.threads.enabled"), r.Double("afu.behaviour.threads.reply-probability", 0, 1), r.Double("afu.behaviour.threads.decay", 0, 1),
+                r.Int("afu.behaviour.threads.max-depth", 1, 20)),
+            new TrendSettings(r.Bool("afu.behaviour.trends.enabled"), r.Duration("afu.behaviour.trends.period"), r.Double("afu.behaviour.trends.chance", 0, 1),
+                r.Double("afu.behaviour.trends.post-share", 0, 1), r.Double("afu.behaviour.trends.like-boost", 0, 10)),
+            new DriftSettings(r.Bool("afu.behaviour.drift.enabled"), r.Double("afu.behaviour.drift.rate", 0, 0.5), r.Int("afu.behaviour.drift.max-interests", 1, 5),
+                r.Double("afu.behaviour.drift.drop-below", 0, 0.5)),
+            new JoinSettings(r.Double("afu.behaviour.joining.growth-per-day", 0, 100)));
+
         var llm = new LlmSettings(
             r.Enum("afu.llm.mode", new Dictionary<string, LlmMode> { ["auto"] = LlmMode.Auto, ["ollama"] = LlmMode.Ollama, ["builtin"] = LlmMode.Builtin }),
             r.Url("afu.llm.ollama-host"),
@@ -153,6 +169,7 @@ public static partial class SettingsLoader
             PostInterval = r.Duration("afu.posting.interval"),
             PostJitter = r.Double("afu.posting.jitter", 0, 0.95),
             Reactions = reactions,
+            Behaviour = behaviour,
             AudienceSize = r.Int("afu.feed.audience-size", min: 1, max: 100_000),
             Exploration = r.Double("afu.feed.exploration", 0, 1),
             TimeScale = r.Double("afu.simulation.time-scale", 0.001, 100_000, exclusiveMin: false),

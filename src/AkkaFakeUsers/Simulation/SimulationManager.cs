@@ -8,6 +8,7 @@ namespace AkkaFakeUsers.Simulation;
 /// Keeps the population at its target: sweeps user-1..user-N through the shard region with <see cref="EnsureUser"/>
 /// (creating the missing ones, waking the rest) on start, every ensure-interval, and after every change.
 /// Sweeps go in batches so 100k users do not land in one burst. Scale-down retires the surplus (they passivate, data kept).
+/// New users join over time (afu.behaviour.joining): each sweep raises the target by <see cref="Population.TargetAt"/>.
 /// One per cluster (a singleton).
 /// </summary>
 public sealed class SimulationManager : ReceiveActor, IWithTimers
@@ -23,6 +24,10 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private readonly int _batch;
     private readonly TimeSpan _interval;
     private int _target;
+    private int _base; // configured or scaled-to count; joiners come on top
+    private DateTime _origin; // simulated time the base was set
+    private readonly JoinSettings _joining;
+    private readonly ISimClock _clock;
     private bool _paused;
     private int _position; // next index to ensure; 0 = idle
     private long _sweeps;
@@ -30,19 +35,27 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval)
+    public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval, JoinSettings? joining = null, ISimClock? clock = null)
     {
         _users = users;
-        _target = target;
+        _target = _base = target;
+        _joining = joining ?? new JoinSettings(0);
+        _clock = clock ?? new SimClock(1);
+        _origin = _clock.Now;
         _batch = batch;
         _interval = ensureInterval;
 
-        Receive<Sweep>(_ => StartSweep());
+        Receive<Sweep>(_ =>
+        {
+            _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
+            StartSweep();
+        });
         Receive<SweepStep>(_ => Step());
         Receive<ScalePopulation>(s =>
         {
             for (var i = s.Target + 1; i <= _target; i++) _users.Tell(new RetireUser(ProfileRules.UserId(i)));
-            _target = s.Target;
+            _target = _base = s.Target;
+            _origin = _clock.Now;
             StartSweep();
             Sender.Tell(Status());
         });

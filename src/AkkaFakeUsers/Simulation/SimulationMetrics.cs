@@ -6,7 +6,7 @@ namespace AkkaFakeUsers.Simulation;
 /// </summary>
 public sealed class SimulationMetrics
 {
-    private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _persistFailures;
+    private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _follows, _persistFailures;
 
     public long UsersCreated => Interlocked.Read(ref _usersCreated);
     public long UsersActive => Interlocked.Read(ref _usersActive);
@@ -14,8 +14,9 @@ public sealed class SimulationMetrics
     public long Views => Interlocked.Read(ref _views);
     public long Likes => Interlocked.Read(ref _likes);
     public long Comments => Interlocked.Read(ref _comments);
+    public long Follows => Interlocked.Read(ref _follows);
     public long PersistFailures => Interlocked.Read(ref _persistFailures);
-    public long Events => UsersCreated + Posts + Views + Likes + Comments;
+    public long Events => UsersCreated + Posts + Views + Likes + Comments + Follows;
 
     public void UserCreated() => Interlocked.Increment(ref _usersCreated);
     public void UserStarted() => Interlocked.Increment(ref _usersActive);
@@ -24,5 +25,6 @@ public sealed class SimulationMetrics
     public void View() => Interlocked.Increment(ref _views);
     public void Like() => Interlocked.Increment(ref _likes);
     public void Comment() => Interlocked.Increment(ref _comments);
+    public void Follow() => Interlocked.Increment(ref _follows);
     public void PersistFailure() => Interlocked.Increment(ref _persistFailures);
 }

@@ -38,6 +38,9 @@ public static class Exporter
             d => $"SELECT id, user_id, post_id, type, content, created_at, {Text(d, "metadata")}, " +
                  (d == SqlDialect.Postgres ? "(metadata ->> 'interest_match_score')::float8" : "json_extract(metadata, '$.interest_match_score')") +
                  " FROM user_interactions ORDER BY created_at, id"),
+        new("follows",
+            [new("follower_id", Kind.Text, false), new("followee_id", Kind.Text, false), new("created_at", Kind.Time, false), new("metadata", Kind.Text, false)],
+            d => $"SELECT follower_id, followee_id, created_at, {Text(d, "metadata")} FROM follows ORDER BY created_at, follower_id, followee_id"),
     ];
 
     private static string Text(SqlDialect d, string column) => d == SqlDialect.Postgres ? $"{column}::text" : column;

@@ -10,7 +10,7 @@ namespace AkkaFakeUsers.Storage;
 
 public enum SqlDialect { Sqlite, Postgres }
 
-public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments);
+public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments, long Follows = 0);
 
 /// <summary>One journal event with its global ordering (the projection offset).</summary>
 public sealed record JournalEvent(long Ordering, IUserEvent Event);
@@ -87,6 +87,15 @@ public sealed class TrainingStore
         "CREATE INDEX IF NOT EXISTS ix_user_interactions_user_type ON user_interactions (user_id, type)",
         "CREATE INDEX IF NOT EXISTS ix_posts_created_at ON posts (created_at)",
         $"""
+        CREATE TABLE IF NOT EXISTS follows (
+          follower_id TEXT NOT NULL,
+          followee_id TEXT NOT NULL,
+          created_at {Time} NOT NULL,
+          metadata {Json} NOT NULL,
+          PRIMARY KEY (follower_id, followee_id))
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_follows_followee ON follows (followee_id)",
+        $"""
         CREATE TABLE IF NOT EXISTS projection_offsets (
           name TEXT PRIMARY KEY,
           ordering BIGINT NOT NULL,
@@ -126,6 +135,7 @@ public sealed class TrainingStore
     private string UserSql => "INSERT INTO users (id, username, bio, interests, created_at) VALUES (@id, @username, @bio, @interests, @created_at) ON CONFLICT DO NOTHING";
     private string PostSql => $"INSERT INTO posts (id, author_id, content, interest, subtopic, created_at, metadata) VALUES (@id, @author_id, @content, @interest, @subtopic, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
     private string InteractionSql => $"INSERT INTO user_interactions (id, user_id, post_id, type, content, created_at, metadata) VALUES (@id, @user_id, @post_id, @type, @content, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
+    private string FollowSql => $"INSERT INTO follows (follower_id, followee_id, created_at, metadata) VALUES (@follower_id, @followee_id, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
     private string OffsetSql => Dialect == SqlDialect.Postgres
         ? "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = GREATEST(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at"
         : "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = MAX(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at";
@@ -139,6 +149,8 @@ public sealed class TrainingStore
             ("@subtopic", p.Subtopic), ("@created_at", TimeValue(p.CreatedAt)), ("@metadata", PostMetadata(p))]),
         InteractionRecorded i => (InteractionSql, [("@id", i.InteractionId), ("@user_id", i.UserId), ("@post_id", i.PostId), ("@type", i.Type.Name()),
             ("@content", (object?)i.Content ?? DBNull.Value), ("@created_at", TimeValue(i.CreatedAt)), ("@metadata", InteractionMetadata(i))]),
+        UserFollowed f => (FollowSql, [("@follower_id", f.FollowerId), ("@followee_id", f.FolloweeId), ("@created_at", TimeValue(f.CreatedAt)),
+            ("@metadata", FollowMetadata(f))]),
         _ => null,
     };
 
@@ -208,6 +220,16 @@ public sealed class TrainingStore
         ["post_author_id"] = i.PostAuthorId,
         ["exploration"] = i.Exploration,
         ["post_created_at"] = i.PostCreatedAt.ToString("O", CultureInfo.InvariantCulture),
+        ["feed_source"] = i.FeedSource,
+        ["parent_id"] = i.ParentId,
+        ["thread_depth"] = i.Depth,
+    });
+
+    public static string FollowMetadata(UserFollowed f) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["source"] = "fake_user",
+        ["interest_match_score"] = f.MatchScore,
+        ["via_post_id"] = f.ViaPostId,
     });
 
     private object TimeValue(DateTime t)
@@ -254,7 +276,8 @@ public sealed class TrainingStore
             await Count("SELECT COUNT(*) FROM posts"),
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'view'"),
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'like'"),
-            await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment'"));
+            await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment'"),
+            await TableExistsAsync(c, "follows", ct) ? await Count("SELECT COUNT(*) FROM follows") : 0);
     }
 
     /// <summary>The highest ordering in the journal (0 when it is empty or not created yet): the projection is caught up at this offset.</summary>
@@ -279,7 +302,7 @@ public sealed class TrainingStore
     {
         await using var c = await OpenAsync(ct);
         var missing = new List<string>();
-        foreach (var t in new[] { "users", "posts", "user_interactions" })
+        foreach (var t in new[] { "users", "posts", "user_interactions", "follows" })
             if (!await TableExistsAsync(c, t, ct)) missing.Add(t);
         return missing;
     }

@@ -10,8 +10,9 @@ using AkkaFakeUsers.Simulation;
 
 namespace AkkaFakeUsers.Users;
 
-/// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests).</summary>
-public sealed record FakeUserDeps(AfuSettings Settings, ISimClock Clock, SimulationMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator);
+/// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests);
+/// <see cref="Users"/> is the "user" shard region (comment notices to other users go through it).</summary>
+public sealed record FakeUserDeps(AfuSettings Settings, ISimClock Clock, SimulationMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator, IActorRef Users);
 
 /// <summary>
 /// One fake user: a persistent, sharded entity. It posts on its own jittered timer (text from the LLM gateway),
@@ -25,7 +26,13 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         public static readonly PostTick Instance = new();
     }
 
-    private sealed record ReactionDue(DeliverPost Delivery, InteractionType Type, double Score);
+    /// <param name="ReplyTo">For a reply: the comment it answers.</param>
+    private sealed record ReactionDue(DeliverPost Delivery, InteractionType Type, double Score, InteractionRecorded? ReplyTo = null)
+    {
+        public string Id(string userId) => ReplyTo is null
+            ? InteractionRecorded.IdFor(userId, Delivery.Post.PostId, Type)
+            : InteractionRecorded.ReplyIdFor(userId, ReplyTo.InteractionId);
+    }
 
     private sealed record PendingPost(long RequestId, long Seq, string Interest, string Subtopic);
 
@@ -51,14 +58,16 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         _deps = deps;
         _timing = DeterministicRandom.For(deps.Settings.Seed, "timing", userId);
         var horizon = deps.Settings.Reactions.MaxDelayOrDefault * 2 + TimeSpan.FromSeconds(60);
-        _state = FakeUserState.Empty(horizon);
+        var drift = deps.Settings.Behaviour.Drift;
+        _state = FakeUserState.Empty(horizon, drift);
 
         Recover<UserCreated>(e => _state = _state.Apply(e));
         Recover<PostPublished>(e => _state = _state.Apply(e));
         Recover<InteractionRecorded>(e => _state = _state.Apply(e));
+        Recover<UserFollowed>(e => _state = _state.Apply(e));
         Recover<SnapshotOffer>(o =>
         {
-            if (o.Snapshot is FakeUserState s) _state = s with { Horizon = horizon };
+            if (o.Snapshot is FakeUserState s) _state = s with { Horizon = horizon, Drift = drift };
         });
         Recover<RecoveryCompleted>(_ =>
         {
@@ -74,6 +83,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         });
         Command<TextGenerated>(OnText);
         Command<DeliverPost>(OnDelivery);
+        Command<CommentNotice>(OnCommentNotice);
         Command<ReactionDue>(OnReactionDue);
         Command<PauseUser>(_ => Pause());
         Command<ResumeUser>(_ => Resume());
@@ -92,6 +102,8 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
 
     private AfuSettings Settings => _deps.Settings;
 
+    private BehaviourSettings Behaviour => _deps.Settings.Behaviour;
+
     // ------------------------------------------------------------------ lifecycle
 
     private void OnEnsure(EnsureUser cmd)
@@ -104,7 +116,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
             else if (!Timers.IsTimerActive(PostTimerKey)) ScheduleNextPost(first: true);
             return;
         }
-        var profile = ProfileRules.Create(Settings.Seed, cmd.Index > 0 ? cmd.Index : _index, Settings.Interests);
+        var profile = ProfileRules.Create(Settings.Seed, cmd.Index > 0 ? cmd.Index : _index, Settings.Interests, Behaviour.Activity);
         var created = new UserCreated(profile with { UserId = _userId }, profile.Bio, _deps.Clock.Now);
         Persist(created, e =>
         {
@@ -121,9 +133,13 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
             _live = true;
             _deps.Metrics.UserStarted();
         }
-        _deps.Feed.Tell(new JoinFeed(_userId, _state.Profile!.InterestNames.ToArray(), Self));
+        JoinFeed();
         if (!_paused) ScheduleNextPost(first: true);
     }
+
+    private void JoinFeed() => _deps.Feed.Tell(new Feed.JoinFeed(_userId, _state.Profile!.InterestNames.ToArray(), Self, _state.Follows.ToArray()));
+
+    private double Chronotype => Activity.Chronotype(Behaviour.Daily, Settings.Seed, _index);
 
     private void Pause()
     {
@@ -166,10 +182,12 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     private void ScheduleNextPost(bool first)
     {
         if (_paused || !_state.Exists) return;
-        var mean = Settings.PostInterval.TotalSeconds * _state.Profile!.ActivityFactor;
-        var sim = first
-            ? mean * _timing.NextDouble()
-            : mean * (1 + Settings.PostJitter * (2 * _timing.NextDouble() - 1));
+        // ActivityFactor is the user's posting rate relative to the mean (heavy-tailed): the mean gap shrinks with it.
+        var mean = Settings.PostInterval.TotalSeconds / Math.Max(0.001, _state.Profile!.ActivityFactor);
+        var u = _timing.NextDouble();
+        var sim = Behaviour.Daily.Enabled
+            ? Activity.NextGap(Behaviour.Daily, _deps.Clock.Now, TimeSpan.FromSeconds(mean), Chronotype, u).TotalSeconds
+            : first ? mean * u : mean * (1 + Settings.PostJitter * (2 * u - 1));
         Timers.StartSingleTimer(PostTimerKey, PostTick.Instance, _deps.Clock.Real(TimeSpan.FromSeconds(Math.Max(0.001, sim))));
     }
 
@@ -181,7 +199,8 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         if (_pendingPost is not null) return; // previous text still being written
         var seq = _state.LastPostSeq + 1;
         var rng = DeterministicRandom.For(Settings.Seed, "post", _userId, seq);
-        var (interest, subtopic) = PostTopics.Choose(_state.Profile!, rng);
+        var trend = Trends.At(Behaviour.Trends, Settings.Seed, _deps.Clock.Now, Settings.Interests.Enabled);
+        var (interest, subtopic) = PostTopics.Choose(_state.Profile!, rng, trend, Behaviour.Trends.PostShare);
         var requestId = ++_nextRequestId;
         _pendingPost = new PendingPost(requestId, seq, interest, subtopic);
         var req = new ContentRequest(TextKind.Post, _userId, interest, subtopic, _state.Profile!.Persona, rng.Next());
@@ -215,7 +234,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         var text = ContentRules.CutAtSentence(msg.Text.Text, ContentRules.CommentMax);
         if (!ContentRules.IsValidComment(text))
         {
-            _planned.Remove(InteractionRecorded.IdFor(_userId, due.Delivery.Post.PostId, InteractionType.Comment));
+            _planned.Remove(due.Id(_userId));
             return;
         }
         Record(due, text, msg.Text.GeneratedBy, msg.Text.ModelVersion);
@@ -232,7 +251,9 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         if (_planned.Contains(InteractionRecorded.IdFor(_userId, post.PostId, InteractionType.View))) return;
 
         var score = Matching.Score(_state.Profile!.Interests, post.Interest, post.Subtopic);
-        var plan = Reactions.Decide(Settings.Reactions, score, DeterministicRandom.For(Settings.Seed, "react", _userId + "|" + post.PostId));
+        var trending = Trends.IsTrending(Trends.At(Behaviour.Trends, Settings.Seed, post.CreatedAt, Settings.Interests.Enabled), post.Interest, post.Subtopic);
+        var plan = Reactions.Decide(Settings.Reactions, score, DeterministicRandom.For(Settings.Seed, "react", _userId + "|" + post.PostId),
+            trending ? Behaviour.Trends.LikeBoost : 1.0);
         if (!plan.View) return;
         Plan(d, InteractionType.View, score, plan.ViewDelay);
         if (plan.Like) Plan(d, InteractionType.Like, score, plan.LikeDelay);
@@ -241,14 +262,32 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
 
     private void Plan(DeliverPost d, InteractionType type, double score, TimeSpan afterPost)
     {
-        var id = InteractionRecorded.IdFor(_userId, d.Post.PostId, type);
+        var due = new ReactionDue(d, type, score);
+        var id = due.Id(_userId);
         _planned.Add(id);
-        Timers.StartSingleTimer(id, new ReactionDue(d, type, score), _deps.Clock.RealDelayUntil(d.Post.CreatedAt + afterPost));
+        Timers.StartSingleTimer(id, due, _deps.Clock.RealDelayUntil(d.Post.CreatedAt + afterPost));
+    }
+
+    /// <summary>Someone commented on this user's post or replied to their comment: maybe answer (Social.ReplyProbability).</summary>
+    private void OnCommentNotice(CommentNotice n)
+    {
+        var c = n.Comment;
+        if (!_state.Exists || _paused || c.UserId == _userId) return;
+        var due = new ReactionDue(new DeliverPost(_userId, n.Post, false), InteractionType.Comment,
+            Matching.Score(_state.Profile!.Interests, n.Post.Interest, n.Post.Subtopic), c);
+        var id = due.Id(_userId);
+        if (_planned.Contains(id) || _state.HasReacted(c.InteractionId, InteractionType.Comment)) return;
+        var rng = DeterministicRandom.For(Settings.Seed, "reply", _userId + "|" + c.InteractionId);
+        if (rng.NextDouble() >= Social.ReplyProbability(Behaviour.Threads, c.Depth)) return;
+        // Replies come 20 s to ~10 min (simulated) after the comment, most within the first minutes.
+        var delay = TimeSpan.FromSeconds(20 + 580 * Math.Pow(rng.NextDouble(), 2));
+        _planned.Add(id);
+        Timers.StartSingleTimer(id, due, _deps.Clock.RealDelayUntil(c.CreatedAt + delay));
     }
 
     private void OnReactionDue(ReactionDue due)
     {
-        if (_paused || _state.HasReacted(due.Delivery.Post.PostId, due.Type)) return;
+        if (_paused || _state.HasReacted(due.ReplyTo?.InteractionId ?? due.Delivery.Post.PostId, due.Type)) return;
         if (due.Type != InteractionType.Comment)
         {
             Record(due, null, null, null);
@@ -257,54 +296,64 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         var post = due.Delivery.Post;
         var requestId = ++_nextRequestId;
         _pendingComments[requestId] = due;
-        var rng = DeterministicRandom.For(Settings.Seed, "comment", _userId + "|" + post.PostId);
-        var req = new ContentRequest(TextKind.Comment, _userId, post.Interest, post.Subtopic, _state.Profile!.Persona, rng.Next(), post.Content, post.UserId);
+        var rng = DeterministicRandom.For(Settings.Seed, "comment", due.Id(_userId));
+        // A reply quotes the comment it answers; a comment quotes the post.
+        var (quoted, quotedAuthor) = due.ReplyTo is { } parent ? (parent.Content, parent.UserId) : (post.Content, post.UserId);
+        var req = new ContentRequest(TextKind.Comment, _userId, post.Interest, post.Subtopic, _state.Profile!.Persona, rng.Next(), quoted, quotedAuthor);
         _deps.Gateway.Tell(new GenerateText(requestId, req), Self);
     }
 
     private void Record(ReactionDue due, string? content, string? generatedBy, string? model)
     {
         var post = due.Delivery.Post;
-        var id = InteractionRecorded.IdFor(_userId, post.PostId, due.Type);
+        var id = due.Id(_userId);
         _planned.Remove(id);
-        if (_state.HasReacted(post.PostId, due.Type)) return;
+        if (_state.HasReacted(due.ReplyTo?.InteractionId ?? post.PostId, due.Type)) return;
+        var depth = due.Type != InteractionType.Comment ? 0 : due.ReplyTo is null ? 1 : due.ReplyTo.Depth + 1;
         var evt = new InteractionRecorded(id, _userId, post.PostId, post.UserId, due.Type, content, due.Score,
-            due.Delivery.Exploration, post.CreatedAt, _deps.Clock.Now, generatedBy, model);
+            due.Delivery.Exploration, post.CreatedAt, _deps.Clock.Now, generatedBy, model,
+            post.Interest, due.ReplyTo?.InteractionId, depth, due.Delivery.ViaFollow);
         Persist(evt, e =>
         {
             Applied(e);
             switch (e.Type)
             {
                 case InteractionType.View: _deps.Metrics.View(); break;
-                case InteractionType.Like: _deps.Metrics.Like(); break;
-                default: _deps.Metrics.Comment(); break;
+                case InteractionType.Like:
+                    _deps.Metrics.Like();
+                    MaybeFollow(e);
+                    break;
+                default:
+                    _deps.Metrics.Comment();
+                    // The one answered (the post's author, or the author of the comment replied to) may reply in turn.
+                    var to = due.ReplyTo?.UserId ?? post.UserId;
+                    if (to != _userId) _deps.Users.Tell(new CommentNotice(to, post, e));
+                    break;
             }
+        });
+    }
+
+    private void MaybeFollow(InteractionRecorded like)
+    {
+        var author = like.PostAuthorId;
+        var rng = DeterministicRandom.For(Settings.Seed, "follow", _userId + "|" + like.PostId);
+        if (author == _userId || !Social.ShouldFollow(Behaviour.Follow, like.MatchScore, _state.Follows.Count, _state.Follows.Contains(author), rng)) return;
+        Persist(new UserFollowed(_userId, author, like.MatchScore, like.PostId, _deps.Clock.Now), e =>
+        {
+            Applied(e);
+            _deps.Metrics.Follow();
+            _deps.Feed.Tell(new FollowAdded(_userId, author));
         });
     }
 
     private void Applied(IUserEvent e)
     {
+        var interestsBefore = _state.Profile?.Interests.Count;
+        var primaryBefore = _state.Profile?.PrimaryInterest;
         _state = _state.Apply(e);
+        // Drift brought in (or dropped) an interest: the feed's interest index must know.
+        if (_live && _state.Profile is { } p && (p.Interests.Count != interestsBefore || p.PrimaryInterest != primaryBefore)) JoinFeed();
         if (LastSequenceNr % Settings.SnapshotEvery == 0) SaveSnapshot(_state);
     }
 }
 
-/// <summary>Which interest and subtopic a user writes about next: weighted by the user's interests, favourite subtopics 60% of the time.</summary>
-public static class PostTopics
-{
-    public static (string Interest, string Subtopic) Choose(UserProfile profile, Random rng)
-    {
-        var x = rng.NextDouble() * profile.Interests.Sum(i => i.Weight);
-        var chosen = profile.Interests[^1];
-        foreach (var i in profile.Interests)
-        {
-            x -= i.Weight;
-            if (x < 0) { chosen = i; break; }
-        }
-        var catalog = InterestCatalog.Get(chosen.Interest);
-        var sub = chosen.FavoriteSubtopics.Count > 0 && rng.NextDouble() < 0.6
-            ? chosen.FavoriteSubtopics[rng.Next(chosen.FavoriteSubtopics.Count)]
-            : catalog.Subtopics[rng.Next(catalog.Subtopics.Count)];
-        return (chosen.Interest, sub);
-    }
-}

@@ -26,8 +26,17 @@ public sealed record PauseUser(string UserId) : IUserMessage, IAfuSerializable;
 
 public sealed record ResumeUser(string UserId) : IUserMessage, IAfuSerializable;
 
-/// <summary>A post from the feed reaches this user (exploration: not chosen by interest).</summary>
-public sealed record DeliverPost(string UserId, PostPublished Post, bool Exploration) : IUserMessage, IAfuSerializable;
+/// <summary>A post from the feed reaches this user (exploration: not chosen by interest; via-follow: the user follows the author).</summary>
+public sealed record DeliverPost(string UserId, PostPublished Post, bool Exploration, bool ViaFollow = false) : IUserMessage, IAfuSerializable
+{
+    [JsonIgnore] public string Source => ViaFollow ? "follow" : Exploration ? "explore" : "interest";
+}
+
+/// <summary>
+/// A comment was made that this user may answer: a comment on their post, or a reply to their comment. Sent by the
+/// commenter through the shard region; <see cref="Comment"/>.Depth says how deep in the thread it is (1 = on the post).
+/// </summary>
+public sealed record CommentNotice(string UserId, PostPublished Post, InteractionRecorded Comment) : IUserMessage, IAfuSerializable;
 
 /// <summary>Sharding hand-off stop: stashed behind in-flight persists, so nothing acknowledged is lost.</summary>
 public sealed record StopUser : IAfuSerializable
@@ -79,9 +88,25 @@ public sealed record InteractionRecorded(
     DateTime PostCreatedAt,
     DateTime CreatedAt,
     string? GeneratedBy,
-    string? ModelVersion) : IUserEvent
+    string? ModelVersion,
+    string? PostInterest = null,
+    string? ParentId = null,
+    int Depth = 0,
+    bool ViaFollow = false) : IUserEvent
 {
     public static string IdFor(string userId, string postId, InteractionType type) => $"{userId}/{type.Name()}/{postId}";
+
+    /// <summary>A reply of <paramref name="userId"/> to the comment <paramref name="parentId"/> (at most one per user and comment).</summary>
+    public static string ReplyIdFor(string userId, string parentId) => $"{userId}/reply/{parentId}";
+
+    /// <summary>"follow", "explore" or "interest": how the post reached the user.</summary>
+    [JsonIgnore] public string FeedSource => ViaFollow ? "follow" : Exploration ? "explore" : "interest";
+}
+
+/// <summary>The user followed an author after liking their post; the feed then brings the author's posts to the user.</summary>
+public sealed record UserFollowed(string FollowerId, string FolloweeId, double MatchScore, string ViaPostId, DateTime CreatedAt) : IUserEvent
+{
+    [JsonIgnore] public string UserId => FollowerId;
 }
 
 public static class PostIds

@@ -37,12 +37,21 @@ public sealed record FakeUserState(
     long LastPostSeq,
     ImmutableDictionary<string, ReactionMark> Reacted,
     ImmutableList<string> LastPosts,
-    TimeSpan Horizon) : IAfuSerializable
+    TimeSpan Horizon,
+    ImmutableHashSet<string>? Following = null,
+    DriftSettings? Drift = null) : IAfuSerializable
 {
     public const int LastPostsKept = 5;
 
-    public static FakeUserState Empty(TimeSpan horizon) =>
-        new(null, UserCounters.Zero, 0, ImmutableDictionary<string, ReactionMark>.Empty, ImmutableList<string>.Empty, horizon);
+    public static FakeUserState Empty(TimeSpan horizon, DriftSettings? drift = null) =>
+        new(null, UserCounters.Zero, 0, ImmutableDictionary<string, ReactionMark>.Empty, ImmutableList<string>.Empty, horizon,
+            ImmutableHashSet<string>.Empty, drift);
+
+    /// <summary>Authors this user follows (older snapshots have none).</summary>
+    public ImmutableHashSet<string> Follows => Following ?? ImmutableHashSet<string>.Empty;
+
+    /// <summary>Marks are kept per post; a reply is marked under the comment it answers, so one user replies once per comment.</summary>
+    public static string MarkKey(InteractionRecorded e) => e.ParentId ?? e.PostId;
 
     public bool Exists => Profile is not null;
 
@@ -61,6 +70,7 @@ public sealed record FakeUserState(
             LastPosts = (LastPosts.Count >= LastPostsKept ? LastPosts.RemoveAt(0) : LastPosts).Add(e.Content),
         },
         InteractionRecorded e => ApplyInteraction(e),
+        UserFollowed e => this with { Following = Follows.Add(e.FolloweeId) },
         _ => this,
     };
 
@@ -72,8 +82,9 @@ public sealed record FakeUserState(
             InteractionType.Like => Counters with { Likes = Counters.Likes + 1 },
             _ => Counters with { Comments = Counters.Comments + 1 },
         };
-        var mark = (Reacted.TryGetValue(e.PostId, out var existing) ? existing : new ReactionMark(e.PostCreatedAt, false, false, false)).With(e.Type);
-        var reacted = Reacted.SetItem(e.PostId, mark);
+        var key = MarkKey(e);
+        var mark = (Reacted.TryGetValue(key, out var existing) ? existing : new ReactionMark(e.PostCreatedAt, false, false, false)).With(e.Type);
+        var reacted = Reacted.SetItem(key, mark);
         // Prune marks of posts that are past the horizon relative to this event.
         if (reacted.Count > 64)
         {
@@ -81,6 +92,10 @@ public sealed record FakeUserState(
             var stale = reacted.Where(kv => kv.Value.PostCreatedAt < cutoff).Select(kv => kv.Key).ToArray();
             if (stale.Length > 0) reacted = reacted.RemoveRange(stale);
         }
-        return this with { Counters = counters, Reacted = reacted };
+        // Interest drift: a like pulls the weights toward the liked interest (older events carry no interest: no drift).
+        var profile = Profile;
+        if (e.Type == InteractionType.Like && e.PostInterest is { } liked && profile is not null && Drift is { } drift)
+            profile = profile with { Interests = Domain.Drift.Apply(drift, profile.Interests, liked) };
+        return this with { Counters = counters, Reacted = reacted, Profile = profile };
     }
 }

@@ -11,19 +11,52 @@ public class ContentTests
     {
         var profile = ProfileRules.Create(seed, 1 + i % 300, InterestMix.Default);
         var rng = DeterministicRandom.For(seed, "post", profile.UserId, i);
-        var (interest, sub) = Users.PostTopics.Choose(profile, rng);
+        var (interest, sub) = PostTopics.Choose(profile, rng);
         return new ContentRequest(TextKind.Post, profile.UserId, interest, sub, profile.Persona, rng.Next());
     }
 
     [Fact]
     public void Built_in_posts_are_50_to_500_chars_varied_and_on_topic()
     {
-        var requests = Enumerable.Range(0, 1000).Select(i => PostRequest(i)).ToList();
+        var requests = Enumerable.Range(0, 5000).Select(i => PostRequest(i)).ToList();
         var posts = requests.Select(r => Gen.Generate(r).Text).ToList();
         Assert.All(posts, p => Assert.InRange(p.Length, ContentRules.PostMin, ContentRules.PostMax));
-        Assert.Equal(1000, posts.Distinct().Count());
-        // each post names its subtopic
-        Assert.All(requests.Zip(posts), x => Assert.Contains(x.Item1.Subtopic, x.Item2));
+        Assert.Equal(5000, posts.Distinct().Count()); // zero exact duplicates
+        // Issue #6 asks for >= 0.5; builtin-v2 reaches ~0.34 (v1: 0.12). This guards what is reached, not the goal.
+        var distinct2 = ContentRules.DistinctN(posts, 2);
+        Assert.True(distinct2 >= 0.32, $"distinct-2 {distinct2:F3} over 5,000 posts");
+        // each post names its subtopic, and a keyword classifier recovers the intended interest for >= 90%
+        Assert.All(requests.Zip(posts), x => Assert.Contains(x.Item1.Subtopic, x.Item2, StringComparison.OrdinalIgnoreCase));
+        var recovered = requests.Zip(posts).Count(x => TopicClassifier.Classify(x.Item2) == x.Item1.Interest);
+        Assert.True(recovered >= 0.9 * posts.Count, $"classifier recovered {recovered}/{posts.Count}");
+        // every interest is written about, and the lengths spread (not one template length)
+        Assert.Equal(InterestCatalog.Names.Count, requests.Select(r => r.Interest).Distinct().Count());
+        Assert.True(posts.Select(p => p.Length / 50).Distinct().Count() >= 5, "post lengths fall in at least 5 bands of 50 chars");
+    }
+
+    [Fact]
+    public void The_classifier_tells_interests_apart_and_abstains_without_evidence()
+    {
+        Assert.Equal("food", TopicClassifier.Classify("Made miso ramen last night and the broth came out silky."));
+        Assert.Equal("cars", TopicClassifier.Classify("Took the Porsche to the track and the turbo pulled hard."));
+        Assert.Null(TopicClassifier.Classify("What a lovely day it is."));
+    }
+
+    [Fact]
+    public void Users_keep_their_own_style_across_posts()
+    {
+        var styles = Enumerable.Range(1, 400).Select(i => UserStyle.For($"user-{i}")).ToList();
+        Assert.Equal(UserStyle.For("user-7"), UserStyle.For("user-7"));
+        Assert.Contains(styles, s => s.Lowercase);
+        Assert.Contains(styles, s => !s.Lowercase);
+        Assert.True(styles.Select(s => s.SignOff).Distinct().Count() >= 5);
+        var lower = Enumerable.Range(1, 400).First(i => UserStyle.For($"user-{i}").Lowercase);
+        var persona = new Persona("enthusiastic", 0, 0);
+        for (var k = 0; k < 20; k++)
+        {
+            var text = Gen.Generate(new ContentRequest(TextKind.Post, $"user-{lower}", "cars", "JDM", persona, k)).Text;
+            Assert.Equal(text.ToLowerInvariant(), text);
+        }
     }
 
     [Fact]
@@ -46,8 +79,9 @@ public class ContentTests
             .Select(i => Gen.Generate(new ContentRequest(TextKind.Comment, "user-2", "food", "ramen", persona, i, post, "user-1")).Text)
             .ToList();
         Assert.All(comments, c => Assert.True(ContentRules.IsValidComment(c), c));
-        var words = new[] { "ramen", "broth", "hours", "surprises", "Spent", "today", "recipe", "flavor", "kitchen", "dish", "restaurant", "taste", "spicy", "dough", "menu", "brunch", "seasoning", "You put it better" };
-        var about = comments.Count(c => words.Any(w => c.Contains(w, StringComparison.OrdinalIgnoreCase)));
+        // about the post: it quotes the post, or its words are food words (keyword classifier)
+        var postWords = post.Split(' ').Select(w => w.Trim('.', '#')).Where(w => w.Length > 3).ToArray();
+        var about = comments.Count(c => postWords.Any(w => c.Contains(w, StringComparison.OrdinalIgnoreCase)) || TopicClassifier.Classify(c) == "food");
         Assert.True(about >= comments.Count * 0.9, $"{about}/{comments.Count} comments refer to the post or its topic");
         Assert.True(comments.Distinct().Count() > 100);
     }

@@ -39,6 +39,9 @@ public class ExportTests
                 }
             }
         }
+        // each user follows the next one
+        for (var u = 1; u <= users; u++)
+            list.Add(new JournalEvent(++ordering, new UserFollowed($"user-{u}", $"user-{u % users + 1}", 0.75, PostIds.For($"user-{u % users + 1}", 1), T0.AddHours(1).AddSeconds(u))));
         return list;
     }
 
@@ -72,8 +75,8 @@ public class ExportTests
 
         var csv = await Exporter.ExportAsync(store, ExportFormat.Csv, Path.Combine(dir.Path, "csv"), log);
         var parquet = await Exporter.ExportAsync(store, ExportFormat.Parquet, Path.Combine(dir.Path, "pq"), log, rowGroupSize: 500);
-        Assert.Equal([30L, 1200L, 3600L], csv.Select(r => r.Rows));
-        Assert.Equal([30L, 1200L, 3600L], parquet.Select(r => r.Rows));
+        Assert.Equal([30L, 1200L, 3600L, 30L], csv.Select(r => r.Rows));
+        Assert.Equal([30L, 1200L, 3600L, 30L], parquet.Select(r => r.Rows));
 
         var posts = events.Select(e => e.Event).OfType<PostPublished>().ToDictionary(p => p.PostId);
         var interactions = events.Select(e => e.Event).OfType<InteractionRecorded>().ToDictionary(i => i.InteractionId);
@@ -194,7 +197,7 @@ public class ExportCommandTests
         var code = await AkkaFakeUsers.Host.AfuApp.RunAsync(["export", "--format", "parquet", "--out", dir.File("out"), "--data-dir", dir.Path],
             stdout, stdout, CancellationToken.None, new Dictionary<string, string>());
         Assert.Equal(0, code);
-        Assert.Contains("27 rows in 3 files", stdout.ToString());
+        Assert.Contains("30 rows in 4 files", stdout.ToString());
         Assert.True(File.Exists(Path.Combine(dir.File("out"), "user_interactions.parquet")));
     }
 }
