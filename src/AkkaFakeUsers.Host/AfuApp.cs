@@ -28,6 +28,7 @@ public static class AfuApp
                 "help" => await Help(stdout),
                 "run" => await RunCommand.ExecuteAsync(parsed, stdout, stderr, env, cancel),
                 "export" => await ExportCommand.ExecuteAsync(parsed, stdout, env, cancel),
+                "dataset" => await DatasetCommand.ExecuteAsync(parsed, stdout, env, cancel),
                 "inspect" => await InspectCommand.ExecuteAsync(parsed, stdin ?? Console.In, stdout, stderr, env, cancel),
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };

@@ -19,6 +19,11 @@ public static class Cli
               Runs the simulation. Without --duration it runs until Ctrl+C / SIGTERM.
           afu export --format csv|parquet --out DIR [--storage sqlite|postgres] [--data-dir DIR] [--config FILE]
               Writes users, posts and user_interactions (from the store a run wrote) as CSV or Parquet files.
+          afu dataset report [--out DIR] [--storage sqlite|postgres] [--data-dir DIR] [--config FILE]
+              Realism statistics of the tables: a table on screen, report.json and PNG charts in DIR (default ./dataset-report).
+          afu dataset evaluate [--out DIR] [--storage sqlite|postgres] [--data-dir DIR] [--config FILE]
+              Trains a like-predictor on the first 80% of views (by time), prints AUC and recall@10 on the last 20%
+              against random and most-popular baselines; evaluate.json in DIR (default ./dataset-evaluate).
           afu inspect [--host H] [--port P] [--token T] [command…]
               Sends one inspection command to a running node (`afu inspect sim status`); no command: a prompt.
           afu help
@@ -33,6 +38,7 @@ public static class Cli
         ["run"] = ["users", "duration", "seed", "data-dir", "storage", "llm", "config", "time-scale"],
         ["export"] = ["format", "out", "data-dir", "storage", "config"],
         ["inspect"] = ["host", "port", "token"],
+        ["dataset"] = ["out", "data-dir", "storage", "config"],
     };
 
     public static ParsedArgs Parse(IReadOnlyList<string> args)
@@ -78,7 +84,9 @@ public static class Cli
             if (flags.ContainsKey(name)) throw new UsageException($"afu {command}: --{name} given twice");
             flags[name] = value;
         }
-        if (positional.Count > 0 && command != "inspect")
+        if (command == "dataset" && positional.Count > 1)
+            throw new UsageException($"afu dataset: unexpected argument '{positional[1]}'");
+        if (positional.Count > 0 && command is not ("inspect" or "dataset"))
             throw new UsageException($"afu {command}: unexpected argument '{positional[0]}'");
         return new ParsedArgs(command, flags, positional);
     }

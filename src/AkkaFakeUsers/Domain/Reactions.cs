@@ -16,12 +16,13 @@ public static class InteractionTypes
 /// <summary>The knobs of <see cref="Reactions.Decide"/> (afu.reactions in simulation.conf).</summary>
 public sealed record ReactionSettings(
     double InteractionProbability = 0.7,
-    double LikeBase = 0.03,
-    double LikeSlope = 0.6,
+    double LikeBase = 0.01,
+    double LikeSlope = 0.8,
     double CommentBase = 0.01,
     double CommentSlope = 0.1,
     TimeSpan? MaxDelay = null,
-    bool InterestSignal = true)
+    bool InterestSignal = true,
+    double LikeExponent = 6)
 {
     public TimeSpan MaxDelayOrDefault => MaxDelay ?? TimeSpan.FromSeconds(60);
 }
@@ -39,7 +40,7 @@ public static class Reactions
 
     /// <param name="boost">Multiplier for a trending topic (applies only with the interest signal on, so the control stays a pure control).</param>
     public static double LikeProbability(ReactionSettings s, double score, double boost = 1.0) =>
-        Clamp01((s.LikeBase + s.LikeSlope * Math.Pow(Signal(s, score), 1.5)) * (s.InterestSignal ? boost : 1.0));
+        Clamp01((s.LikeBase + s.LikeSlope * Math.Pow(Signal(s, score), s.LikeExponent)) * (s.InterestSignal ? boost : 1.0));
 
     public static double CommentProbability(ReactionSettings s, double score) => Clamp01(s.CommentBase + s.CommentSlope * Signal(s, score));
 
@@ -70,8 +71,11 @@ public static class Reactions
             TimeSpan.FromSeconds(viewAt), TimeSpan.FromSeconds(likeAt), TimeSpan.FromSeconds(commentAt));
     }
 
-    /// <summary>With the interest signal switched off, decisions ignore the match (a control for leak checks); the true score is still recorded.</summary>
-    private static double Signal(ReactionSettings s, double score) => s.InterestSignal ? Clamp01(score) : 0.5;
+    /// <summary>
+    /// With the interest signal switched off, decisions ignore the match (a control for leak checks): every view is decided
+    /// as if its score were 0.85, a typical matched score, so volumes stay comparable. The true score is still recorded.
+    /// </summary>
+    private static double Signal(ReactionSettings s, double score) => s.InterestSignal ? Clamp01(score) : 0.85;
 
     private static double Clamp01(double x) => x < 0 ? 0 : x > 1 ? 1 : x;
 }

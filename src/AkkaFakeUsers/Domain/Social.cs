@@ -14,21 +14,24 @@ public static class Social
         !s.Enabled || depth < 1 || depth >= s.MaxDepth ? 0 : s.ReplyProbability * Math.Pow(s.Decay, depth - 1);
 }
 
-/// <summary>What is trending: a pure function of (seed, simulated time), so every node agrees without talking.</summary>
+/// <summary>
+/// What is trending: a pure function of (seed, simulated time since the run started), so every node agrees without
+/// talking and two runs with one seed have the same trend schedule. A post records whether it was trending.
+/// </summary>
 public sealed record Trend(string Interest, string Subtopic, DateTime Start, DateTime End);
 
 public static class Trends
 {
-    public static Trend? At(TrendSettings s, long seed, DateTime simTime, IReadOnlyList<string> enabled)
+    public static Trend? At(TrendSettings s, long seed, DateTime simTime, IReadOnlyList<string> enabled, DateTime origin)
     {
         if (!s.Enabled || enabled.Count == 0) return null;
         var period = s.PeriodOrDefault;
-        var k = simTime.Ticks / period.Ticks;
+        var k = (long)Math.Floor((double)(simTime - origin).Ticks / period.Ticks);
         var rng = DeterministicRandom.For(seed, "trend", k.ToString());
         if (rng.NextDouble() >= s.Chance) return null;
         var interest = InterestCatalog.Get(enabled[rng.Next(enabled.Count)]);
         var sub = interest.Subtopics[rng.Next(interest.Subtopics.Count)];
-        var start = new DateTime(k * period.Ticks, DateTimeKind.Utc);
+        var start = origin + TimeSpan.FromTicks(k * period.Ticks);
         return new Trend(interest.Name, sub, start, start + period);
     }
 

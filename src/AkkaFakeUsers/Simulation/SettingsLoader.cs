@@ -121,7 +121,8 @@ public static partial class SettingsLoader
             r.Double("afu.reactions.comment-base", 0, 1),
             r.Double("afu.reactions.comment-slope", 0, 1),
             r.Duration("afu.reactions.max-delay", allowZero: true),
-            r.Bool("afu.reactions.interest-signal"));
+            r.Bool("afu.reactions.interest-signal"),
+            r.Double("afu.reactions.like-exponent", 0.1, 20));
 
         var hourly = r.DoubleList("afu.behaviour.daily-curve.hourly", 0, 1000);
         if (hourly.Count != 24 || hourly.Sum() <= 0)

@@ -5,6 +5,9 @@ public interface ISimClock
 {
     DateTime Now { get; }
 
+    /// <summary>The simulated instant this run started at (trends are scheduled from it).</summary>
+    DateTime Start { get; }
+
     /// <summary>How long to wait in real time until the simulated instant <paramref name="simulatedDue"/>.</summary>
     TimeSpan RealDelayUntil(DateTime simulatedDue);
 
@@ -27,6 +30,8 @@ public sealed class SimClock : ISimClock
         _anchorReal = _utcNow();
         _anchorSim = anchorSim ?? _anchorReal;
     }
+
+    public DateTime Start => _anchorSim;
 
     public DateTime Now => _anchorSim + TimeSpan.FromTicks((long)((_utcNow() - _anchorReal).Ticks * _scale));
 

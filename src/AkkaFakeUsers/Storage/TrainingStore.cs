@@ -209,6 +209,7 @@ public sealed class TrainingStore
         ["source"] = "fake_user",
         ["generated_by"] = p.GeneratedBy,
         ["model_version"] = p.ModelVersion,
+        ["trending"] = p.Trending,
     });
 
     public static string InteractionMetadata(InteractionRecorded i) => JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -34,7 +34,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
             : InteractionRecorded.ReplyIdFor(userId, ReplyTo.InteractionId);
     }
 
-    private sealed record PendingPost(long RequestId, long Seq, string Interest, string Subtopic);
+    private sealed record PendingPost(long RequestId, long Seq, string Interest, string Subtopic, bool Trending);
 
     private const string PostTimerKey = "post";
 
@@ -199,10 +199,10 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         if (_pendingPost is not null) return; // previous text still being written
         var seq = _state.LastPostSeq + 1;
         var rng = DeterministicRandom.For(Settings.Seed, "post", _userId, seq);
-        var trend = Trends.At(Behaviour.Trends, Settings.Seed, _deps.Clock.Now, Settings.Interests.Enabled);
+        var trend = Trends.At(Behaviour.Trends, Settings.Seed, _deps.Clock.Now, Settings.Interests.Enabled, _deps.Clock.Start);
         var (interest, subtopic) = PostTopics.Choose(_state.Profile!, rng, trend, Behaviour.Trends.PostShare);
         var requestId = ++_nextRequestId;
-        _pendingPost = new PendingPost(requestId, seq, interest, subtopic);
+        _pendingPost = new PendingPost(requestId, seq, interest, subtopic, Trends.IsTrending(trend, interest, subtopic));
         var req = new ContentRequest(TextKind.Post, _userId, interest, subtopic, _state.Profile!.Persona, rng.Next());
         _deps.Gateway.Tell(new GenerateText(requestId, req), Self);
     }
@@ -220,7 +220,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
                 return;
             }
             var post = new PostPublished(PostIds.For(_userId, p.Seq), _userId, p.Seq, content, p.Interest, p.Subtopic,
-                _deps.Clock.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion);
+                _deps.Clock.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion, p.Trending);
             Persist(post, e =>
             {
                 Applied(e);
@@ -251,9 +251,8 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         if (_planned.Contains(InteractionRecorded.IdFor(_userId, post.PostId, InteractionType.View))) return;
 
         var score = Matching.Score(_state.Profile!.Interests, post.Interest, post.Subtopic);
-        var trending = Trends.IsTrending(Trends.At(Behaviour.Trends, Settings.Seed, post.CreatedAt, Settings.Interests.Enabled), post.Interest, post.Subtopic);
         var plan = Reactions.Decide(Settings.Reactions, score, DeterministicRandom.For(Settings.Seed, "react", _userId + "|" + post.PostId),
-            trending ? Behaviour.Trends.LikeBoost : 1.0);
+            post.Trending ? Behaviour.Trends.LikeBoost : 1.0);
         if (!plan.View) return;
         Plan(d, InteractionType.View, score, plan.ViewDelay);
         if (plan.Like) Plan(d, InteractionType.Like, score, plan.LikeDelay);

@@ -63,7 +63,7 @@ public sealed record UserCreated(UserProfile Profile, string Bio, DateTime Creat
     [JsonIgnore] public string UserId => Profile.UserId;
 }
 
-/// <summary>A post, persisted by its author and published on the "posts" topic.</summary>
+/// <summary>A post, persisted by its author and published on the "posts" topic. Trending: its subtopic trended when it was written.</summary>
 public sealed record PostPublished(
     string PostId,
     string UserId,
@@ -73,7 +73,8 @@ public sealed record PostPublished(
     string Subtopic,
     DateTime CreatedAt,
     string GeneratedBy,
-    string ModelVersion) : IUserEvent;
+    string ModelVersion,
+    bool Trending = false) : IUserEvent;
 
 /// <summary>One view, like or comment, with the interest-match score it was decided on.</summary>
 public sealed record InteractionRecorded(

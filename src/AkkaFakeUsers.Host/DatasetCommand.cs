@@ -1,0 +1,55 @@
+using System.Collections;
+using System.Text.Json;
+using AkkaFakeUsers.Dataset;
+using AkkaFakeUsers.Storage;
+
+namespace AkkaFakeUsers.Host;
+
+/// <summary>
+/// <c>afu dataset report|evaluate [--out DIR]</c>: realism statistics (table, JSON, PNG charts) and the like-predictor check,
+/// from the training tables a run wrote (SQLite or PostgreSQL, chosen like for run and export).
+/// </summary>
+public static class DatasetCommand
+{
+    public static readonly string[] Subcommands = ["report", "evaluate"];
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, IDictionary env, CancellationToken cancel)
+    {
+        var sub = args.Positional.Count == 1 ? args.Positional[0] : throw new UsageException($"give one of: {string.Join(", ", Subcommands)} (afu dataset report --out DIR)");
+        if (!Subcommands.Contains(sub)) throw new UsageException($"unknown dataset command '{sub}'; allowed: {string.Join(", ", Subcommands)}");
+        var outDir = Path.GetFullPath(args.Flag("out") ?? Path.Combine("dataset-" + sub));
+        var settings = RunCommand.LoadSettings(args, env);
+        var store = await StoragePreparer.OpenExistingAsync(settings, cancel);
+        var tables = await DatasetTables.ReadAsync(store, cancel);
+        await stdout.WriteLineAsync($"afu dataset {sub}: {tables.Users.Count} users, {tables.Posts.Count} posts, {tables.Interactions.Count} interactions, {tables.Follows.Count} follows");
+        Directory.CreateDirectory(outDir);
+
+        if (sub == "report")
+        {
+            var report = DatasetReport.Compute(tables, settings);
+            await stdout.WriteAsync(report.ToText());
+            var charts = ReportCharts.Write(report, outDir);
+            var json = Path.Combine(outDir, "report.json");
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Json), cancel);
+            await stdout.WriteLineAsync($"afu dataset report: wrote {json} and {charts.Count} charts ({string.Join(", ", charts.Select(Path.GetFileName))}) in {outDir}");
+            return 0;
+        }
+
+        EvaluationResult result;
+        try
+        {
+            result = LikeEvaluator.Evaluate(tables);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FatalRunException($"cannot evaluate: {ex.Message}");
+        }
+        await stdout.WriteAsync(result.ToText());
+        var path = Path.Combine(outDir, "evaluate.json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, Json), cancel);
+        await stdout.WriteLineAsync($"afu dataset evaluate: wrote {path}");
+        return 0;
+    }
+}

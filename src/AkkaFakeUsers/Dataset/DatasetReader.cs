@@ -1,0 +1,75 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using AkkaFakeUsers.Storage;
+
+namespace AkkaFakeUsers.Dataset;
+
+public sealed record DsUser(string Id, IReadOnlyList<string> Interests, DateTime CreatedAt);
+
+public sealed record DsPost(string Id, string AuthorId, string Interest, string Subtopic, DateTime CreatedAt, string Content, string GeneratedBy, bool Trending);
+
+/// <param name="ParentId">For a reply: the comment it answers.</param>
+public sealed record DsInteraction(string UserId, string PostId, string Type, DateTime CreatedAt, double Score, string? ParentId, string FeedSource);
+
+public sealed record DsFollow(string FollowerId, string FolloweeId, DateTime CreatedAt);
+
+/// <summary>The training tables of one store, in memory (read once, by report and evaluate).</summary>
+public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<DsPost> Posts, IReadOnlyList<DsInteraction> Interactions, IReadOnlyList<DsFollow> Follows)
+{
+    /// <summary>Reads users, posts, user_interactions and follows from SQLite or PostgreSQL.</summary>
+    public static async Task<DatasetTables> ReadAsync(TrainingStore store, CancellationToken ct = default)
+    {
+        await using var c = await store.OpenAsync(ct);
+        var pg = store.Dialect == SqlDialect.Postgres;
+        string Txt(string col) => pg ? $"{col}::text" : col;
+
+        var users = await ReadAsync(c, "SELECT id, interests, created_at FROM users", r =>
+            new DsUser(r.GetString(0), r.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Time(r, 2)), ct);
+        var posts = await ReadAsync(c, $"SELECT id, author_id, interest, subtopic, created_at, content, {Txt("metadata")} FROM posts", r =>
+        {
+            var m = Json(r.GetString(6));
+            return new DsPost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Time(r, 4), r.GetString(5),
+                m.TryGetProperty("generated_by", out var g) ? g.GetString() ?? "" : "",
+                m.TryGetProperty("trending", out var tr) && tr.ValueKind == JsonValueKind.True);
+        }, ct);
+        var interactions = await ReadAsync(c, $"SELECT user_id, post_id, type, created_at, {Txt("metadata")} FROM user_interactions", r =>
+        {
+            var m = Json(r.GetString(4));
+            var score = m.TryGetProperty("interest_match_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0;
+            var parent = m.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var source = m.TryGetProperty("feed_source", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "interest";
+            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), Time(r, 3), score, parent, source);
+        }, ct);
+        var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), Time(r, 2)), ct);
+        return new DatasetTables(users, posts, interactions, follows);
+    }
+
+    private static JsonElement Json(string text)
+    {
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.Clone();
+    }
+
+    private static DateTime Time(DbDataReader r, int i)
+    {
+        var v = r.GetValue(i);
+        return v switch
+        {
+            DateTime d => DateTime.SpecifyKind(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d, DateTimeKind.Utc),
+            DateTimeOffset o => o.UtcDateTime,
+            string s => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+            _ => throw new InvalidDataException($"column {r.GetName(i)}: expected a timestamp, got {v?.GetType().Name ?? "null"}"),
+        };
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(DbConnection c, string sql, Func<DbDataReader, T> map, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<T>();
+        while (await r.ReadAsync(ct)) list.Add(map(r));
+        return list;
+    }
+}
