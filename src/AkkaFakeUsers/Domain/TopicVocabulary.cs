@@ -42,7 +42,28 @@ public sealed record TopicVocabulary(
     public static readonly string[] Asides =
         [" ({name} agrees)", ", says {name}", " in {place}", " with {n} friends from {place}", " ({n} replies already)", ", thanks {char}",
          " at {name}'s place", " near {place}", " ({big} views, {n} angry)", ", ask {name}", " since {year}", " on {street}", " with {char} and {char2}",
-         " ({name} disagrees)", " for {n} bucks"];
+         " ({name} disagrees)", " for {n} bucks", ", cc {handle}", ", h/t {handle}", " ({handle} called it)", ", right {handle}?", " at {clock}",
+         " on {date}", " ({handle} and {handle2} were there)", ", {handle} owes me {n} bucks now", " ({n} likes in {m} minutes)", ", {name} texted me",
+         " before {clock}", ", {place} represent", " ({handle} sent me this)", " with {name} on {date}", ", photo by {handle}", " (my {n}th time)"];
+
+    /// <summary>Terse, name- and number-dense lines (scores, specs, line-ups, prices), the way people actually post stats.</summary>
+    public static IReadOnlyList<string> Fragments(string interest) => interest.ToLowerInvariant() switch
+    {
+        "sports" => ["Final: {ent} {n}, {ent2} {m}.", "{name}: {n} {last}, {m} {last2}.", "{ent} ({n}-{m}) at {ent2} ({m2}-{n2}) on {date}, {clock}.",
+                     "Next up in {sub}: {ent} vs {ent2}, {date}.", "{sub} MVP? {name}. Sorry {name2}.", "{name} {n}/{m}, {name2} {n2}/{m2}, {ent} by {k}.", "{sub} table: {ent} {n} pts, {ent2} {m} pts, {ent3} {k} pts.", "{name} signs with {ent}: {n} years, ${big}M.", "Injury report: {name} ({last} {n}), {name2} out till {date}.", "{ent} sold {big} tickets for {date}; {handle} got two."],
+        "tech" => ["{ent} {n}.{m}.{k} is out: {n2}% faster, {m2} fixes.", "My {sub} stack: {lang} + {ent} + {ent2}.", "{ent}: ${n}M raised, {m} engineers in {place}.",
+                   "Benchmarks: {ent} {big} ops/s vs {ent2} {big2} ops/s.", "{handle} shipped {ent} {n}.{m} on {date}.", "{n} PRs, {m} reviews, {k} reverts, {date}.", "{sub} changelog {date}: {ent} {n}.{m}, {ent2} {k}.{n2}.", "{ent} costs ${n}/mo, {ent2} ${m}/mo, {handle} pays {k}.", "Uptime {n}.{m}% on {ent}, {k} incidents, {handle} on call.", "{cve} in {ent}, fixed in {n}.{m}.{k}."],
+        "anime" => ["{ent} ep {n}: {char} vs {char2}, {studio}.", "Top 3 {sub} of {year}: {ent}, {ent2}, {ent3}.", "{char} ({ent}) over {char2} ({ent2}).",
+                    "{ent} S{k} on {date}, {studio}.", "Volume {n} of {ent}: {m} chapters, {char} on the cover.", "{char}, {char2}, {char3}: the {ent} trio.", "{sub} watchlist {date}: {ent}, {ent2}.", "{ent} rated {r}.{n}/10 by {big} fans; {char} fans disagree.", "{char} ({ent}) cosplay by {handle} at the {place} con.", "{studio} {year}: {ent} then {ent2}."],
+        "cars" => ["{ent}: {hp} hp, {sec}s 0-60, ${big}.", "Spotted: {ent}, {ent2} and a {ent3} in {place}.", "{ent} vs {ent2} at {place}: {sec}s vs {sec2}s.",
+                   "{ent}, {big}k miles, ${big2}, {place}.", "{sub} dyno day: {ent} {hp} whp, {ent2} {hp2} whp.", "{name}'s {ent} on {street}, {clock}.", "{sub} meet at {place}, {date}: {n} cars, {ent} best in show.", "{ent} for sale in {place}: ${big}, {n}k miles, {handle}.", "Lap times {place}: {ent} {sec}, {ent2} {sec2}, {ent3} {sec3}.", "{ent} service at {big} miles: {thing}, {thing2}, ${n}0."],
+        "food" => ["{ent} at {name}'s in {place}: ${n}, {r}/10.", "{sub} night: {ent}, {ent2}, {ent3}.", "{ent}, {n} minutes at {big}°F, {ing} on top.",
+                   "Menu for {date}: {ent} and {ent2}.", "{ent} from {place}: ${n}.{m}, {r}/10, {name} approved.", "Shopping list: {ing}, {ing2}, {ing3}, {n} eggs.", "{sub} crawl in {place}: {ent}, {ent2}, {ent3}.", "{name}'s recipe for {ent}: {n}g {ing}, {m}g {ing2}, {k} minutes.", "{ent} at {handle}'s pop-up, {date}, {clock}.", "{place} market haul: {ent}, {ing} and {ent2} for ${n}."],
+        _ => [],
+    };
+
+    /// <summary>How a reply-style post opens: addressing someone.</summary>
+    public static readonly string[] Mentions = ["{handle}", "{handle} {handle2}", "{handle} look:", "{handle} you were right,", "Hey {handle},"];
 
     public static readonly string[] Friends =
         ["My brother", "My roommate", "A coworker", "My dad", "A stranger", "My neighbour", "My partner", "The group chat", "My barber", "My old coach",
@@ -68,8 +89,12 @@ public sealed record TopicVocabulary(
     private static readonly string[] Mascots = ["Hawks", "Comets", "Wolves", "Tide", "Rangers", "Foxes", "Titans", "Owls", "Storm", "Bulldogs", "Raptors", "Mariners", "Giants", "Lions", "Pilots"];
     private static readonly string[] Makes = ["Toyota", "Nissan", "Porsche", "Ford", "Mazda", "Honda", "BMW", "Subaru", "Tesla", "Ferrari", "Audi", "Lotus", "Volvo", "Rivian", "Jeep"];
     private static readonly string[] Syllables = ["ka", "mi", "ru", "to", "shi", "ne", "ha", "yo", "ri", "sa", "ko", "na", "ta", "yu", "ki", "mo", "ra", "se", "hi", "no"];
-    private static readonly string[] Ingredients = ["miso", "garlic", "chili", "brown butter", "smoked paprika", "ginger", "black pepper", "lemon", "sesame", "truffle", "kimchi", "honey", "cardamom", "sourdough", "tahini"];
+    private static readonly string[] Ingredients = ["miso", "garlic", "chili", "brown butter", "smoked paprika", "ginger", "black pepper", "lemon", "sesame", "truffle", "kimchi", "honey", "cardamom", "sourdough", "tahini", "saffron", "yuzu", "gochujang", "fennel", "anchovy", "maple", "coconut", "lime", "shallot", "chipotle", "sumac", "za'atar", "scallion", "pistachio", "harissa"];
     private static readonly string[] Dishes = ["ramen", "tacos", "brisket", "croissants", "dumplings", "curry", "focaccia", "pho", "burgers", "bao", "pancakes", "noodles", "risotto", "empanadas", "cheesecake"];
+    private static readonly string[] MechaWords = ["Mobile Unit", "Frame", "Armored", "Striker", "Titan Core", "Gear"];
+    private static readonly string[] IsekaiWords = ["Reborn as a", "Summoned as a", "My Life as a", "Reincarnated as a", "The Last"];
+    private static readonly string[] F1Words = ["in", "at", "winning in", "on pole in", "crashing out of", "fastest lap in"];
+    private static readonly string[] TennisWords = ["in", "at", "winning in", "out early in", "seeded first in"];
     private static readonly string[] Gadgets = ["Pixel", "Nova", "Orbit", "Pulse", "Aero", "Flux", "Vertex", "Lumen"];
     private static readonly string[] GadgetTiers = ["Pro", "Max", "Mini", "Ultra", "Lite", "Air"];
     private static readonly string[] Languages = ["Rust", "Go", "Python", "TypeScript", "C#", "Kotlin", "Zig", "Elixir", "Haskell", "Swift"];
@@ -93,6 +118,10 @@ public sealed record TopicVocabulary(
         "{Season ticket holder|Fan|Die-hard} for {n} years and this {sub} {kw} is the most {adj} {I've seen|I remember|in ages}.",
         "{name} in {place} {when}: {n} {last}, one {kw}, {zero|no} {excuses|regrets}.",
         "{Listening to|Watching} the {kw} {replay|breakdown|highlights} of {ent} {vs|against} {ent2} for the {n}th time.",
+        "{name} and {name2} {argued|fought|bickered} about the {kw} for {n} minutes at {place} airport.",
+        "{ent} fans in {place} {booed|cheered|serenaded} {name} after that {kw}.",
+        "Bet {handle} ${n} that {ent} {cover|win|lose} on {date}. The {kw} will decide it.",
+        "{name}'s {kw} at {clock} {when} was {adj}; {ent} never recovered.",
     ],
     ["coach", "captain", "rookie", "referee", "striker", "goalkeeper", "point guard", "front office", "bench", "crowd", "manager", "commentator"],
     ["won", "lost", "dropped", "swept", "clinched", "blew", "rallied in", "dominated", "split", "choked in"],
@@ -101,8 +130,8 @@ public sealed record TopicVocabulary(
     {
         "NBA" or "NFL" => $"the {f.Address.City()} {f.PickRandom(Mascots)}",
         "soccer" => f.Random.Bool() ? $"{f.Address.City()} United" : $"FC {f.Address.City()}",
-        "F1" => $"{f.Name.LastName()} at the {f.Address.City()} Grand Prix",
-        "tennis" => $"{f.Name.FullName()} at the {f.Address.City()} Open",
+        "F1" => $"{f.Name.LastName()} {f.PickRandom(F1Words)} {f.Address.City()}",
+        "tennis" => $"{f.Name.FullName()} {f.PickRandom(TennisWords)} {f.Address.City()}",
         _ => $"the {f.Address.City()} {f.PickRandom(Mascots)}",
     });
 
@@ -115,13 +144,17 @@ public sealed record TopicVocabulary(
         "Our {sub} team {moved|ported|rewrote} the {whole|entire} {thing} to {lang} and {cut|shaved} {cloud costs|latency|build times} by {n}%.",
         "{name} from {ent} {gave|did} a {talk|demo|keynote} on {sub} in {place} and the {kw} {part|bit|section} was {adj}.",
         "If your {kw} needs {n} {microservices|containers|YAML files} you have a {thing} problem, not a {sub} problem.",
-        "Read the {ent} {paper|changelog|post-mortem} {when}; the {kw} {section|part|chapter} is {adj}.",
+        "Read the {paper|changelog|post-mortem} on {ent} {when}; the {kw} {section|part|chapter} is {adj}.",
         "{Tried|Ran|Installed} {ent} on my {old|cheap|work} {laptop|phone|tablet} and the {kw} still {ran|held|hit} at {n} fps.",
         "{ent} just {verb} ${n}M and their {kw} is {basically|mostly|just} a {lang} wrapper.",
         "Patched {cve} {when}. {Check|Update|Audit} your {kw} if you run {ent}.",
         "Day {n} of learning {sub}: today's {kw} {broke|confused|humbled} my {thing} {twice|again|badly}.",
         "{name} {pinged|emailed|texted} me at {n}am about the {kw} on {ent}; the {thing} was {on fire|down|melting}.",
         "{Hot|Cold|Spicy} {sub} take: the {kw} in {ent} is {adj} and the {thing} is {adj2}.",
+        "{handle} asked why our {kw} takes {n} seconds; the answer was {ent} and {ent2}.",
+        "Migrated {big} {users|rows|files} from {ent} to {ent2} {when}; one {kw} {broke|survived}.",
+        "{name} wrote {n} lines of {lang} for the {kw} and deleted {m} of them {when}.",
+        "The {kw} on {ent} hit {big} requests at {clock}, {handle} was {adj} about it.",
     ],
     ["compiler", "API", "repo", "pipeline", "server", "GPU", "keyboard", "database", "pull request", "terminal", "firmware", "dashboard"],
     ["raised", "launched", "open-sourced", "acquired", "deprecated", "rewrote", "forked", "patched", "benchmarked", "leaked"],
@@ -152,6 +185,10 @@ public sealed record TopicVocabulary(
         "{Bought|Ordered|Finally got} the {ent} manga volume {n} and read the whole {kw} {on the train|in one night|at lunch}.",
         "{char} vs {char2} in {ent} {when}: {n} minutes of {adj} {kw}.",
         "My {friend} {finally|just} started {ent} and {texts|messages|calls} me after every {kw}.",
+        "{char} and {char2} in {ent} have {adj} chemistry; the {kw} in episode {n} proves it.",
+        "{handle} lent me {n} volumes of {ent}; the {kw} in volume {m} {wrecked|healed|ruined} me.",
+        "Watched {ent} with {name} in {place} {when}: the {kw} got {n} gasps.",
+        "{studio} spent {n} months on the {kw} of {ent} and {char}'s {thing} shows it.",
     ],
     ["soundtrack", "art style", "fight scene", "plot twist", "villain", "voice acting", "filler episode", "finale", "side character", "fandom", "lore", "ending"],
     ["animated", "adapted", "rebooted", "teased", "renewed", "delayed", "spoiled", "dubbed"],
@@ -159,8 +196,8 @@ public sealed record TopicVocabulary(
     (f, sub) => sub switch
     {
         "Studio Ghibli" => $"The {Cap(Japanese(f, 2))} of the {Cap(f.Hacker.Noun())}",
-        "mecha" => $"Mobile Unit {Cap(Japanese(f, 3))}",
-        "isekai" => $"Reborn as a {Cap(f.Hacker.Noun())} in {Cap(Japanese(f, 3))}",
+        "mecha" => $"{f.PickRandom(MechaWords)} {Cap(Japanese(f, 3))}",
+        "isekai" => $"{f.PickRandom(IsekaiWords)} {Cap(f.Hacker.Noun())} in {Cap(Japanese(f, 3))}",
         _ => $"{Cap(Japanese(f, 3))} no {Cap(Japanese(f, 2))}",
     });
 
@@ -180,6 +217,10 @@ public sealed record TopicVocabulary(
         "Just {verb} the {ent} on a {back road|mountain pass|empty highway} {when} and the {kw} was {adj}.",
         "{friend} {let me drive|lent me|sold me} a {ent} and the {thing} {rattled|sang|whined} at {n} mph.",
         "{ent} vs {ent2} on {place} {Road|Hill|Pass}: the {kw} {decided|settled|ended} it.",
+        "{name} {raced|beat|chased} my {ent} in a {ent2} up {street}; the {kw} {decided|settled} it.",
+        "{handle} {sold|traded|gave} me a {ent} for ${big} and a {thing}.",
+        "Fuel stop in {place} at {clock}: {ent}, {ent2} and one {adj} {kw}.",
+        "Ordered a {thing} for the {ent} from {place}, {n} weeks late, {kw} still {adj}.",
     ],
     ["clutch", "intake", "suspension", "brake pads", "tires", "spoiler", "gauge cluster", "charger", "manifold", "radiator", "differential", "headlights"],
     ["drove", "launched", "tuned", "detailed", "flipped", "restored", "wrapped", "lowered", "drifted", "rebuilt"],
@@ -208,6 +249,10 @@ public sealed record TopicVocabulary(
         "Cooked {ent} for {n} {friends|cousins|neighbours} and nobody talked until the {kw} was gone.",
         "{friend} brought {ent} {when} and the {kw} was {adj}; {n} of us fought over the {thing}.",
         "{ent} or {ent2} for {dinner|lunch|brunch}? The {kw} {decides|settles it|wins}.",
+        "{name} and {name2} split {ent} and {ent2} at a {place} night market {when}.",
+        "{handle} swears by {ing} in {ent}; tried it {when} and the {kw} was {adj}.",
+        "Queued {n} minutes at {clock} in {place} for {ent}; the {kw} was worth it.",
+        "Grandma {char}'s {ent}: {ing}, {ing2}, {n} hours, one {adj} {kw}.",
     ],
     ["oven", "cast iron", "knife", "pantry", "crust", "glaze", "marinade", "sauce", "plating", "grill", "stock pot", "spice rack"],
     ["baked", "grilled", "braised", "fermented", "roasted", "smoked", "plated", "seared", "simmered", "whisked"],
@@ -215,7 +260,7 @@ public sealed record TopicVocabulary(
     (f, sub) => sub switch
     {
         "ramen" => $"{f.PickRandom(Ingredients)} {f.PickRandom(new[] { "tonkotsu", "shoyu", "shio", "miso" })} ramen",
-        "coffee" => $"a {f.Address.Country()} {f.PickRandom(new[] { "pour-over", "espresso", "cold brew", "flat white" })}",
+        "coffee" => $"{f.Address.Country()} {f.PickRandom(new[] { "pour-over", "espresso", "cold brew", "flat white" })}",
         "baking" => $"{f.PickRandom(Ingredients)} {f.PickRandom(new[] { "sourdough", "croissants", "babka", "scones", "focaccia" })}",
         "BBQ" => $"{f.PickRandom(Ingredients)} {f.PickRandom(new[] { "brisket", "ribs", "pulled pork", "burnt ends" })}",
         "vegan" => $"vegan {f.PickRandom(Ingredients)} {f.PickRandom(Dishes)}",
@@ -225,9 +270,9 @@ public sealed record TopicVocabulary(
     /// <summary>Words and names that only this interest's texts use (the keyword classifier's evidence).</summary>
     public static IReadOnlyList<string> Markers(string interest) => interest.ToLowerInvariant() switch
     {
-        "sports" => [.. Mascots, "Grand Prix", "Open", "points", "United", "FC"],
+        "sports" => [.. Mascots, "Grand Prix", "GP", "pole", "fastest lap", "seeded", "Open", "points", "pts", "United", "FC"],
         "tech" => [.. Languages, .. Gadgets, "model", "exploit", "cloud", "benchmark"],
-        "anime" => ["episode", "chapter", "manga", "studio", "con", "opening", "Mobile Unit", "Reborn"],
+        "anime" => ["episode", "ep", "chapter", "chapters", "manga", "studio", "con", "opening", "Mobile Unit", "Frame", "Reborn", "Summoned", "Reincarnated", "watchlist", "cosplay", "trio"],
         "cars" => [.. Makes, "horsepower", "rpm", "miles", "dyno", "track day", "garage"],
         "food" => [.. Ingredients, .. Dishes, "brisket", "espresso", "pour-over", "market", "starter"],
         _ => [],

@@ -50,6 +50,9 @@ public sealed class BuiltInGenerator : IContentGenerator
         "Still thinking about that {kw} {when}.", "{sub} {people|fans|folks}, you know what I mean.",
     ];
 
+    private static readonly string[] TopicPrefixes =
+        ["{sub}:", "{sub} update:", "Re {sub}:", "{sub} talk:", "On {sub}:", "{sub} thread:", "{sub} diary, day {n}:", "About {sub}:", "{sub} news:", "{sub} check-in:"];
+
     /// <summary>Follow-ups that always name the subtopic.</summary>
     private static readonly string[] SubFollowups =
     [
@@ -64,23 +67,36 @@ public sealed class BuiltInGenerator : IContentGenerator
         var vocab = TopicVocabulary.For(interest.Name);
         var tone = Openers.ContainsKey(req.Persona.Tone) ? req.Persona.Tone : "casual";
         var sb = new StringBuilder();
-        if (rng.NextDouble() < 0.2) sb.Append(Pick(rng, Openers[tone])).Append(' ');
+        var lead = rng.NextDouble();
+        if (lead < 0.2) sb.Append(Pick(rng, Openers[tone])).Append(' ');
+        else if (lead < 0.4) sb.Append(Fill(Pick(rng, TopicVocabulary.Mentions), req.Subtopic, interest, vocab, rng, f)).Append(' ');
         if (style.Filler is { } filler && rng.NextDouble() < 0.5) sb.Append(filler).Append(' ');
         var patterns = vocab.Patterns.OrderBy(_ => rng.Next()).ToArray();
-        var count = 2 + (rng.NextDouble() < 0.35 ? 1 : 0);
+        var fragments = TopicVocabulary.Fragments(interest.Name).OrderBy(_ => rng.Next()).ToArray();
+        // One or two written sentences, each followed now and then by a terse stats line.
+        var count = 1 + (rng.NextDouble() < 0.35 ? 1 : 0);
         var sentences = new List<string>();
+        var usedFragments = 0;
         for (var s = 0; s < count; s++)
         {
             var sentence = Fill(patterns[s], req.Subtopic, interest, vocab, rng, f);
+            for (var chance = 0.85; usedFragments < fragments.Length && rng.NextDouble() < chance; chance = 0.3)
+                sentence += " " + Fill(fragments[usedFragments++], req.Subtopic, interest, vocab, rng, f);
             // Half the sentences get an aside (who agrees, where, with whom) before their final stop.
-            if (rng.NextDouble() < 0.5 && sentence.Length > 1 && sentence[^1] is '.' or '!' or '?')
+            if (rng.NextDouble() < 0.75 && sentence.Length > 1 && sentence[^1] is '.' or '!' or '?')
                 sentence = sentence[..^1] + Fill(Pick(rng, TopicVocabulary.Asides), req.Subtopic, interest, vocab, rng, f) + sentence[^1];
             sentences.Add(sentence);
         }
         // Every post names its subtopic early (so a cut at 500 characters keeps it): if the patterns did not, a follow-up
         // that does goes second; otherwise a follow-up closes the post now and then.
         if (!sentences.Any(x => x.Contains(req.Subtopic, StringComparison.OrdinalIgnoreCase)))
-            sentences.Insert(1, Fill(Pick(rng, SubFollowups), req.Subtopic, interest, vocab, rng, f));
+        {
+            // name it in the first sentence (kept by any cut): up front, briefly ("JDM update:"), or with a follow-up line
+            var named = rng.NextDouble() < 0.75
+                ? Fill(Pick(rng, TopicPrefixes), req.Subtopic, interest, vocab, rng, f) + " " + sentences[0]
+                : sentences[0] + " " + Fill(Pick(rng, SubFollowups), req.Subtopic, interest, vocab, rng, f);
+            sentences[0] = named;
+        }
         else if (rng.NextDouble() < 0.1)
             sentences.Add(Fill(Pick(rng, Followups), req.Subtopic, interest, vocab, rng, f));
         foreach (var x in sentences) sb.Append(x).Append(' ');
@@ -93,7 +109,11 @@ public sealed class BuiltInGenerator : IContentGenerator
             tail.Append(' ').Append(Hashtag(req.Subtopic));
             if (rng.NextDouble() < 0.5) tail.Append(' ').Append(Pick(rng, interest.Hashtags));
         }
-        text = ContentRules.CutAtSentence(text, ContentRules.PostMax - tail.Length) + tail;
+        var body = ContentRules.CutAtSentence(text, ContentRules.PostMax - tail.Length);
+        // The cut may have dropped the only mention of the subtopic: then the post opens with it.
+        if (!body.Contains(req.Subtopic, StringComparison.OrdinalIgnoreCase))
+            body = ContentRules.CutAtSentence(style.Apply(Fill(Pick(rng, TopicPrefixes), req.Subtopic, interest, vocab, rng, f)) + " " + text, ContentRules.PostMax - tail.Length);
+        text = body + tail;
         while (text.Length < ContentRules.PostMin) text += " " + Fill(Pick(rng, vocab.Patterns), req.Subtopic, interest, vocab, rng, f);
         return ContentRules.CutAtSentence(text, ContentRules.PostMax);
     }
@@ -157,27 +177,33 @@ public sealed class BuiltInGenerator : IContentGenerator
                 i = close + 1;
                 continue;
             }
-            sb.Append(slot switch
+            var key = slot.Length > 1 && char.IsDigit(slot[^1]) ? slot[..^1] : slot;
+            sb.Append(key switch
             {
                 "sub" => sub,
                 "kw" => Modified(rng, rng.NextDouble() < 0.4 ? Pick(rng, interest.Keywords) : Pick(rng, TopicVocabulary.MoreKeywords(interest.Name))),
                 "thing" => Modified(rng, Pick(rng, v.Things)),
                 "verb" => Pick(rng, v.Verbs),
-                "adj" or "adj2" => rng.NextDouble() < 0.5 ? Pick(rng, v.Adjectives) : Pick(rng, TopicVocabulary.CommonAdjectives),
+                "adj" => rng.NextDouble() < 0.5 ? Pick(rng, v.Adjectives) : Pick(rng, TopicVocabulary.CommonAdjectives),
                 "friend" => Pick(rng, TopicVocabulary.Friends),
-                "ent" or "ent2" => v.Entity(f, sub),
+                "ent" => v.Entity(f, sub),
                 "name" => f.Name.FullName(),
-                "char" or "char2" => f.Name.FirstName(),
-                "place" or "place2" => f.Address.City(),
+                "char" => f.Name.FirstName(),
+                "place" => f.Address.City(),
                 "when" => Pick(rng, TopicVocabulary.When),
                 "feel" => Pick(rng, TopicVocabulary.Feelings),
-                "n" or "m" => (1 + rng.Next(60)).ToString(),
+                "n" or "m" or "k" => (1 + rng.Next(60)).ToString(),
                 "big" => (100 + rng.Next(9900)).ToString(),
-                "r" or "r2" => (3 + rng.Next(8)).ToString(),
+                "r" => (3 + rng.Next(8)).ToString(),
                 "last" => Pick(rng, ["points", "goals", "assists", "rebounds", "laps", "aces"]),
                 "season" => Pick(rng, ["season", "week", "month", "year"]),
                 "lang" => Pick(rng, ["Rust", "Go", "Python", "TypeScript", "C#", "Kotlin", "Zig"]),
+                "hp" => (90 + rng.Next(860)).ToString(),
+                "sec" => $"{2 + rng.Next(10)}.{rng.Next(10)}",
                 "year" => (1990 + rng.Next(36)).ToString(),
+                "handle" => "@" + f.Internet.UserName(),
+                "clock" => $"{1 + rng.Next(12)}:{rng.Next(60):00}{(rng.Next(2) == 0 ? "am" : "pm")}",
+                "date" => $"{f.Date.Month()} {1 + rng.Next(28)}",
                 "street" => f.Address.StreetName(),
                 "cve" => $"CVE-2026-{1000 + rng.Next(9000)}",
                 "studio" => $"Studio {Cap(f.Hacker.Noun())}",
@@ -190,7 +216,7 @@ public sealed class BuiltInGenerator : IContentGenerator
     }
 
     /// <summary>Most nouns get a describing word ("the sneaky pit stop").</summary>
-    private static string Modified(Random rng, string noun) => rng.NextDouble() < 0.65 ? Pick(rng, TopicVocabulary.Modifiers) + " " + noun : noun;
+    private static string Modified(Random rng, string noun) => rng.NextDouble() < 0.8 ? Pick(rng, TopicVocabulary.Modifiers) + " " + noun : noun;
 
     /// <summary>Splits a{b|c}|d at the top-level bars only.</summary>
     private static List<string> SplitTop(string body)

@@ -12,7 +12,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string> Env(TestDatabase db, params (string, string)[] more)
     {
-        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0", ["AFU__HEALTH__PORT"] = "0" };
+        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0", ["AFU__HEALTH__PORT"] = "0", [TestEnv.DailyCurve] = "off" };
         foreach (var (k, v) in more) env[k] = v;
         return env;
     }
@@ -23,6 +23,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'UserCreated'"), await db.ScalarAsync("SELECT COUNT(*) FROM users"));
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'PostPublished'"), await db.ScalarAsync("SELECT COUNT(*) FROM posts"));
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'InteractionRecorded'"), await db.ScalarAsync("SELECT COUNT(*) FROM user_interactions"));
+        Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'UserFollowed'"), await db.ScalarAsync("SELECT COUNT(*) FROM follows"));
         Assert.Equal(await db.ScalarAsync("SELECT MAX(ordering) FROM journal"), await db.ScalarAsync("SELECT ordering FROM projection_offsets"));
     }
 
@@ -64,6 +65,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         psi.Environment["AFU_POSTGRES"] = db.ConnectionString;
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
         psi.Environment["AFU__HEALTH__PORT"] = "0";
+        psi.Environment[TestEnv.DailyCurve] = "off";
         using (var p = Process.Start(psi)!)
         {
             p.BeginOutputReadLine();
@@ -84,7 +86,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
             p.Kill(entireProcessTree: true);
             await p.WaitForExitAsync();
         }
-        var before = await db.StringsAsync("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions");
+        var before = await db.StringsAsync("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions UNION ALL SELECT follower_id || '>' || followee_id FROM follows");
         Assert.True(before.Count >= 40);
 
         var stdout = new StringWriter();
@@ -92,7 +94,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
             stdout, stdout, CancellationToken.None, Env(db));
         output.WriteLine(stdout.ToString());
         Assert.Equal(0, code);
-        var after = await db.StringsAsync("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions");
+        var after = await db.StringsAsync("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions UNION ALL SELECT follower_id || '>' || followee_id FROM follows");
         Assert.Empty(before.Except(after));
         Assert.Equal(after.Count, after.Distinct().Count());
         await AssertExactlyOnce(db);

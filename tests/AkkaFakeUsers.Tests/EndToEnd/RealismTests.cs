@@ -32,7 +32,7 @@ public class RealismTests(ITestOutputHelper output)
         var data = Path.Combine(dir.Path, "data");
         var stdout = new StringWriter();
         var code = await AfuApp.RunAsync(["run", "--users", "150", "--duration", "40s", "--seed", "7", "--llm", "builtin", "--config", conf, "--data-dir", data],
-            stdout, new StringWriter(), CancellationToken.None, TestEnv.Isolated(env));
+            stdout, new StringWriter(), CancellationToken.None, TestEnv.Isolated([(TestEnv.DailyCurve, "on"), .. env]));
         output.WriteLine(stdout.ToString().Split("afu: summary")[^1]);
         Assert.Equal(0, code);
         return (data, conf);

@@ -49,14 +49,20 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.True(views > likes && likes > comments && comments > 0, $"views {views} likes {likes} comments {comments}");
 
         // Never a reaction to one's own post; likes and comments only after a view; every row scored.
-        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE p.author_id = i.user_id"));
-        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions l WHERE l.type <> 'view' AND NOT EXISTS (SELECT 1 FROM user_interactions v WHERE v.type = 'view' AND v.user_id = l.user_id AND v.post_id = l.post_id)"));
+        // Nobody reacts to their own post, and a like or comment follows a view; replies in a thread (parent_id set) are
+        // answers to a comment: the post's author may reply, without a view of their own post.
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE p.author_id = i.user_id AND json_extract(i.metadata, '$.parent_id') IS NULL"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions l WHERE l.type <> 'view' AND json_extract(l.metadata, '$.parent_id') IS NULL AND NOT EXISTS (SELECT 1 FROM user_interactions v WHERE v.type = 'view' AND v.user_id = l.user_id AND v.post_id = l.post_id)"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions r WHERE json_extract(r.metadata, '$.parent_id') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM user_interactions c WHERE c.id = json_extract(r.metadata, '$.parent_id') AND c.type = 'comment' AND c.post_id = r.post_id)"));
         Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE json_extract(metadata, '$.interest_match_score') IS NULL"));
         Assert.Equal(comments, db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment' AND length(content) > 1 AND json_extract(metadata, '$.generated_by') = 'builtin'"));
 
-        // Reactions come 0-60 simulated seconds after the post.
+        // Reactions come 0-60 simulated seconds after the post; replies come after the comment they answer.
         Assert.Equal(0, db.Scalar(
-            "SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE (julianday(i.created_at) - julianday(p.created_at)) * 86400 > 61 OR (julianday(i.created_at) - julianday(p.created_at)) * 86400 < -1"));
+            "SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE json_extract(i.metadata, '$.parent_id') IS NULL AND " +
+            "((julianday(i.created_at) - julianday(p.created_at)) * 86400 > 61 OR (julianday(i.created_at) - julianday(p.created_at)) * 86400 < -1)"));
+        Assert.Equal(0, db.Scalar(
+            "SELECT COUNT(*) FROM user_interactions r JOIN user_interactions c ON c.id = json_extract(r.metadata, '$.parent_id') WHERE r.created_at <= c.created_at"));
 
         // The like rate is higher for high match scores than for low ones.
         var rows = db.ViewsWithLikes();
@@ -70,7 +76,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.True(highRate > lowRate, $"like rate high {highRate:F2} vs low {lowRate:F2}");
 
         // Exactly once: every journal event is one row.
-        Assert.Equal(db.Scalar("SELECT COUNT(*) FROM journal"), db.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions)"));
+        Assert.Equal(db.Scalar("SELECT COUNT(*) FROM journal"), db.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions) + (SELECT COUNT(*) FROM follows)"));
     }
 
     [Fact]
@@ -85,6 +91,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         };
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
         psi.Environment["AFU__HEALTH__PORT"] = "0";
+        psi.Environment[TestEnv.DailyCurve] = "off";
         using (var p = Process.Start(psi)!)
         {
             var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -109,7 +116,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         long journalBefore;
         using (var db = new Db(DbPath))
         {
-            before = db.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions");
+            before = db.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions UNION ALL SELECT follower_id || '>' || followee_id FROM follows");
             journalBefore = db.Scalar("SELECT COUNT(*) FROM journal");
         }
         Assert.True(before.Count >= 30);
@@ -121,7 +128,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, code);
 
         using var after = new Db(DbPath);
-        var ids = after.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions");
+        var ids = after.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions UNION ALL SELECT follower_id || '>' || followee_id FROM follows");
         Assert.Empty(before.Except(ids));
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(12, after.Scalar("SELECT COUNT(*) FROM users"));
@@ -155,6 +162,7 @@ public class OllamaRunEndToEndTests(ITestOutputHelper output) : IDisposable
             ["AFU__LLM__RETRY__BASE_DELAY"] = "50ms",
             ["AFU_INSPECTION_PORT"] = "0",
             ["AFU__HEALTH__PORT"] = "0",
+            [TestEnv.DailyCurve] = "off",
         };
         var stdout = new StringWriter();
         var run = AfuApp.RunAsync(["run", "--llm", "ollama", "--users", "12", "--seed", "5", "--duration", "16s", "--data-dir", _dir.Path, "--time-scale", "12"],

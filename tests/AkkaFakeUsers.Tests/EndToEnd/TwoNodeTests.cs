@@ -21,6 +21,7 @@ public partial class TwoNodeTests(ITestOutputHelper output)
             ["AFU_SEED_NODES"] = $"akka.tcp://afu@127.0.0.1:{seedPort}",
             ["AFU_INSPECTION_PORT"] = inspection.ToString(),
             ["AFU__HEALTH__PORT"] = "0",
+            [TestEnv.DailyCurve] = "off",
             ["AFU__USERS__ENSURE_INTERVAL"] = "2s",
         };
         var log = new StringWriter();
@@ -110,7 +111,7 @@ public partial class TwoNodeTests(ITestOutputHelper output)
         using var final = new Db(Path.Combine(dir.Path, "afu.db"));
         var journal = final.Scalar("SELECT COUNT(*) FROM journal");
         Assert.Equal(Persisted(a) + Persisted(b), journal);
-        Assert.Equal(journal, final.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions)"));
+        Assert.Equal(journal, final.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions) + (SELECT COUNT(*) FROM follows)"));
         Assert.Equal(24, final.Scalar("SELECT COUNT(*) FROM users"));
     }
 
