@@ -63,6 +63,10 @@ public sealed class FeedActor : ReceiveActor
                 _followDeliveries++;
             }
         });
+        Receive<CommentNotice>(n =>
+        {
+            if (_index.TryGet(n.UserId, out var user)) user.Tell(n);
+        });
         Receive<SubscribeAck>(_ => { });
         Receive<GetFeedStatus>(_ => Sender.Tell(new FeedStatus(_index.Count, _postsReceived, _deliveries, _explorations, _index.CountByInterest, _remote,
             _followDeliveries, _follows.Edges)));
@@ -76,7 +80,15 @@ public sealed class FeedActor : ReceiveActor
         if (fromElsewhere) _remote++;
     }
 
-    protected override void PreStart() => _mediator.Tell(new Subscribe(FeedTopics.Posts, Self));
+    protected override void PreStart()
+    {
+        _mediator.Tell(new Subscribe(FeedTopics.Posts, Self));
+        _mediator.Tell(new Subscribe(FeedTopics.Comments, Self));
+    }
 
-    protected override void PostStop() => _mediator.Tell(new Unsubscribe(FeedTopics.Posts, Self));
+    protected override void PostStop()
+    {
+        _mediator.Tell(new Unsubscribe(FeedTopics.Posts, Self));
+        _mediator.Tell(new Unsubscribe(FeedTopics.Comments, Self));
+    }
 }

@@ -7,6 +7,9 @@ public static class FeedTopics
 {
     /// <summary>The DistributedPubSub topic posts travel on (once per node).</summary>
     public const string Posts = "posts";
+
+    /// <summary>Comment notices (someone answered a user's post or comment) travel here, to the node where that user lives.</summary>
+    public const string Comments = "comments";
 }
 
 /// <summary>A local user joins this node's audience index (sent when it starts or its interests change), with the authors it follows.</summary>

@@ -133,8 +133,7 @@ public static class AfuHostingExtensions
                 FakeUserDeps? deps = null;
                 return entityId =>
                 {
-                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator,
-                        registry.Get<FakeUser>());
+                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator);
                     return Props.Create(() => new FakeUser(entityId, deps));
                 };
             },

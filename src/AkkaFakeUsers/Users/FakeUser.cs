@@ -11,8 +11,8 @@ using AkkaFakeUsers.Simulation;
 namespace AkkaFakeUsers.Users;
 
 /// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests);
-/// <see cref="Users"/> is the "user" shard region (comment notices to other users go through it).</summary>
-public sealed record FakeUserDeps(AfuSettings Settings, ISimClock Clock, SimulationMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator, IActorRef Users);
+/// posts and comment notices are published through it.</summary>
+public sealed record FakeUserDeps(AfuSettings Settings, ISimClock Clock, SimulationMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator);
 
 /// <summary>
 /// One fake user: a persistent, sharded entity. It posts on its own jittered timer (text from the LLM gateway),
@@ -271,7 +271,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     private void OnCommentNotice(CommentNotice n)
     {
         var c = n.Comment;
-        if (!_state.Exists || _paused || c.UserId == _userId) return;
+        if (!_live || !_state.Exists || _paused || c.UserId == _userId) return;
         var due = new ReactionDue(new DeliverPost(_userId, n.Post, false), InteractionType.Comment,
             Matching.Score(_state.Profile!.Interests, n.Post.Interest, n.Post.Subtopic), c);
         var id = due.Id(_userId);
@@ -324,9 +324,11 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
                     break;
                 default:
                     _deps.Metrics.Comment();
-                    // The one answered (the post's author, or the author of the comment replied to) may reply in turn.
+                    // The one answered (the post's author, or the author of the comment replied to) may reply in turn. The
+                    // notice travels like posts, on pub/sub to every node's feed, which hands it on only to a live local
+                    // user: it never wakes a user that was scaled out of the population.
                     var to = due.ReplyTo?.UserId ?? post.UserId;
-                    if (to != _userId) _deps.Users.Tell(new CommentNotice(to, post, e));
+                    if (to != _userId) _deps.Mediator.Tell(new Publish(FeedTopics.Comments, new CommentNotice(to, post, e)));
                     break;
             }
         });

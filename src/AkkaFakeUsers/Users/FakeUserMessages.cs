@@ -34,7 +34,8 @@ public sealed record DeliverPost(string UserId, PostPublished Post, bool Explora
 
 /// <summary>
 /// A comment was made that this user may answer: a comment on their post, or a reply to their comment. Sent by the
-/// commenter through the shard region; <see cref="Comment"/>.Depth says how deep in the thread it is (1 = on the post).
+/// commenter on the "comments" topic; each node's feed hands it to the user if it lives there and is live.
+/// <see cref="Comment"/>.Depth says how deep in the thread it is (1 = on the post).
 /// </summary>
 public sealed record CommentNotice(string UserId, PostPublished Post, InteractionRecorded Comment) : IUserMessage, IAfuSerializable;
 

@@ -18,8 +18,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Feed, Akka.TestKit.TestProbe Mediator, FakeUserDeps Deps, SimulationMetrics Metrics,
-        Akka.TestKit.TestProbe Users) : IAsyncDisposable
+    private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Feed, Akka.TestKit.TestProbe Mediator, FakeUserDeps Deps, SimulationMetrics Metrics) : IAsyncDisposable
     {
         public IActorRef User(string id) => Node.System.ActorOf(Props.Create(() => new FakeUser(id, Deps)), id);
 
@@ -34,9 +33,8 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         var mediator = kit.CreateTestProbe();
         var metrics = new SimulationMetrics();
         var gateway = node.System.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), new LlmGatewaySettings(1, 100, TimeSpan.FromSeconds(5)))));
-        var users = kit.CreateTestProbe();
-        var deps = new FakeUserDeps(settings, new SimClock(settings.TimeScale), metrics, gateway, feed, mediator, users);
-        return new Harness(node, kit, feed, mediator, deps, metrics, users);
+        var deps = new FakeUserDeps(settings, new SimClock(settings.TimeScale), metrics, gateway, feed, mediator);
+        return new Harness(node, kit, feed, mediator, deps, metrics);
     }
 
     private AfuSettings Settings(double timeScale = 600, TimeSpan? interval = null) =>
