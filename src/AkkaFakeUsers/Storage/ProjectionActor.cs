@@ -63,6 +63,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
             AnswerWaiters();
         });
         Receive<StreamFailed>(f => _lastError = f.Error);
+        Receive<RetryStart>(_ => StartStream());
         Receive<Tick>(_ =>
         {
             _store.JournalMaxOrderingAsync().PipeTo(Self, success: v => new JournalMax(v), failure: ex => new StreamFailed(ex.Message));
@@ -102,7 +103,32 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer("tick", new Tick(), TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
-        var readJournal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        StartStream();
+    }
+
+    private sealed record RetryStart;
+
+    private int _startAttempts;
+
+    /// <summary>
+    /// Creating the read journal asks the journal (5 s timeout); with a journal busy recovering 100k users that ask can
+    /// time out. The projection then tries again with back-off instead of dying in its constructor.
+    /// </summary>
+    private void StartStream()
+    {
+        SqlReadJournal readJournal;
+        try
+        {
+            readJournal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        }
+        catch (Exception ex)
+        {
+            var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Min(5, _startAttempts++))));
+            _log.Warning("projection: read journal not ready ({0}); retrying in {1}s", ex.GetBaseException().Message, delay.TotalSeconds);
+            _lastError = ex.GetBaseException().Message;
+            Timers.StartSingleTimer("retry-start", new RetryStart(), delay);
+            return;
+        }
         var self = Self;
         var store = _store;
         var log = _log;
