@@ -133,11 +133,11 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
             _live = true;
             _deps.Metrics.UserStarted();
         }
-        JoinFeed();
+        AnnounceToFeed();
         if (!_paused) ScheduleNextPost(first: true);
     }
 
-    private void JoinFeed() => _deps.Feed.Tell(new Feed.JoinFeed(_userId, _state.Profile!.InterestNames.ToArray(), Self, _state.Follows.ToArray()));
+    private void AnnounceToFeed() => _deps.Feed.Tell(new JoinFeed(_userId, _state.Profile!.InterestNames.ToArray(), Self, _state.Follows.ToArray()));
 
     private double Chronotype => Activity.Chronotype(Behaviour.Daily, Settings.Seed, _index);
 
@@ -353,7 +353,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         var primaryBefore = _state.Profile?.PrimaryInterest;
         _state = _state.Apply(e);
         // Drift brought in (or dropped) an interest: the feed's interest index must know.
-        if (_live && _state.Profile is { } p && (p.Interests.Count != interestsBefore || p.PrimaryInterest != primaryBefore)) JoinFeed();
+        if (_live && _state.Profile is { } p && (p.Interests.Count != interestsBefore || p.PrimaryInterest != primaryBefore)) AnnounceToFeed();
         if (LastSequenceNr % Settings.SnapshotEvery == 0) SaveSnapshot(_state);
     }
 }

@@ -94,6 +94,25 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void A_users_state_drifts_with_its_likes_and_remembers_whom_it_follows()
+    {
+        var t = new DateTime(2026, 5, 1, 12, 0, 0, DateTimeKind.Utc);
+        var p = ProfileRules.Create(1, 3, new InterestMix(["sports"], new Dictionary<string, double>(), [1.0]));
+        var state = Users.FakeUserState.Empty(TimeSpan.FromMinutes(5), new DriftSettings(Rate: 0.2)).Apply(new Users.UserCreated(p, p.Bio, t));
+        for (var k = 0; k < 10; k++)
+            state = state.Apply(new Users.InteractionRecorded($"user-3/like/user-9/post-{k}", "user-3", $"user-9/post-{k}", "user-9", InteractionType.Like, null, 0.1, true,
+                t, t.AddSeconds(k), "builtin", "v", PostInterest: "food"));
+        Assert.Equal("food", state.Profile!.PrimaryInterest);
+        Assert.Contains(state.Profile.Interests, i => i.Interest == "sports");
+        state = state.Apply(new Users.UserFollowed("user-3", "user-9", 0.9, "user-9/post-1", t));
+        Assert.Contains("user-9", state.Follows);
+        // a view does not drift
+        var viewed = state.Apply(new Users.InteractionRecorded("user-3/view/user-8/post-1", "user-3", "user-8/post-1", "user-8", InteractionType.View, null, 0.1, false,
+            t, t, null, null, PostInterest: "cars"));
+        Assert.Equal(state.Profile.Interests, viewed.Profile!.Interests);
+    }
+
+    [Fact]
     public void The_population_grows_by_the_configured_share_per_day()
     {
         var j = new JoinSettings(0.1);
