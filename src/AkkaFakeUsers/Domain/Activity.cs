@@ -25,15 +25,19 @@ public static class Activity
     public static double Intensity(DailyCurveSettings s, DateTime simTime, double shiftHours)
     {
         if (!s.Enabled || s.Hourly.Count != 24) return 1.0;
-        var mean = s.Hourly.Average();
+        return Intensity(s.Hourly, s.Hourly.Average(), simTime, shiftHours);
+    }
+
+    private static double Intensity(IReadOnlyList<double> hourly, double mean, DateTime simTime, double shiftHours)
+    {
         if (mean <= 0) return 1.0;
         var h = ((simTime.TimeOfDay.TotalHours - shiftHours) % 24 + 24) % 24;
         // Piecewise linear between hour centres, so the rate has no jumps.
         var x = h - 0.5;
         var i0 = (int)Math.Floor(x);
         var t = x - i0;
-        var a = s.Hourly[(i0 % 24 + 24) % 24];
-        var b = s.Hourly[((i0 + 1) % 24 + 24) % 24];
+        var a = hourly[(i0 % 24 + 24) % 24];
+        var b = hourly[((i0 + 1) % 24 + 24) % 24];
         return (a + (b - a) * t) / mean;
     }
 
@@ -45,13 +49,18 @@ public static class Activity
     public static TimeSpan NextGap(DailyCurveSettings s, DateTime now, TimeSpan meanGap, double shiftHours, double u)
     {
         var need = -Math.Log(1 - Math.Clamp(u, 0, 0.999999)) * meanGap.TotalSeconds;
-        if (!s.Enabled) return TimeSpan.FromSeconds(need);
-        // Walk in steps of at most 10 simulated minutes (or a tenth of the mean gap), spending rate x step.
+        if (!s.Enabled || s.Hourly.Count != 24) return TimeSpan.FromSeconds(need);
+        // The curve is normalised to mean 1, so a whole day spends exactly 86,400 activity-seconds: skip whole days,
+        // then walk the rest of one day in steps of at most 10 simulated minutes (or a tenth of the mean gap).
+        const double day = 86_400;
+        var mean = s.Hourly.Average();
+        var days = Math.Floor(need / day);
+        double t = days * day;
+        need -= days * day;
         var step = Math.Clamp(meanGap.TotalSeconds / 10, 1, 600);
-        double t = 0;
-        for (var guard = 0; guard < 1_000_000; guard++)
+        for (var guard = 0; guard < 200_000; guard++)
         {
-            var rate = Math.Max(0.01, Intensity(s, now.AddSeconds(t + step / 2), shiftHours));
+            var rate = Math.Max(0.01, Intensity(s.Hourly, mean, now.AddSeconds(t + step / 2), shiftHours));
             var spend = rate * step;
             if (spend >= need) return TimeSpan.FromSeconds(t + need / rate);
             need -= spend;

@@ -35,6 +35,9 @@ public class BehaviourTests
         var off = s with { Enabled = false };
         var gaps = Enumerable.Range(0, 20_000).Select(_ => Activity.NextGap(off, t, TimeSpan.FromMinutes(20), 0, rng.NextDouble()).TotalMinutes).ToList();
         Assert.InRange(gaps.Average(), 19, 21);
+        // a very long mean gap costs no more than a day's walk, and keeps its mean (whole days spend exactly one day of activity)
+        var longGaps = Enumerable.Range(0, 2000).Select(_ => Activity.NextGap(s, t, TimeSpan.FromDays(365), 0, rng.NextDouble()).TotalDays).ToList();
+        Assert.InRange(longGaps.Average(), 340, 390);
         // a user's chronotype shifts the curve: a night owl (shift +3 h) is at the 21h peak at midnight
         Assert.True(Activity.Intensity(s, t.Date.AddHours(0.5), 3) > Activity.Intensity(s, t.Date.AddHours(0.5), 0));
     }
