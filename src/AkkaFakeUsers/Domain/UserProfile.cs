@@ -49,7 +49,7 @@ public static class ProfileRules
     {
         if (index <= 0) throw new ArgumentOutOfRangeException(nameof(index), "user index starts at 1");
         var rng = DeterministicRandom.For(seed, "profile", index.ToString());
-        var faker = new Faker("en") { Random = new Randomizer(rng.Next()) };
+        var faker = SeededFaker.For(rng.Next());
 
         var count = PickCount(rng, mix.InterestsPerUser);
         var chosen = PickWeightedDistinct(rng, mix.Enabled, mix.Weights, count);

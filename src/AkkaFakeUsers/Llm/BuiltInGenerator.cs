@@ -25,7 +25,7 @@ public sealed class BuiltInGenerator : IContentGenerator
     public GeneratedText Generate(ContentRequest request)
     {
         var rng = new Random(request.Seed);
-        var faker = new Faker("en") { Random = new Randomizer(rng.Next()) };
+        var faker = SeededFaker.For(rng.Next());
         var style = UserStyle.For(request.UserId);
         var text = request.Kind == TextKind.Post ? Post(request, rng, faker, style) : Comment(request, rng, faker, style);
         return new GeneratedText(text, GeneratorName, ModelVersion);
