@@ -22,7 +22,15 @@ public static class DatasetCommand
         var outDir = Path.GetFullPath(args.Flag("out") ?? Path.Combine("dataset-" + sub));
         var settings = RunCommand.LoadSettings(args, env);
         var store = await StoragePreparer.OpenExistingAsync(settings, cancel);
-        var tables = await DatasetTables.ReadAsync(store, cancel);
+        DatasetTables tables;
+        try
+        {
+            tables = await DatasetTables.ReadAsync(store, cancel);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FatalRunException($"cannot read the training tables: {ex.Message}");
+        }
         await stdout.WriteLineAsync($"afu dataset {sub}: {tables.Users.Count} users, {tables.Posts.Count} posts, {tables.Interactions.Count} interactions, {tables.Follows.Count} follows");
         Directory.CreateDirectory(outDir);
 

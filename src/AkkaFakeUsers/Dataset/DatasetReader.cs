@@ -69,7 +69,19 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         cmd.CommandText = sql;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<T>();
-        while (await r.ReadAsync(ct)) list.Add(map(r));
+        while (await r.ReadAsync(ct))
+        {
+            try
+            {
+                list.Add(map(r));
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidCastException or InvalidDataException)
+            {
+                // Bad database state: name the table and the row instead of a stack trace.
+                var table = sql.Split(" FROM ")[1].Split(' ')[0];
+                throw new InvalidDataException($"table {table}, row {r.GetValue(0)}: {ex.Message}", ex);
+            }
+        }
         return list;
     }
 }

@@ -134,5 +134,16 @@ public class RealismTests(ITestOutputHelper output)
         err = new StringWriter();
         Assert.Equal(1, await AfuApp.RunAsync(["dataset", "report", "--data-dir", Path.Combine(dir.Path, "nothing")], new StringWriter(), err, CancellationToken.None, TestEnv.Isolated()));
         Assert.Contains("run `afu run` first", err.ToString());
+
+        // a row whose metadata is not JSON: exit 1 naming the table and the row, no stack trace
+        var data = Path.Combine(dir.Path, "data");
+        Assert.Equal(0, await AfuApp.RunAsync(["run", "--users", "3", "--duration", "3s", "--seed", "5", "--time-scale", "30", "--llm", "builtin", "--data-dir", data],
+            new StringWriter(), new StringWriter(), CancellationToken.None, TestEnv.Isolated()));
+        using (var db = new Db(Path.Combine(data, "afu.db")))
+            db.Scalar("UPDATE users SET created_at = 'not a time' WHERE id = 'user-2' RETURNING 1");
+        err = new StringWriter();
+        Assert.Equal(1, await AfuApp.RunAsync(["dataset", "report", "--data-dir", data, "--out", Path.Combine(dir.Path, "r")], new StringWriter(), err, CancellationToken.None, TestEnv.Isolated()));
+        Assert.Contains("table users, row user-2", err.ToString());
+        Assert.DoesNotContain("   at ", err.ToString());
     }
 }
