@@ -135,9 +135,10 @@ public static class ScaleBench
 
     private static async Task<(IHost Host, SimulationMetrics Metrics)> StartNode(AfuSettings settings, TrainingStore store)
     {
+        var known = await KnownUsers.LoadAsync(store); // as `afu run` does: users new to the journal skip recovery
         var host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())
-            .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store))
+            .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store, known))
             .Build();
         await host.StartAsync();
         return (host, host.Services.GetRequiredService<SimulationMetrics>());

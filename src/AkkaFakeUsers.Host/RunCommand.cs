@@ -6,6 +6,7 @@ using AkkaFakeUsers.Hosting;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,7 @@ public static class RunCommand
         var settings = LoadSettings(args, env);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
         var generator = await LlmSelection.ChooseAsync(settings, stdout, cancel);
+        var known = await KnownUsers.LoadAsync(store, cancel);
 
         await stdout.WriteLineAsync(
             $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {Describe(settings)}, generator {generator.Name}, " +
@@ -58,7 +60,7 @@ public static class RunCommand
 
         using var host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
-            .ConfigureServices(s => s.AddAkkaFakeUsers(settings, generator, store))
+            .ConfigureServices(s => s.AddAkkaFakeUsers(settings, generator, store, known))
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
             .Build();
 

@@ -26,7 +26,9 @@ public static class AfuHostingExtensions
     public const int ShardCount = 100;
 
     /// <summary>Everything a node runs: the actor system with cluster, persistence, users, feed, gateway, manager and projection.</summary>
-    public static IServiceCollection AddAkkaFakeUsers(this IServiceCollection services, AfuSettings settings, IContentGenerator primaryGenerator, TrainingStore store)
+    /// <param name="known">Users the journal held at start (<see cref="KnownUsers.LoadAsync"/>): new ones skip recovery. Default: all recover.</param>
+    public static IServiceCollection AddAkkaFakeUsers(this IServiceCollection services, AfuSettings settings, IContentGenerator primaryGenerator, TrainingStore store,
+        KnownUsers? known = null)
     {
         var clock = new SimClock(settings.TimeScale);
         var metrics = new SimulationMetrics();
@@ -47,7 +49,7 @@ public static class AfuHostingExtensions
                 .WithAfuPersistence(settings)
                 .WithLlmGateway(settings, primaryGenerator)
                 .WithFeed(settings)
-                .WithFakeUsers(settings, clock, metrics)
+                .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
                 .WithSimulationManager(settings, clock)
                 .WithTrainingProjection(store);
         });
@@ -126,14 +128,14 @@ public static class AfuHostingExtensions
         });
 
     /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
-    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock, SimulationMetrics metrics) =>
+    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock, SimulationMetrics metrics, KnownUsers known) =>
         builder.WithShardRegion<FakeUser>(UserShardTypeName,
             (system, registry, _) =>
             {
                 FakeUserDeps? deps = null;
                 return entityId =>
                 {
-                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator);
+                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known);
                     return Props.Create(() => new FakeUser(entityId, deps));
                 };
             },

@@ -299,6 +299,12 @@ public sealed class TrainingStore
         }
     }
 
+    public async Task<bool> JournalExistsAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenAsync(ct);
+        return await TableExistsAsync(c, "journal", ct);
+    }
+
     public async Task<IReadOnlyList<string>> MissingTablesAsync(CancellationToken ct = default)
     {
         await using var c = await OpenAsync(ct);

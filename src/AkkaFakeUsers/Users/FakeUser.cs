@@ -11,8 +11,10 @@ using AkkaFakeUsers.Simulation;
 namespace AkkaFakeUsers.Users;
 
 /// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests);
-/// posts and comment notices are published through it.</summary>
-public sealed record FakeUserDeps(AfuSettings Settings, ISimClock Clock, SimulationMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator);
+/// posts and comment notices are published through it.
+/// <see cref="Known"/> lets users that never existed skip recovery.</summary>
+public sealed record FakeUserDeps(AfuSettings Settings, ISimClock Clock, SimulationMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator,
+    KnownUsers? Known = null);
 
 /// <summary>
 /// One fake user: a persistent, sharded entity. It posts on its own jittered timer (text from the LLM gateway),
@@ -43,6 +45,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     private readonly FakeUserDeps _deps;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Random _timing;
+    private readonly bool _fresh;
     private FakeUserState _state;
     private bool _paused;
     private bool _live;
@@ -57,6 +60,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         _index = ProfileRules.TryParseIndex(userId, out var i) ? i : 0;
         _deps = deps;
         _timing = DeterministicRandom.For(deps.Settings.Seed, "timing", userId);
+        _fresh = (deps.Known ?? KnownUsers.Unknown).TryClaimNew(PersistenceIdFor(userId));
         var horizon = deps.Settings.Reactions.MaxDelayOrDefault * 2 + TimeSpan.FromSeconds(60);
         var drift = deps.Settings.Behaviour.Drift;
         _state = FakeUserState.Empty(horizon, drift);
@@ -71,6 +75,13 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         });
         Recover<RecoveryCompleted>(_ =>
         {
+            if (_fresh && LastSequenceNr > 0)
+            {
+                // Created elsewhere since this node started: we skipped its history. Stop; the next sweep recovers it fully.
+                _log.Info("user {0} exists in the journal (sequence {1}) though it did not at start: recovering it fully", _userId, LastSequenceNr);
+                Context.Stop(Self);
+                return;
+            }
             if (_state.Exists) GoLive();
         });
 
@@ -95,6 +106,9 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     }
 
     public override string PersistenceId => PersistenceIdFor(_userId);
+
+    /// <summary>A user the journal did not hold at start, started here for the first time: nothing to replay.</summary>
+    public override Recovery Recovery => _fresh ? Recovery.None : base.Recovery;
 
     public static string PersistenceIdFor(string userId) => $"fake-user:{userId}";
 

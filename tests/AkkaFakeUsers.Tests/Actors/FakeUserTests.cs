@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Storage;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit.Xunit2;
@@ -102,6 +103,38 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         h2.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(5));
         var next = ExpectPost(h2.Mediator, TimeSpan.FromSeconds(10));
         Assert.Equal($"user-5/post-{lastSeq + 1}", next.PostId);
+    }
+
+    [Fact]
+    public async Task A_user_new_to_the_journal_skips_recovery_and_one_created_meanwhile_is_recovered_fully()
+    {
+        var settings = Settings();
+        var store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(settings.SqlitePath));
+        KnownUsers staleView;
+        await using (var h1 = await Start(settings))
+        {
+            // a view of the journal taken before user-11 exists: what a node that started earlier believes
+            staleView = await KnownUsers.LoadAsync(store);
+            var deps = h1.Deps with { Known = await KnownUsers.LoadAsync(store) };
+            var user = h1.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", deps)), "user-11");
+            user.Tell(new EnsureUser("user-11", 11));
+            ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10)); // the fresh user was created without a recovery, and posts
+            user.Tell(new PauseUser("user-11"));
+            await user.Ask<UserStateReply>(new GetUserState("user-11"), TimeSpan.FromSeconds(5));
+        }
+
+        await using var h2 = await Start(settings);
+        Assert.Equal(1, (await KnownUsers.LoadAsync(store)).Count);
+        var stale = h2.Deps with { Known = staleView };
+        // believed new, but the journal has its events: it stops instead of acting on an empty state…
+        var first = h2.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", stale)), "user-11-a");
+        h2.Kit.Watch(first);
+        h2.Kit.ExpectTerminated(first, TimeSpan.FromSeconds(10));
+        // …and the next start recovers it fully
+        var second = h2.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", stale)), "user-11-b");
+        var reply = await second.Ask<UserStateReply>(new GetUserState("user-11"), TimeSpan.FromSeconds(10));
+        Assert.NotNull(reply.Profile);
+        Assert.True(reply.Counters.Posts >= 1);
     }
 
     [Fact]
