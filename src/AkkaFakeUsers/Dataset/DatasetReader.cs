@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json;
 using AkkaFakeUsers.Storage;
 
@@ -10,7 +9,8 @@ public sealed record DsUser(string Id, IReadOnlyList<string> Interests, DateTime
 public sealed record DsPost(string Id, string AuthorId, string Interest, string Subtopic, DateTime CreatedAt, string Content, string GeneratedBy, bool Trending);
 
 /// <param name="ParentId">For a reply: the comment it answers.</param>
-public sealed record DsInteraction(string UserId, string PostId, string Type, DateTime CreatedAt, double Score, string? ParentId, string FeedSource);
+/// <param name="ThreadDepth">Comments: 1 on a post, 2 for a reply, …; 0 for views and likes.</param>
+public sealed record DsInteraction(string UserId, string PostId, string Type, DateTime CreatedAt, double Score, string? ParentId, string FeedSource, int ThreadDepth);
 
 public sealed record DsFollow(string FollowerId, string FolloweeId, DateTime CreatedAt);
 
@@ -25,11 +25,11 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         string Txt(string col) => pg ? $"{col}::text" : col;
 
         var users = await ReadAsync(c, "SELECT id, interests, created_at FROM users", r =>
-            new DsUser(r.GetString(0), r.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Time(r, 2)), ct);
+            new DsUser(r.GetString(0), r.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), TrainingStore.ReadTime(r, 2)), ct);
         var posts = await ReadAsync(c, $"SELECT id, author_id, interest, subtopic, created_at, content, {Txt("metadata")} FROM posts", r =>
         {
             var m = Json(r.GetString(6));
-            return new DsPost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Time(r, 4), r.GetString(5),
+            return new DsPost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), TrainingStore.ReadTime(r, 4), r.GetString(5),
                 m.TryGetProperty("generated_by", out var g) ? g.GetString() ?? "" : "",
                 m.TryGetProperty("trending", out var tr) && tr.ValueKind == JsonValueKind.True);
         }, ct);
@@ -39,9 +39,10 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
             var score = m.TryGetProperty("interest_match_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0;
             var parent = m.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             var source = m.TryGetProperty("feed_source", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "interest";
-            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), Time(r, 3), score, parent, source);
+            var depth = m.TryGetProperty("thread_depth", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 0;
+            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), TrainingStore.ReadTime(r, 3), score, parent, source, depth);
         }, ct);
-        var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), Time(r, 2)), ct);
+        var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), TrainingStore.ReadTime(r, 2)), ct);
         return new DatasetTables(users, posts, interactions, follows);
     }
 
@@ -51,17 +52,6 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         return doc.RootElement.Clone();
     }
 
-    private static DateTime Time(DbDataReader r, int i)
-    {
-        var v = r.GetValue(i);
-        return v switch
-        {
-            DateTime d => DateTime.SpecifyKind(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d, DateTimeKind.Utc),
-            DateTimeOffset o => o.UtcDateTime,
-            string s => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-            _ => throw new InvalidDataException($"column {r.GetName(i)}: expected a timestamp, got {v?.GetType().Name ?? "null"}"),
-        };
-    }
 
     private static async Task<List<T>> ReadAsync<T>(DbConnection c, string sql, Func<DbDataReader, T> map, CancellationToken ct)
     {

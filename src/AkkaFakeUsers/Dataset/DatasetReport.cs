@@ -127,15 +127,11 @@ public sealed record DatasetReport(
             LogHistogram(inDeg.Values), Round(sharedEdges), Round(sharedRandom), Round(sharedRandom > 0 ? sharedEdges / sharedRandom : 0),
             views.Count(v => v.FeedSource == "follow"));
 
-        // --- threads
+        // --- threads (comments recorded before threads existed carry no depth: they are comments on posts)
         var byDepth = new SortedDictionary<int, long>();
-        // parent ids are interaction ids: a reply's depth is its parent's + 1 (1 for a comment on a post)
-        var commentIds = comments.ToDictionary(c => c.ParentId is null ? $"{c.UserId}/comment/{c.PostId}" : $"{c.UserId}/reply/{c.ParentId}", c => c);
-        int Depth(DsInteraction c, int guard = 0) => c.ParentId is null || guard > 20 ? 1
-            : 1 + (commentIds.TryGetValue(c.ParentId, out var parent) ? Depth(parent, guard + 1) : 1);
         foreach (var c in comments)
         {
-            var d = Depth(c);
+            var d = Math.Max(1, c.ThreadDepth);
             byDepth[d] = byDepth.GetValueOrDefault(d) + 1;
         }
 

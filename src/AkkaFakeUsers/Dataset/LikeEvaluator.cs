@@ -53,7 +53,7 @@ public static class LikeEvaluator
         public float Probability { get; set; }
     }
 
-    private static readonly string[] Interests = ["sports", "tech", "anime", "cars", "food"];
+    private static readonly string[] Interests = Domain.InterestCatalog.Names.ToArray();
 
     public static readonly string[] FeatureNames =
     [
@@ -64,7 +64,7 @@ public static class LikeEvaluator
         "user_own_posts_on_topic_share", "user_own_posts_on_subtopic_share", "post_length",
     ];
 
-    private const int FeatureCount = 20;
+    private const int FeatureCount = 20; // = FeatureNames.Length (an attribute argument must be a constant)
 
     /// <summary>Counts known before a moment: views and likes per user, per (user, interest), per author.</summary>
     private sealed class Counts

@@ -91,17 +91,6 @@ public static class Exporter
         public void Done(long rows, string path) => output.WriteLine($"afu export: {table}: {rows} rows -> {path}");
     }
 
-    private static DateTime ReadTime(DbDataReader r, int i)
-    {
-        var v = r.GetValue(i);
-        return v switch
-        {
-            DateTime dt => DateTime.SpecifyKind(dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : dt, DateTimeKind.Utc),
-            DateTimeOffset dto => dto.UtcDateTime,
-            string s => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-            _ => throw new InvalidDataException($"column {r.GetName(i)}: unexpected time value '{v}'"),
-        };
-    }
 
     private static double? ReadNumber(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture);
 
@@ -121,7 +110,7 @@ public static class Exporter
             {
                 fields[i] = table.Columns[i].Kind switch
                 {
-                    Kind.Time => ReadTime(r, i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                    Kind.Time => TrainingStore.ReadTime(r, i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                     Kind.Number => ReadNumber(r, i)?.ToString("R", CultureInfo.InvariantCulture) ?? "",
                     _ => Csv(ReadText(r, i)),
                 };
@@ -193,7 +182,7 @@ public static class Exporter
             {
                 switch (buffers[i])
                 {
-                    case List<DateTime> t: t.Add(ReadTime(r, i)); break;
+                    case List<DateTime> t: t.Add(TrainingStore.ReadTime(r, i)); break;
                     case List<double?> d: d.Add(ReadNumber(r, i)); break;
                     case List<string?> s: s.Add(ReadText(r, i)); break;
                 }

@@ -239,6 +239,19 @@ public sealed class TrainingStore
         return Dialect == SqlDialect.Postgres ? utc : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A timestamp column as UTC, whichever way the store keeps it (ISO 8601 text on SQLite, timestamptz on PostgreSQL).</summary>
+    public static DateTime ReadTime(DbDataReader r, int i)
+    {
+        var v = r.GetValue(i);
+        return v switch
+        {
+            DateTime dt => DateTime.SpecifyKind(dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : dt, DateTimeKind.Utc),
+            DateTimeOffset dto => dto.UtcDateTime,
+            string s => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+            _ => throw new InvalidDataException($"column {r.GetName(i)}: unexpected time value '{v}'"),
+        };
+    }
+
     private static DbCommand Prepare(DbConnection c, DbTransaction tx, string sql)
     {
         var cmd = c.CreateCommand();
@@ -278,7 +291,7 @@ public sealed class TrainingStore
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'view'"),
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'like'"),
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment'"),
-            await TableExistsAsync(c, "follows", ct) ? await Count("SELECT COUNT(*) FROM follows") : 0);
+            await Count("SELECT COUNT(*) FROM follows"));
     }
 
     /// <summary>The highest ordering in the journal (0 when it is empty or not created yet): the projection is caught up at this offset.</summary>

@@ -31,6 +31,9 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     /// <param name="ReplyTo">For a reply: the comment it answers.</param>
     private sealed record ReactionDue(DeliverPost Delivery, InteractionType Type, double Score, InteractionRecorded? ReplyTo = null)
     {
+        /// <summary>Where the user's reaction marks keep this one (see <see cref="FakeUserState.MarkKey"/>): the post, or for a reply the comment.</summary>
+        public string MarkKey => ReplyTo?.InteractionId ?? Delivery.Post.PostId;
+
         public string Id(string userId) => ReplyTo is null
             ? InteractionRecorded.IdFor(userId, Delivery.Post.PostId, Type)
             : InteractionRecorded.ReplyIdFor(userId, ReplyTo.InteractionId);
@@ -300,7 +303,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
 
     private void OnReactionDue(ReactionDue due)
     {
-        if (_paused || _state.HasReacted(due.ReplyTo?.InteractionId ?? due.Delivery.Post.PostId, due.Type)) return;
+        if (_paused || _state.HasReacted(due.MarkKey, due.Type)) return;
         if (due.Type != InteractionType.Comment)
         {
             Record(due, null, null, null);
@@ -321,7 +324,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         var post = due.Delivery.Post;
         var id = due.Id(_userId);
         _planned.Remove(id);
-        if (_state.HasReacted(due.ReplyTo?.InteractionId ?? post.PostId, due.Type)) return;
+        if (_state.HasReacted(due.MarkKey, due.Type)) return;
         var depth = due.Type != InteractionType.Comment ? 0 : due.ReplyTo is null ? 1 : due.ReplyTo.Depth + 1;
         var evt = new InteractionRecorded(id, _userId, post.PostId, post.UserId, due.Type, content, due.Score,
             due.Delivery.Exploration, post.CreatedAt, _deps.Clock.Now, generatedBy, model,

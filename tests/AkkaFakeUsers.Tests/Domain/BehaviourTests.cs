@@ -112,7 +112,7 @@ public class BehaviourTests
         // a view does not drift
         var viewed = state.Apply(new Users.InteractionRecorded("user-3/view/user-8/post-1", "user-3", "user-8/post-1", "user-8", InteractionType.View, null, 0.1, false,
             t, t, null, null, PostInterest: "cars"));
-        Assert.Equal(state.Profile.Interests, viewed.Profile!.Interests);
+        Assert.Equal(state.Profile!.Interests, viewed.Profile!.Interests);
     }
 
     [Fact]
