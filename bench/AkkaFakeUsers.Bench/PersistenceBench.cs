@@ -98,7 +98,7 @@ public static class PersistenceBench
         for (var i = 1; i <= writers; i++)
         {
             var id = $"user-{i}";
-            system.ActorOf(Props.Create(() => new BenchWriter(id, counter, stop.Token)), id);
+            system.ActorOf(Props.Create<BenchWriter>(id, counter, stop.Token), id);
         }
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         stop.Cancel();
