@@ -48,6 +48,24 @@ public static class ScaleBench
         return p.WorkingSet64;
     }
 
+    /// <summary>The process's peak RSS since the last <see cref="ResetPeakRss"/> (Linux VmHWM), or -1 where unknown.</summary>
+    private static long PeakRss()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+            return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+        catch (IOException) { return -1; }
+    }
+
+    /// <summary>Resets the peak RSS (Linux: 5 to /proc/self/clear_refs), so each store's peak is its own.</summary>
+    private static void ResetPeakRss()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
     private static async Task<object> Measure(string storeName, int users, string? pg, TimeSpan limit)
     {
         Console.WriteLine($"\n== scale: {users} users on {storeName}");
@@ -70,6 +88,7 @@ public static class ScaleBench
             var store = await StoragePreparer.PrepareAsync(settings, CancellationToken.None);
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            ResetPeakRss();
             var rssBefore = Rss();
             var heapBefore = GC.GetTotalMemory(true);
 
@@ -78,12 +97,13 @@ public static class ScaleBench
             var sw = Stopwatch.StartNew();
             var created = await WaitFor(() => metrics.UsersCreated >= users, limit);
             var createSeconds = sw.Elapsed.TotalSeconds;
+            var peakRss = PeakRss();
             await WaitFor(() => metrics.UsersActive >= users, limit);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             var rssPerUser = (Rss() - rssBefore) / (double)users;
             var heapPerUser = (GC.GetTotalMemory(true) - heapBefore) / (double)users;
-            Console.WriteLine($"created   {metrics.UsersCreated}/{users} in {createSeconds:F1}s{(created ? "" : " (timed out)")}; RSS +{rssPerUser / 1024:F1} KiB/user, managed heap +{heapPerUser / 1024:F1} KiB/user (RSS {Rss() >> 20} MiB)");
+            Console.WriteLine($"created   {metrics.UsersCreated}/{users} in {createSeconds:F1}s{(created ? "" : " (timed out)")}; RSS +{rssPerUser / 1024:F1} KiB/user, managed heap +{heapPerUser / 1024:F1} KiB/user (RSS {Rss() >> 20} MiB, peak while creating {peakRss >> 20} MiB)");
 
             // 2. feed deliveries/s: posts straight into this node's feed, each to a bounded audience of local users
             var registry = host.Services.GetRequiredService<ActorRegistry>();
@@ -117,7 +137,7 @@ public static class ScaleBench
             return new
             {
                 store = storeName, users, created_s = Math.Round(createSeconds, 1), all_created = created,
-                rss_kib_per_user = Math.Round(rssPerUser / 1024, 2), heap_kib_per_user = Math.Round(heapPerUser / 1024, 2),
+                rss_kib_per_user = Math.Round(rssPerUser / 1024, 2), peak_rss_mib_while_creating = peakRss >> 20, heap_kib_per_user = Math.Round(heapPerUser / 1024, 2),
                 recovery_s = Math.Round(recoverSeconds, 1), all_recovered = recovered, feed_deliveries_per_s = Math.Round(deliveriesPerSecond),
             };
         }
