@@ -75,14 +75,16 @@ public partial class TwoNodeTests(ITestOutputHelper output)
             string shardingA = "", shardingB = "";
             HashSet<string> onA = [], onB = [];
             var settle = DateTime.UtcNow.AddSeconds(60);
-            do
+            while (true)
             {
-                if (onA.Count > 0) await Task.Delay(500);
                 shardingB = await Ask(b, "cluster sharding -v");
                 shardingA = await Ask(a, "cluster sharding -v");
                 onA = LocalUsers(shardingA);
                 onB = LocalUsers(shardingB);
-            } while (DateTime.UtcNow < settle && !(onB.Count >= 4 && onA.Count + onB.Count == 24 && !onA.Overlaps(onB)));
+                var settled = onB.Count >= 4 && onA.Count + onB.Count == 24 && !onA.Overlaps(onB);
+                if (settled || DateTime.UtcNow >= settle) break;
+                await Task.Delay(500);
+            }
             output.WriteLine(shardingA + "\n" + shardingB);
             Assert.True(onB.Count >= 4, $"B holds only {onB.Count} users");
             Assert.Empty(onA.Intersect(onB));
