@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
+using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Journal;
+using Akka.Persistence.Sql.Journal.Dao;
+using Akka.Persistence.Sql.Journal.Types;
 
 namespace AkkaFakeUsers.Storage;
 
@@ -19,7 +23,9 @@ namespace AkkaFakeUsers.Storage;
 /// </summary>
 public sealed class CoalescingSqlJournal : SqlWriteJournal
 {
-    private sealed record Pending(IImmutableList<AtomicWrite> Writes, int Rows, TaskCompletionSource<IImmutableList<Exception>?> Done);
+    /// <param name="Serialized">Rows of each AtomicWrite (or why it cannot be stored), made on arrival while earlier writes are in flight; null when the plugin writes.</param>
+    private sealed record Pending(IImmutableList<AtomicWrite> Writes, int Rows, List<Akka.Util.Try<JournalRow[]>>? Serialized,
+        TaskCompletionSource<IImmutableList<Exception>?> Done);
 
     private sealed record BatchWritten(IReadOnlyList<Pending> Batch);
 
@@ -28,18 +34,32 @@ public sealed class CoalescingSqlJournal : SqlWriteJournal
     private readonly Queue<Pending> _pending = new();
     // The newest unfinished write of each persistence id: its highest sequence number is read after that write ends.
     private readonly Dictionary<string, Task> _unfinished = new();
+    private readonly JournalRowWriter? _rowWriter;
+    private readonly ByteArrayJournalSerializer? _serializer;
+    private readonly CancellationTokenSource _stopping = new();
     private int _inFlight;
 
     public CoalescingSqlJournal(Config journalConfig) : base(journalConfig)
     {
         _maxInFlight = Math.Max(1, journalConfig.GetInt("parallelism", 1));
         _maxRows = Math.Max(1, journalConfig.GetInt("batch-size", 100));
+        var config = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
+        _rowWriter = JournalRowWriter.For(config);
+        if (_rowWriter is not null)
+            _serializer = new ByteArrayJournalSerializer(config, Context.System.Serialization, config.PluginConfig.TagSeparator, Guid.NewGuid().ToString("N"));
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        base.PostStop();
     }
 
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
         var writes = messages.ToImmutableList();
         var pending = new Pending(writes, writes.Sum(w => ((IImmutableList<IPersistentRepresentation>)w.Payload).Count),
+            _serializer?.Serialize(writes, DateTime.UtcNow.Ticks),
             new TaskCompletionSource<IImmutableList<Exception>?>(TaskCreationOptions.RunContinuationsAsynchronously));
         _pending.Enqueue(pending);
         foreach (var w in writes) _unfinished[w.PersistenceId] = pending.Done.Task;
@@ -81,7 +101,9 @@ public sealed class CoalescingSqlJournal : SqlWriteJournal
             Task<IImmutableList<Exception>> write;
             try
             {
-                write = base.WriteMessagesAsync(batch.Count == 1 ? batch[0].Writes : batch.SelectMany(p => p.Writes).ToList(), CancellationToken.None);
+                write = _rowWriter is null
+                    ? base.WriteMessagesAsync(batch.Count == 1 ? batch[0].Writes : batch.SelectMany(p => p.Writes).ToList(), CancellationToken.None)
+                    : WriteRowsAsync(batch);
             }
             catch (Exception e)
             {
@@ -94,6 +116,20 @@ public sealed class CoalescingSqlJournal : SqlWriteJournal
                 self.Tell(new BatchWritten(batch));
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>Inserts the rows of every AtomicWrite that could be serialized in one transaction; the others are rejected alone.</summary>
+    private async Task<IImmutableList<Exception>> WriteRowsAsync(List<Pending> batch)
+    {
+        var rows = new List<JournalRow>(batch.Sum(p => p.Rows));
+        var results = ImmutableList.CreateBuilder<Exception>();
+        foreach (var serialized in batch.SelectMany(p => p.Serialized!))
+        {
+            if (serialized.Success.Value is { } ok) rows.AddRange(ok);
+            results.Add(serialized.Failure.Value!); // null when serialized
+        }
+        await _rowWriter!.WriteAsync(rows, _stopping.Token);
+        return results.ToImmutable();
     }
 
     private static void Complete(List<Pending> batch, Task<IImmutableList<Exception>> write)

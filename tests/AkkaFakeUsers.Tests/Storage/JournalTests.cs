@@ -1,9 +1,13 @@
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Persistence;
+using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
 using Akka.TestKit.Xunit2;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Serialization;
 using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
 using AkkaFakeUsers.Tests.Support;
 using AkkaFakeUsers.Users;
 using Npgsql;
@@ -64,6 +68,85 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
         // The rejected event used up its sequence number; the writer's later events follow it.
         Assert.Equal(0, db.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{FakeUser.PersistenceIdFor($"user-{Writers / 2}")}' AND sequence_number = 6"));
         Assert.Equal(EventsEach - 1, db.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{FakeUser.PersistenceIdFor($"user-{Writers / 2}")}'"));
+    }
+
+    [Fact]
+    public async Task Sqlite_rows_are_the_rows_the_plugins_own_write_path_makes()
+    {
+        async Task<(List<string>, long)> Rows(string dir, string? hocon)
+        {
+            var (before, after) = await WriteSample(TestSettings.Defaults(Path.Combine(_dir.Path, dir)), hocon);
+            using var db = new Db(Path.Combine(_dir.Path, dir, "afu.db"));
+            return (db.Strings(SampleRowsSql(sqlite: true)), db.Scalar($"SELECT COUNT(*) FROM journal WHERE created BETWEEN {before} AND {after}"));
+        }
+        SameRows(await Rows("ours", null), await Rows("plugin", PluginWritePath));
+    }
+
+    [PostgresFact]
+    public async Task Postgres_rows_are_the_rows_the_plugins_own_write_path_makes()
+    {
+        async Task<(List<string>, long)> Rows(string dir, string? hocon)
+        {
+            await using var pg = await Postgres.CreateDatabaseAsync();
+            var settings = TestSettings.Defaults(Path.Combine(_dir.Path, dir)) with { Storage = StorageKind.Postgres, PostgresConnectionString = pg.ConnectionString };
+            var (before, after) = await WriteSample(settings, hocon);
+            var rows = (await pg.StringsAsync(SampleRowsSql(sqlite: false)), await pg.ScalarAsync($"SELECT COUNT(*) FROM journal WHERE created BETWEEN {before} AND {after}"));
+            NpgsqlConnection.ClearAllPools();
+            return rows;
+        }
+        SameRows(await Rows("ours", null), await Rows("plugin", PluginWritePath));
+    }
+
+    [Theory]
+    [InlineData("SQLite.MS", "Csv", true)]
+    [InlineData("PostgreSQL.15", "Csv", true)]
+    [InlineData("PostgreSQL.15", "TagTable", false)]
+    [InlineData("SQLite.Classic", "Csv", false)]
+    [InlineData("SqlServer.2019", "Csv", false)]
+    public void The_row_writer_takes_only_table_layouts_and_databases_it_knows(string provider, string tagMode, bool taken)
+    {
+        var config = new JournalConfig(ConfigurationFactory.ParseString($"provider-name = \"{provider}\", connection-string = \"x\", tag-write-mode = {tagMode}")
+            .WithFallback(SqlPersistence.DefaultJournalConfiguration));
+        Assert.Equal(taken, JournalRowWriter.For(config) is not null);
+    }
+
+    /// <summary>The plugin's own journal class, which writes through its DAO (linq2db) instead of our row writer.</summary>
+    private const string PluginWritePath = "akka.persistence.journal.sql.class = \"Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql\"";
+
+    private static string SampleRowsSql(bool sqlite) => sqlite
+        ? "SELECT persistence_id || '|' || sequence_number || '|' || deleted || '|' || hex(message) || '|' || COALESCE(tags, '-') || '|' || " +
+          "COALESCE(manifest, '-') || '|' || COALESCE(identifier, '-') || '|' || (writer_uuid IS NOT NULL) FROM journal ORDER BY persistence_id, sequence_number"
+        : "SELECT persistence_id || '|' || sequence_number::text || '|' || deleted::text || '|' || encode(message, 'hex') || '|' || COALESCE(tags, '-') || '|' || " +
+          "COALESCE(manifest, '-') || '|' || COALESCE(identifier::text, '-') || '|' || (writer_uuid IS NOT NULL)::text FROM journal ORDER BY persistence_id, sequence_number";
+
+    private static void SameRows((List<string> Rows, long Timed) ours, (List<string> Rows, long Timed) plugin)
+    {
+        Assert.Equal(3 * 5, ours.Rows.Count);
+        Assert.Equal(plugin.Rows, ours.Rows);
+        Assert.Contains("|;afu;|", ours.Rows[0]); // tagged for the projection, as CSV
+        // Both stamp each row with the time it was written (DateTime ticks).
+        Assert.Equal(ours.Rows.Count, ours.Timed);
+        Assert.Equal(plugin.Rows.Count, plugin.Timed);
+    }
+
+    /// <summary>Three users persist five events each; then a restart replays them through the plugin.</summary>
+    private async Task<(long Before, long After)> WriteSample(AfuSettings settings, string? hocon)
+    {
+        var before = DateTime.UtcNow.Ticks;
+        await using (var node = await TestNode.StartAsync(settings, hocon))
+        {
+            var probe = new TestKit(node.System, output).CreateTestProbe();
+            for (var i = 1; i <= 3; i++) node.System.ActorOf(Props.Create<Writer>($"user-{i}", 5, probe.Ref, -1));
+            Assert.All(probe.ReceiveN(3, TimeSpan.FromSeconds(30)).Cast<WriterDone>(), d => Assert.Equal(5, d.Acknowledged));
+        }
+        var after = DateTime.UtcNow.Ticks;
+        await using (var node = await TestNode.StartAsync(settings))
+        {
+            var probe = new TestKit(node.System, output).CreateTestProbe();
+            node.System.ActorOf(Props.Create<Writer>("user-2", 0, probe.Ref, -1));
+            Assert.Equal([0, 1, 2, 3, 4], probe.ExpectMsg<WriterDone>(TimeSpan.FromSeconds(30)).Recovered);
+        }
+        return (before, after);
     }
 
     private async Task ManyWriters(AfuSettings settings, Func<string, Task<long>> scalar)

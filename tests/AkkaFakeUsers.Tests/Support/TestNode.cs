@@ -21,7 +21,8 @@ public sealed class TestNode : IAsyncDisposable
 
     public ActorSystem System { get; }
 
-    public static async Task<TestNode> StartAsync(AfuSettings settings)
+    /// <param name="hocon">Configuration that wins over the node's own (e.g. another journal class).</param>
+    public static async Task<TestNode> StartAsync(AfuSettings settings, string? hocon = null)
     {
         Directory.CreateDirectory(settings.DataDir);
         var host = new HostBuilder()
@@ -31,6 +32,7 @@ public sealed class TestNode : IAsyncDisposable
                 b.AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend)
                     .WithAfuSerialization()
                     .WithAfuPersistence(settings);
+                if (hocon is not null) b.AddHocon(hocon, HoconAddMode.Prepend);
             }))
             .Build();
         await host.StartAsync();
