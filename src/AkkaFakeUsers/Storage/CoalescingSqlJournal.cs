@@ -17,8 +17,15 @@ namespace AkkaFakeUsers.Storage;
 /// each write completes before the next persist reaches the write queue, so on SQLite every event was its own
 /// transaction (about 2,000 events/s however many users persisted at once). Here the journal actor keeps the writes that
 /// arrive while <c>parallelism</c> writes are in flight and hands them over as one write of up to <c>batch-size</c>
-/// rows: one transaction, one multi-row insert. Each persist still gets its own result (an event that cannot be
-/// serialized is rejected alone); a failed transaction fails every persist in it, and none of them was acknowledged.
+/// rows in one transaction. Each persist still gets its own result (an event that cannot be serialized is rejected
+/// alone); a failed transaction fails every persist in it, and none of them was acknowledged.
+/// </para>
+/// <para>
+/// The rows are made by the plugin's own serializer as the persists arrive (while earlier writes are in flight), so
+/// they have the columns, tags, manifest and serializer id the plugin writes and its reads, recovery and queries are
+/// unchanged; <see cref="JournalRowWriter"/> inserts them with the cheapest statement of the database (SQLite: one
+/// prepared INSERT stepped per row; PostgreSQL: binary COPY). Where that writer does not know the table layout, the
+/// plugin's own write path is used.
 /// </para>
 /// </summary>
 public sealed class CoalescingSqlJournal : SqlWriteJournal
