@@ -24,9 +24,10 @@ public sealed class JournalRowWriter
     private readonly string _connectionString;
     private readonly bool _postgres;
     private readonly IsolationLevel _isolation;
-    private readonly string _table;
-    private readonly string[] _columns;
     private readonly bool _writerUuid;
+    private readonly int _columnCount;
+    private readonly string _insertSql;
+    private readonly string _copySql;
 
     private JournalRowWriter(JournalConfig config, bool postgres)
     {
@@ -36,10 +37,14 @@ public sealed class JournalRowWriter
         var table = config.TableConfig.EventJournalTable;
         var n = table.ColumnNames;
         _writerUuid = table.UseWriterUuidColumn;
-        _table = string.IsNullOrEmpty(config.TableConfig.SchemaName) ? Quote(table.Name) : $"{Quote(config.TableConfig.SchemaName)}.{Quote(table.Name)}";
-        _columns = _writerUuid
+        var name = string.IsNullOrEmpty(config.TableConfig.SchemaName) ? Quote(table.Name) : $"{Quote(config.TableConfig.SchemaName)}.{Quote(table.Name)}";
+        string[] columns = _writerUuid
             ? [n.Created, n.Deleted, n.PersistenceId, n.SequenceNumber, n.Message, n.Tags, n.Manifest, n.Identifier, n.WriterUuid]
             : [n.Created, n.Deleted, n.PersistenceId, n.SequenceNumber, n.Message, n.Tags, n.Manifest, n.Identifier];
+        _columnCount = columns.Length;
+        var list = string.Join(", ", columns.Select(Quote));
+        _insertSql = $"INSERT INTO {name} ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
+        _copySql = $"COPY {name} ({list}) FROM STDIN (FORMAT BINARY)";
     }
 
     /// <summary>A writer for this journal's database and table layout, or null where the plugin's own path must write.</summary>
@@ -56,8 +61,6 @@ public sealed class JournalRowWriter
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
-    private string ColumnList => string.Join(", ", _columns.Select(Quote));
-
     /// <summary>All rows in one transaction: either every row is stored or none is.</summary>
     public Task WriteAsync(IReadOnlyList<JournalRow> rows, CancellationToken ct) =>
         rows.Count == 0 ? Task.CompletedTask : _postgres ? CopyAsync(rows, ct) : Task.Run(() => InsertSqlite(rows), ct);
@@ -69,8 +72,8 @@ public sealed class JournalRowWriter
         using var tx = c.BeginTransaction(deferred: false);
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT INTO {_table} ({ColumnList}) VALUES ({string.Join(", ", _columns.Select((_, i) => "$p" + i))})";
-        var p = new SqliteParameter[_columns.Length];
+        cmd.CommandText = _insertSql;
+        var p = new SqliteParameter[_columnCount];
         for (var i = 0; i < p.Length; i++) p[i] = cmd.Parameters.Add(new SqliteParameter("$p" + i, null));
         cmd.Prepare();
         foreach (var row in rows)
@@ -94,7 +97,7 @@ public sealed class JournalRowWriter
         await using var c = new NpgsqlConnection(_connectionString);
         await c.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(_isolation == IsolationLevel.Unspecified ? IsolationLevel.ReadCommitted : _isolation, ct);
-        await using (var copy = await c.BeginBinaryImportAsync($"COPY {_table} ({ColumnList}) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var copy = await c.BeginBinaryImportAsync(_copySql, ct))
         {
             foreach (var row in rows)
             {

@@ -51,7 +51,7 @@ public sealed class TrainingStore
     }
 
     /// <summary>
-    /// Opens a SQLite connection for writing. The WAL is copied back into the database file (a checkpoint, run by the
+    /// Opens a SQLite connection (the store's and the journal row writer's). The WAL is copied back into the database file (a checkpoint, run by the
     /// committing connection) every 4,000 pages instead of SQLite's 1,000: journal rows of many users land on as many
     /// index pages, and each checkpoint rewrites every page changed since the last one, so checkpointing less often
     /// writes each hot page fewer times (+40% rows/s for batches of 150 users' events). Commits still wait for the WAL
