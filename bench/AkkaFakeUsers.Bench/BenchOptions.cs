@@ -23,6 +23,16 @@ public sealed class BenchOptions
 
     public string? String(string key) => _values.TryGetValue(key, out var v) ? v : null;
 
+    /// <summary>The stores to measure (<c>--stores sqlite,postgres</c>, both by default); an unknown name is an error.</summary>
+    public IReadOnlyList<string> Stores()
+    {
+        var stores = (String("stores") ?? "sqlite,postgres").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var unknown = stores.Where(s => s is not ("sqlite" or "postgres")).ToList();
+        if (unknown.Count > 0 || stores.Length == 0)
+            throw new ArgumentException($"--stores: unknown store '{string.Join(",", unknown)}'; allowed: sqlite, postgres (comma-separated)");
+        return stores;
+    }
+
     public string Out => _values.TryGetValue("out", out var v) ? v : "bench-results";
 
     /// <summary>Prints the figures and writes them as JSON to OUT/NAME.json.</summary>

@@ -32,7 +32,7 @@ public static class PersistenceBench
         var writers = o.Int("writers", 300);
         var seconds = o.Int("seconds", 10);
         var warmup = o.Int("warmup", 5);
-        var stores = (o.String("stores") ?? "sqlite,postgres").Split(',');
+        var stores = o.Stores();
         var results = new List<object>();
         if (stores.Contains("sqlite"))
         {

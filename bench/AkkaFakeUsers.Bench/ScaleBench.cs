@@ -24,7 +24,7 @@ public static class ScaleBench
     public static async Task<int> RunAsync(BenchOptions o)
     {
         var sizes = (o.String("users") ?? "10000,50000,100000").Split(',').Select(int.Parse).ToArray();
-        var stores = (o.String("stores") ?? "sqlite,postgres").Split(',');
+        var stores = o.Stores();
         var pg = o.String("postgres") ?? Environment.GetEnvironmentVariable("AFU_TEST_POSTGRES");
         var limit = TimeSpan.FromSeconds(o.Int("timeout-s", 300));
         var results = new List<object>();
