@@ -137,7 +137,9 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
                     .ConcatMany(offset => readJournal.EventsByTag(AfuTagger.Tag, Offset.Sequence(offset)))
                     .Where(env => env.Event is IUserEvent)
                     .Select(env => new JournalEvent(((Sequence)env.Offset).Value, (IUserEvent)env.Event))
-                    .GroupedWithin(1000, TimeSpan.FromMilliseconds(100))
+                    // Up to one read-journal page (max-buffer-size 5000) per transaction while catching up: every
+                    // event touches random pages of the tables' indexes, and bigger batches write each page fewer times.
+                    .GroupedWithin(5000, TimeSpan.FromMilliseconds(100))
                     .SelectAsync(1, async batch =>
                     {
                         var list = batch.ToList();

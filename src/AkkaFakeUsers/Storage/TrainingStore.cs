@@ -64,7 +64,7 @@ public sealed class TrainingStore
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA wal_autocheckpoint = 4000";
+            cmd.CommandText = "PRAGMA wal_autocheckpoint = 4000; PRAGMA cache_size = -32768";
             cmd.ExecuteNonQuery();
             return c;
         }
@@ -77,7 +77,6 @@ public sealed class TrainingStore
 
     private string Json => Dialect == SqlDialect.Postgres ? "jsonb" : "TEXT";
     private string Time => Dialect == SqlDialect.Postgres ? "timestamptz" : "TEXT";
-    private string JsonParam(string name) => Dialect == SqlDialect.Postgres ? $"CAST({name} AS jsonb)" : name;
 
     public string[] SchemaStatements() =>
     [
@@ -158,77 +157,125 @@ public sealed class TrainingStore
         return v is null or DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
     }
 
-    private string UserSql => "INSERT INTO users (id, username, bio, interests, created_at) VALUES (@id, @username, @bio, @interests, @created_at) ON CONFLICT DO NOTHING";
-    private string PostSql => $"INSERT INTO posts (id, author_id, content, interest, subtopic, created_at, metadata) VALUES (@id, @author_id, @content, @interest, @subtopic, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
-    private string InteractionSql => $"INSERT INTO user_interactions (id, user_id, post_id, type, content, created_at, metadata) VALUES (@id, @user_id, @post_id, @type, @content, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
-    private string FollowSql => $"INSERT INTO follows (follower_id, followee_id, created_at, metadata) VALUES (@follower_id, @followee_id, @created_at, {JsonParam("@metadata")}) ON CONFLICT DO NOTHING";
+    private enum ColumnKind { Text, Time, Json }
+
+    /// <summary>A training table the projection inserts into: its columns in the order <see cref="RowFor"/> gives values.</summary>
+    private sealed class TableShape(string name, params (string Name, ColumnKind Kind)[] columns)
+    {
+        public string Name { get; } = name;
+        public (string Name, ColumnKind Kind)[] Columns { get; } = columns;
+        private string List => string.Join(", ", Columns.Select(c => c.Name));
+
+        /// <summary>SQLite: one row per run of a prepared statement.</summary>
+        public string InsertOneSql() =>
+            $"INSERT INTO {Name} ({List}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c.Name))}) ON CONFLICT DO NOTHING";
+
+        /// <summary>PostgreSQL: every row of the batch in one statement, one array parameter per column.</summary>
+        public string InsertArraysSql() =>
+            $"INSERT INTO {Name} ({List}) SELECT {string.Join(", ", Columns.Select(c => c.Kind == ColumnKind.Json ? $"CAST({c.Name} AS jsonb)" : c.Name))} " +
+            $"FROM unnest({string.Join(", ", Columns.Select(c => $"@{c.Name}::{(c.Kind == ColumnKind.Time ? "timestamptz" : "text")}[]"))}) AS u({List}) ON CONFLICT DO NOTHING";
+    }
+
+    private static readonly TableShape UsersTable = new("users",
+        ("id", ColumnKind.Text), ("username", ColumnKind.Text), ("bio", ColumnKind.Text), ("interests", ColumnKind.Text), ("created_at", ColumnKind.Time));
+    private static readonly TableShape PostsTable = new("posts",
+        ("id", ColumnKind.Text), ("author_id", ColumnKind.Text), ("content", ColumnKind.Text), ("interest", ColumnKind.Text), ("subtopic", ColumnKind.Text),
+        ("created_at", ColumnKind.Time), ("metadata", ColumnKind.Json));
+    private static readonly TableShape InteractionsTable = new("user_interactions",
+        ("id", ColumnKind.Text), ("user_id", ColumnKind.Text), ("post_id", ColumnKind.Text), ("type", ColumnKind.Text), ("content", ColumnKind.Text),
+        ("created_at", ColumnKind.Time), ("metadata", ColumnKind.Json));
+    private static readonly TableShape FollowsTable = new("follows",
+        ("follower_id", ColumnKind.Text), ("followee_id", ColumnKind.Text), ("created_at", ColumnKind.Time), ("metadata", ColumnKind.Json));
+
     private string OffsetSql => Dialect == SqlDialect.Postgres
         ? "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = GREATEST(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at"
         : "INSERT INTO projection_offsets (name, ordering, updated_at) VALUES (@name, @ordering, @now) ON CONFLICT (name) DO UPDATE SET ordering = MAX(projection_offsets.ordering, excluded.ordering), updated_at = excluded.updated_at";
 
-    /// <summary>The statement and parameters that project one event (null for events that make no row).</summary>
-    private (string Sql, (string, object)[] Args)? RowFor(IUserEvent e) => e switch
+    /// <summary>The table and column values (strings, UTC times, null) that project one event; null for events that make no row.</summary>
+    private static (TableShape Table, object?[] Values)? RowFor(IUserEvent e) => e switch
     {
-        UserCreated u => (UserSql, [("@id", u.Profile.UserId), ("@username", u.Profile.Username), ("@bio", u.Bio),
-            ("@interests", string.Join(",", u.Profile.InterestNames)), ("@created_at", TimeValue(u.CreatedAt))]),
-        PostPublished p => (PostSql, [("@id", p.PostId), ("@author_id", p.UserId), ("@content", p.Content), ("@interest", p.Interest),
-            ("@subtopic", p.Subtopic), ("@created_at", TimeValue(p.CreatedAt)), ("@metadata", PostMetadata(p))]),
-        InteractionRecorded i => (InteractionSql, [("@id", i.InteractionId), ("@user_id", i.UserId), ("@post_id", i.PostId), ("@type", i.Type.Name()),
-            ("@content", (object?)i.Content ?? DBNull.Value), ("@created_at", TimeValue(i.CreatedAt)), ("@metadata", InteractionMetadata(i))]),
-        UserFollowed f => (FollowSql, [("@follower_id", f.FollowerId), ("@followee_id", f.FolloweeId), ("@created_at", TimeValue(f.CreatedAt)),
-            ("@metadata", FollowMetadata(f))]),
+        UserCreated u => (UsersTable, [u.Profile.UserId, u.Profile.Username, u.Bio, string.Join(",", u.Profile.InterestNames), u.CreatedAt]),
+        PostPublished p => (PostsTable, [p.PostId, p.UserId, p.Content, p.Interest, p.Subtopic, p.CreatedAt, PostMetadata(p)]),
+        InteractionRecorded i => (InteractionsTable, [i.InteractionId, i.UserId, i.PostId, i.Type.Name(), i.Content, i.CreatedAt, InteractionMetadata(i)]),
+        UserFollowed f => (FollowsTable, [f.FollowerId, f.FolloweeId, f.CreatedAt, FollowMetadata(f)]),
         _ => null,
     };
 
     /// <summary>
-    /// Writes the rows of a batch and advances the offset to its last ordering, in one transaction. On PostgreSQL the
-    /// whole batch goes in one round trip (DbBatch); on SQLite (in-process) statement by statement.
+    /// Writes the rows of a batch and advances the offset to its last ordering, in one transaction. On PostgreSQL each
+    /// table's rows go in one INSERT … SELECT FROM unnest(arrays) and the whole batch in one round trip; on SQLite
+    /// (in-process) one prepared INSERT per table, run row by row.
     /// </summary>
-    public async Task WriteAsync(IReadOnlyList<JournalEvent> batch, string projection = DefaultProjection, CancellationToken ct = default)
-    {
-        if (batch.Count == 0) return;
-        var rows = batch.Select(je => RowFor(je.Event)).Where(r => r is not null).Select(r => r!.Value).ToList();
-        rows.Add((OffsetSql, [("@name", projection), ("@ordering", batch[^1].Ordering), ("@now", TimeValue(DateTime.UtcNow))]));
+    public Task WriteAsync(IReadOnlyList<JournalEvent> batch, string projection = DefaultProjection, CancellationToken ct = default) =>
+        batch.Count == 0 ? Task.CompletedTask
+        // Microsoft.Data.Sqlite's async methods run synchronously: a pool thread writes, so the caller (the
+        // projection's stream) goes on reading the journal meanwhile instead of waiting on the write.
+        : Dialect == SqlDialect.Sqlite ? Task.Run(() => WriteSqliteAsync(batch, projection, ct), ct)
+        : WritePostgresAsync(batch, projection, ct);
 
+    private async Task WriteSqliteAsync(IReadOnlyList<JournalEvent> batch, string projection, CancellationToken ct)
+    {
         await using var c = await OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (c.CanCreateBatch)
+        var commands = new Dictionary<TableShape, DbCommand>();
+        try
         {
-            await using var b = c.CreateBatch();
-            b.Transaction = tx;
-            foreach (var (sql, args) in rows)
+            foreach (var je in batch)
             {
-                var cmd = b.CreateBatchCommand();
-                cmd.CommandText = sql;
-                foreach (var (n, v) in args)
+                if (RowFor(je.Event) is not var (table, values)) continue;
+                if (!commands.TryGetValue(table, out var cmd))
                 {
-                    var p = cmd.CreateParameter();
-                    p.ParameterName = n;
-                    p.Value = v;
-                    cmd.Parameters.Add(p);
+                    commands[table] = cmd = Command(c, tx, table.InsertOneSql());
+                    foreach (var col in table.Columns) AddParam(cmd, "@" + col.Name, DBNull.Value);
                 }
-                b.BatchCommands.Add(cmd);
+                for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] is DateTime t ? TimeValue(t) : values[i] ?? DBNull.Value;
+                await cmd.ExecuteNonQueryAsync(ct);
             }
-            await b.ExecuteNonQueryAsync(ct);
+            await using var offset = Command(c, tx, OffsetSql);
+            foreach (var (n, v) in OffsetArgs(projection, batch[^1].Ordering)) AddParam(offset, n, v);
+            await offset.ExecuteNonQueryAsync(ct);
         }
-        else
+        finally
         {
-            var commands = new Dictionary<string, DbCommand>();
-            try
-            {
-                foreach (var (sql, args) in rows)
-                {
-                    if (!commands.TryGetValue(sql, out var cmd)) commands[sql] = cmd = Prepare(c, tx, sql);
-                    await RunAsync(cmd, ct, args);
-                }
-            }
-            finally
-            {
-                foreach (var cmd in commands.Values) await cmd.DisposeAsync();
-            }
+            foreach (var cmd in commands.Values) await cmd.DisposeAsync();
         }
         await tx.CommitAsync(ct);
     }
+
+    private async Task WritePostgresAsync(IReadOnlyList<JournalEvent> batch, string projection, CancellationToken ct)
+    {
+        var byTable = new Dictionary<TableShape, List<object?[]>>();
+        foreach (var je in batch)
+        {
+            if (RowFor(je.Event) is not var (table, values)) continue;
+            if (!byTable.TryGetValue(table, out var list)) byTable[table] = list = new List<object?[]>();
+            list.Add(values);
+        }
+        await using var c = (NpgsqlConnection)await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var b = new NpgsqlBatch(c, tx);
+        foreach (var (table, rows) in byTable)
+        {
+            var cmd = new NpgsqlBatchCommand(table.InsertArraysSql());
+            for (var i = 0; i < table.Columns.Length; i++)
+            {
+                var (name, kind) = table.Columns[i];
+                object column = kind == ColumnKind.Time
+                    ? rows.Select(r => (DateTime)TimeValue((DateTime)r[i]!)).ToArray()
+                    : rows.Select(r => (string?)r[i]).ToArray();
+                cmd.Parameters.Add(new NpgsqlParameter("@" + name, column));
+            }
+            b.BatchCommands.Add(cmd);
+        }
+        var offset = new NpgsqlBatchCommand(OffsetSql);
+        foreach (var (n, v) in OffsetArgs(projection, batch[^1].Ordering)) offset.Parameters.Add(new NpgsqlParameter(n, v));
+        b.BatchCommands.Add(offset);
+        await b.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private (string Name, object Value)[] OffsetArgs(string projection, long ordering) =>
+        [("@name", projection), ("@ordering", ordering), ("@now", TimeValue(DateTime.UtcNow))];
 
     public static string PostMetadata(PostPublished p) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -278,19 +325,12 @@ public sealed class TrainingStore
         };
     }
 
-    private static DbCommand Prepare(DbConnection c, DbTransaction tx, string sql)
+    private static DbCommand Command(DbConnection c, DbTransaction tx, string sql)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
         return cmd;
-    }
-
-    private static async Task RunAsync(DbCommand cmd, CancellationToken ct, params (string Name, object Value)[] args)
-    {
-        cmd.Parameters.Clear();
-        foreach (var (n, v) in args) AddParam(cmd, n, v);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Adds a named parameter (same code for SQLite and PostgreSQL commands).</summary>
