@@ -55,7 +55,9 @@ public sealed class TrainingStore
     /// committing connection) every 4,000 pages instead of SQLite's 1,000: journal rows of many users land on as many
     /// index pages, and each checkpoint rewrites every page changed since the last one, so checkpointing less often
     /// writes each hot page fewer times (+40% rows/s for batches of 150 users' events). Commits still wait for the WAL
-    /// to reach the disk (synchronous = FULL).
+    /// to reach the disk (synchronous = FULL). The page cache is 32 MiB instead of 2: a projected event touches a random
+    /// page of each of its table's indexes, and pages kept in memory are not read again (+25-35% rows/s measured for
+    /// 300k interactions).
     /// </summary>
     public static SqliteConnection OpenSqlite(string connectionString)
     {
