@@ -63,7 +63,7 @@ public sealed class JournalRowWriter
 
     /// <summary>All rows in one transaction: either every row is stored or none is.</summary>
     public Task WriteAsync(IReadOnlyList<JournalRow> rows, CancellationToken ct) =>
-        rows.Count == 0 ? Task.CompletedTask : _postgres ? CopyAsync(rows, ct) : Task.Run(() => InsertSqlite(rows), ct);
+        rows.Count == 0 ? Task.CompletedTask : _postgres ? CopyAsync(rows, ct) : SqliteWriteGate.RunAsync(_connectionString, () => InsertSqlite(rows), ct);
 
     private void InsertSqlite(IReadOnlyList<JournalRow> rows)
     {

@@ -210,15 +210,15 @@ public sealed class TrainingStore
     /// </summary>
     public Task WriteAsync(IReadOnlyList<JournalEvent> batch, string projection = DefaultProjection, CancellationToken ct = default) =>
         batch.Count == 0 ? Task.CompletedTask
-        // Microsoft.Data.Sqlite's async methods run synchronously: a pool thread writes, so the caller (the
-        // projection's stream) goes on reading the journal meanwhile instead of waiting on the write.
-        : Dialect == SqlDialect.Sqlite ? Task.Run(() => WriteSqliteAsync(batch, projection, ct), ct)
+        // Microsoft.Data.Sqlite's calls block: a pool thread writes, taking turns with the journal (SqliteWriteGate), and
+        // the caller (the projection's stream) goes on reading the journal meanwhile.
+        : Dialect == SqlDialect.Sqlite ? SqliteWriteGate.RunAsync(_connectionString, () => WriteSqlite(batch, projection), ct)
         : WritePostgresAsync(batch, projection, ct);
 
-    private async Task WriteSqliteAsync(IReadOnlyList<JournalEvent> batch, string projection, CancellationToken ct)
+    private void WriteSqlite(IReadOnlyList<JournalEvent> batch, string projection)
     {
-        await using var c = await OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        using var c = OpenSqlite(_connectionString);
+        using var tx = c.BeginTransaction();
         var commands = new Dictionary<TableShape, DbCommand>();
         try
         {
@@ -231,17 +231,17 @@ public sealed class TrainingStore
                     foreach (var col in table.Columns) AddParam(cmd, "@" + col.Name, DBNull.Value);
                 }
                 for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] is DateTime t ? TimeValue(t) : values[i] ?? DBNull.Value;
-                await cmd.ExecuteNonQueryAsync(ct);
+                cmd.ExecuteNonQuery();
             }
-            await using var offset = Command(c, tx, OffsetSql);
+            using var offset = Command(c, tx, OffsetSql);
             foreach (var (n, v) in OffsetArgs(projection, batch[^1].Ordering)) AddParam(offset, n, v);
-            await offset.ExecuteNonQueryAsync(ct);
+            offset.ExecuteNonQuery();
         }
         finally
         {
-            foreach (var cmd in commands.Values) await cmd.DisposeAsync();
+            foreach (var cmd in commands.Values) cmd.Dispose();
         }
-        await tx.CommitAsync(ct);
+        tx.Commit();
     }
 
     private async Task WritePostgresAsync(IReadOnlyList<JournalEvent> batch, string projection, CancellationToken ct)

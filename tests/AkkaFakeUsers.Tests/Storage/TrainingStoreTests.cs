@@ -76,3 +76,41 @@ public class TrainingStoreTests
         return values;
     }
 }
+
+public class SqliteWriteGateTests
+{
+    [Fact]
+    public async Task Writers_of_one_file_take_turns_in_arrival_order_and_other_files_do_not_wait()
+    {
+        using var dir = new TempDir();
+        var file = TrainingStore.SqliteConnectionString(dir.File("a.db"));
+        var sameFileOtherSpelling = TrainingStore.SqliteConnectionString(Path.Combine(dir.Path, ".", "a.db"));
+        var other = TrainingStore.SqliteConnectionString(dir.File("b.db"));
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var release = new ManualResetEventSlim();
+        var running = new TaskCompletionSource();
+
+        var first = SqliteWriteGate.RunAsync(file, () => { running.SetResult(); release.Wait(); order.Enqueue("first"); }, CancellationToken.None);
+        await running.Task;
+        var second = SqliteWriteGate.RunAsync(sameFileOtherSpelling, () => order.Enqueue("second"), CancellationToken.None);
+        var third = SqliteWriteGate.RunAsync(file, () => order.Enqueue("third"), CancellationToken.None);
+        await SqliteWriteGate.RunAsync(other, () => order.Enqueue("other file"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+        Assert.False(second.IsCompleted || third.IsCompleted, "a writer of the same file ran while the first held it");
+
+        release.Set();
+        await Task.WhenAll(first, second, third).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["other file", "first", "second", "third"], order);
+    }
+
+    [Fact]
+    public async Task A_failed_write_lets_the_next_writer_in_and_reaches_its_caller()
+    {
+        using var dir = new TempDir();
+        var file = TrainingStore.SqliteConnectionString(dir.File("a.db"));
+        var failed = SqliteWriteGate.RunAsync(file, () => throw new InvalidOperationException("disk full"), CancellationToken.None);
+        var next = SqliteWriteGate.RunAsync(file, () => { }, CancellationToken.None);
+        Assert.Equal("disk full", (await Assert.ThrowsAsync<InvalidOperationException>(() => failed)).Message);
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
