@@ -32,6 +32,7 @@ public static class PersistenceBench
         var writers = o.Int("writers", 300);
         var seconds = o.Int("seconds", 10);
         var warmup = o.Int("warmup", 5);
+        var together = o.Int("together", 10);
         var stores = o.Stores();
         var results = new List<object>();
         if (stores.Contains("sqlite"))
@@ -41,7 +42,7 @@ public static class PersistenceBench
             {
                 Seed = 1, DataDir = dir.Path, Storage = StorageKind.Sqlite,
             };
-            results.Add(await Measure("sqlite", settings, writers, warmup, seconds));
+            results.Add(await Measure("sqlite", settings, writers, warmup, seconds, together));
         }
         var pg = o.String("postgres") ?? Environment.GetEnvironmentVariable("AFU_TEST_POSTGRES");
         if (stores.Contains("postgres") && pg is null)
@@ -59,7 +60,7 @@ public static class PersistenceBench
                 {
                     Seed = 1, Storage = StorageKind.Postgres, PostgresConnectionString = cs,
                 };
-                results.Add(await Measure("postgres", settings, writers, warmup, seconds));
+                results.Add(await Measure("postgres", settings, writers, warmup, seconds, together));
             }
             finally
             {
@@ -85,7 +86,7 @@ public static class PersistenceBench
         }
     }
 
-    private static async Task<object> Measure(string name, AfuSettings settings, int writers, int warmup, int seconds)
+    private static async Task<object> Measure(string name, AfuSettings settings, int writers, int warmup, int seconds, int together)
     {
         Console.WriteLine($"\n== persistence: {name}, {writers} writers, {warmup} s warm-up + {seconds} s");
         var store = await StoragePreparer.PrepareAsync(settings, CancellationToken.None);
@@ -100,15 +101,16 @@ public static class PersistenceBench
         var system = host.Services.GetRequiredService<ActorSystem>();
 
         var counter = new long[1];
-        var stop = new CancellationTokenSource();
+        var writing = new WritingSwitch();
         await CheckpointAsync(store);
+        var writerRefs = new List<IActorRef>();
         for (var i = 1; i <= writers; i++)
         {
             var id = $"user-{i}";
-            system.ActorOf(Props.Create<BenchWriter>(id, counter, stop.Token), id);
+            writerRefs.Add(system.ActorOf(Props.Create<BenchWriter>(id, counter, writing), id));
         }
-        // Events per second, second by second; the first `warmup` seconds (journal start, every writer's recovery,
-        // JIT tiering) are shown but not counted.
+        // 1. The journal alone. Events per second, second by second; the first `warmup` seconds (journal start, every
+        // writer's recovery, JIT tiering) are shown but not counted.
         Console.Write("events/s each second:");
         long countedFrom = 0;
         var gcBefore = GcFigures.Take();
@@ -129,17 +131,63 @@ public static class PersistenceBench
         var written = Interlocked.Read(ref counter[0]) - countedFrom;
         var elapsed = sw.Elapsed.TotalSeconds;
         var gc = GcFigures.Take() - gcBefore;
-        stop.Cancel();
+        writing.On = false;
         Console.WriteLine();
         await Task.Delay(300); // let the last persists land
-        // The projection starts once writing stops: its catch-up time is measured alone, and it takes no CPU from the writers.
+        var journalRate = written / elapsed;
+
+        // 2. The projection alone, catching up with everything written so far: its own rate, no writer taking CPU.
         var journalRows = await store.JournalMaxOrderingAsync();
         var projection = system.ActorOf(Props.Create(() => new ProjectionActor(store)), "projection");
         var lagAtEnd = journalRows;
         var catchUp = Stopwatch.StartNew();
-        var caught = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(120)), TimeSpan.FromSeconds(130));
+        var caught = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(300)), TimeSpan.FromSeconds(310));
         var catchUpSeconds = catchUp.Elapsed.TotalSeconds;
-        var journalRate = written / elapsed;
+        var projectionRate = caught.Offset / catchUpSeconds;
+
+        // 3. Both at once for `together` seconds, the writers flat out: does the projection's lag stay put or grow?
+        object? both = null;
+        if (together > 0)
+        {
+            Console.Write("writing and projecting together, each second: events written / projected / lag:");
+            await CheckpointAsync(store);
+            var startStatus = await projection.Ask<ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromSeconds(10));
+            var writtenBefore = Interlocked.Read(ref counter[0]);
+            writing.On = true;
+            foreach (var w in writerRefs) w.Tell("next");
+            var swBoth = Stopwatch.StartNew();
+            var lags = new List<long>();
+            var lastWritten = writtenBefore;
+            var lastOffset = startStatus.Offset;
+            for (var sec = 0; sec < together; sec++)
+            {
+                await Task.Delay(1000);
+                var st = await projection.Ask<ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromSeconds(10));
+                var nowWritten = Interlocked.Read(ref counter[0]);
+                var lag = startStatus.Offset + (nowWritten - writtenBefore) - st.Offset;
+                lags.Add(lag);
+                Console.Write($" {nowWritten - lastWritten}/{st.Offset - lastOffset}/{lag}");
+                lastWritten = nowWritten;
+                lastOffset = st.Offset;
+            }
+            var bothSeconds = swBoth.Elapsed.TotalSeconds;
+            writing.On = false;
+            var endStatus = await projection.Ask<ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromSeconds(10));
+            var bothWritten = Interlocked.Read(ref counter[0]) - writtenBefore;
+            Console.WriteLine();
+            await Task.Delay(300);
+            var drain = Stopwatch.StartNew();
+            var drained = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(300)), TimeSpan.FromSeconds(310));
+            both = new
+            {
+                seconds = Math.Round(bothSeconds, 1), journal_events_per_s = Math.Round(bothWritten / bothSeconds),
+                projected_events_per_s = Math.Round((endStatus.Offset - startStatus.Offset) / bothSeconds),
+                lag_each_second = lags, max_lag = lags.Max(), lag_at_end = lags[^1],
+                drained_after_s = Math.Round(drain.Elapsed.TotalSeconds, 2), final_lag = drained.Lag,
+            };
+            Console.WriteLine($"{name,-9} together  journal {bothWritten / bothSeconds,7:F0} events/s, projection {(endStatus.Offset - startStatus.Offset) / bothSeconds,7:F0} events/s, " +
+                              $"lag at end {lags[^1]} events (max {lags.Max()}), drained {drain.Elapsed.TotalSeconds:F1} s after writing stopped (final lag {drained.Lag})");
+        }
 
         // The same rows, serialized the same way, with plain batched INSERTs on the same database.
         var serialization = system.Serialization;
@@ -154,8 +202,9 @@ public static class PersistenceBench
             plain.Add(new PlainResult(layout, statement, await PlainInsertAsync(store, rows, layout, statement)));
         var bare = plain.Where(p => p.Layout == PlainLayout.Bare).MaxBy(p => p.RowsPerSecond)!;
         var like = plain.Where(p => p.Layout == PlainLayout.JournalLike).MaxBy(p => p.RowsPerSecond)!;
-        Console.WriteLine($"{name,-9} journal {journalRate,7:F0} events/s ({written} events in {elapsed:F0} s after {warmup} s warm-up)   " +
-                          $"projection lag at end {lagAtEnd} events, caught up in {catchUpSeconds:F1}s (final lag {caught.Lag})");
+        Console.WriteLine($"{name,-9} journal {journalRate,7:F0} events/s ({written} events in {elapsed:F0} s after {warmup} s warm-up)");
+        Console.WriteLine($"          projection alone caught up {lagAtEnd} events in {catchUpSeconds:F1} s: {projectionRate:F0} events/s, " +
+                          $"{projectionRate / journalRate:F2} x the journal's rate (final lag {caught.Lag})");
         foreach (var p in plain)
             Console.WriteLine($"          plain insert, {p.Describe(),-50} {p.RowsPerSecond,7:F0} rows/s   ratio {journalRate / p.RowsPerSecond:F2}");
         Console.WriteLine($"          ratio to the fastest plain insert: {journalRate / bare.RowsPerSecond:F2} (bare table), {journalRate / like.RowsPerSecond:F2} (table laid out like the journal)");
@@ -169,6 +218,8 @@ public static class PersistenceBench
             allocated_bytes_per_event = gc.AllocatedBytes / Math.Max(1, written), gc_gen0 = gc.Gen0, gc_gen1 = gc.Gen1, gc_gen2 = gc.Gen2,
             gc_paused_ms = Math.Round(gc.Paused.TotalMilliseconds),
             projection_lag_at_end = lagAtEnd, projection_catch_up_s = Math.Round(catchUpSeconds, 2), projection_final_lag = caught.Lag,
+            projection_events_per_s = Math.Round(projectionRate), projection_to_journal_rate = Math.Round(projectionRate / journalRate, 3),
+            together = both,
         };
     }
 
@@ -277,13 +328,21 @@ public static class PersistenceBench
     }
 
 
+    /// <summary>While on, every writer persists back to back; switched off, each stops after its current persist ("next" starts it again).</summary>
+    private sealed class WritingSwitch
+    {
+        private volatile bool _on = true;
+
+        public bool On { get => _on; set => _on = value; }
+    }
+
     /// <summary>Persists InteractionRecorded events back to back, one Persist each, like a very busy FakeUser.</summary>
     private sealed class BenchWriter : ReceivePersistentActor
     {
         private readonly string _id;
         private int _n;
 
-        public BenchWriter(string id, long[] counter, CancellationToken stop)
+        public BenchWriter(string id, long[] counter, WritingSwitch writing)
         {
             _id = id;
             Recover<InteractionRecorded>(_ => _n++);
@@ -292,7 +351,7 @@ public static class PersistenceBench
                 Persist(Event(_id, _n++), _ =>
                 {
                     Interlocked.Increment(ref counter[0]);
-                    if (!stop.IsCancellationRequested) Self.Tell("next");
+                    if (writing.On) Self.Tell("next");
                 });
             });
         }
