@@ -162,20 +162,25 @@ public sealed class TrainingStore
     private enum ColumnKind { Text, Time, Json }
 
     /// <summary>A training table the projection inserts into: its columns in the order <see cref="RowFor"/> gives values.</summary>
-    private sealed class TableShape(string name, params (string Name, ColumnKind Kind)[] columns)
+    private sealed class TableShape
     {
-        public string Name { get; } = name;
-        public (string Name, ColumnKind Kind)[] Columns { get; } = columns;
-        private string List => string.Join(", ", Columns.Select(c => c.Name));
+        public TableShape(string name, params (string Name, ColumnKind Kind)[] columns)
+        {
+            Columns = columns;
+            var list = string.Join(", ", columns.Select(c => c.Name));
+            InsertOneSql = $"INSERT INTO {name} ({list}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.Name))}) ON CONFLICT DO NOTHING";
+            InsertArraysSql =
+                $"INSERT INTO {name} ({list}) SELECT {string.Join(", ", columns.Select(c => c.Kind == ColumnKind.Json ? $"CAST({c.Name} AS jsonb)" : c.Name))} " +
+                $"FROM unnest({string.Join(", ", columns.Select(c => $"@{c.Name}::{(c.Kind == ColumnKind.Time ? "timestamptz" : "text")}[]"))}) AS u({list}) ON CONFLICT DO NOTHING";
+        }
+
+        public (string Name, ColumnKind Kind)[] Columns { get; }
 
         /// <summary>SQLite: one row per run of a prepared statement.</summary>
-        public string InsertOneSql() =>
-            $"INSERT INTO {Name} ({List}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c.Name))}) ON CONFLICT DO NOTHING";
+        public string InsertOneSql { get; }
 
         /// <summary>PostgreSQL: every row of the batch in one statement, one array parameter per column.</summary>
-        public string InsertArraysSql() =>
-            $"INSERT INTO {Name} ({List}) SELECT {string.Join(", ", Columns.Select(c => c.Kind == ColumnKind.Json ? $"CAST({c.Name} AS jsonb)" : c.Name))} " +
-            $"FROM unnest({string.Join(", ", Columns.Select(c => $"@{c.Name}::{(c.Kind == ColumnKind.Time ? "timestamptz" : "text")}[]"))}) AS u({List}) ON CONFLICT DO NOTHING";
+        public string InsertArraysSql { get; }
     }
 
     private static readonly TableShape UsersTable = new("users",
@@ -227,7 +232,7 @@ public sealed class TrainingStore
                 if (RowFor(je.Event) is not var (table, values)) continue;
                 if (!commands.TryGetValue(table, out var cmd))
                 {
-                    commands[table] = cmd = Command(c, tx, table.InsertOneSql());
+                    commands[table] = cmd = Command(c, tx, table.InsertOneSql);
                     foreach (var col in table.Columns) AddParam(cmd, "@" + col.Name, DBNull.Value);
                 }
                 for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] is DateTime t ? TimeValue(t) : values[i] ?? DBNull.Value;
@@ -258,7 +263,7 @@ public sealed class TrainingStore
         await using var b = new NpgsqlBatch(c, tx);
         foreach (var (table, rows) in byTable)
         {
-            var cmd = new NpgsqlBatchCommand(table.InsertArraysSql());
+            var cmd = new NpgsqlBatchCommand(table.InsertArraysSql);
             for (var i = 0; i < table.Columns.Length; i++)
             {
                 var (name, kind) = table.Columns[i];
