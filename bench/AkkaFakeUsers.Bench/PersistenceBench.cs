@@ -22,8 +22,9 @@ namespace AkkaFakeUsers.Bench;
 /// The plain inserts go into a bare table (an ordering key only) and into a table laid out like the journal (its
 /// columns, its unique (persistence_id, sequence_number) and its two other indexes), each as one multi-row INSERT
 /// per 500 rows and, on SQLite, as one prepared single-row INSERT run 500 times per transaction (Microsoft.Data.Sqlite
-/// binds named parameters one lookup at a time, so the multi-row form is the slow one there). The ratio is taken to
-/// the fastest of each table.
+/// binds named parameters one lookup at a time, so the multi-row form is the slow one there), on PostgreSQL as one
+/// binary COPY per 500 rows. The ratio is taken to the fastest of each table. Then the projection's catch-up rate
+/// alone, and writers and projection together (the lag second by second).
 /// </summary>
 public static class PersistenceBench
 {
@@ -135,6 +136,7 @@ public static class PersistenceBench
         Console.WriteLine();
         await Task.Delay(300); // let the last persists land
         var journalRate = written / elapsed;
+        Console.WriteLine($"{name,-9} journal {journalRate,7:F0} events/s ({written} events in {elapsed:F0} s after {warmup} s warm-up)");
 
         // 2. The projection alone, catching up with everything written so far: its own rate, no writer taking CPU.
         var journalRows = await store.JournalMaxOrderingAsync();
@@ -144,6 +146,8 @@ public static class PersistenceBench
         var caught = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(300)), TimeSpan.FromSeconds(310));
         var catchUpSeconds = catchUp.Elapsed.TotalSeconds;
         var projectionRate = caught.Offset / catchUpSeconds;
+        Console.WriteLine($"          projection alone caught up {lagAtEnd} events in {catchUpSeconds:F1} s: {projectionRate:F0} events/s, " +
+                          $"{projectionRate / journalRate:F2} x the journal's rate (final lag {caught.Lag})");
 
         // 3. Both at once for `together` seconds, the writers flat out: does the projection's lag stay put or grow?
         object? both = null;
@@ -175,8 +179,8 @@ public static class PersistenceBench
             var endStatus = await projection.Ask<ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromSeconds(10));
             var bothWritten = Interlocked.Read(ref counter[0]) - writtenBefore;
             Console.WriteLine();
-            await Task.Delay(300);
             var drain = Stopwatch.StartNew();
+            await Task.Delay(300); // let the last persists land
             var drained = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(300)), TimeSpan.FromSeconds(310));
             both = new
             {
@@ -198,13 +202,10 @@ public static class PersistenceBench
         await host.StopAsync();
         var plain = new List<PlainResult>();
         foreach (var layout in new[] { PlainLayout.Bare, PlainLayout.JournalLike })
-        foreach (var statement in store.Dialect == SqlDialect.Sqlite ? new[] { PlainStatement.MultiRow, PlainStatement.Prepared } : new[] { PlainStatement.MultiRow })
+        foreach (var statement in store.Dialect == SqlDialect.Sqlite ? new[] { PlainStatement.MultiRow, PlainStatement.Prepared } : new[] { PlainStatement.MultiRow, PlainStatement.Copy })
             plain.Add(new PlainResult(layout, statement, await PlainInsertAsync(store, rows, layout, statement)));
         var bare = plain.Where(p => p.Layout == PlainLayout.Bare).MaxBy(p => p.RowsPerSecond)!;
         var like = plain.Where(p => p.Layout == PlainLayout.JournalLike).MaxBy(p => p.RowsPerSecond)!;
-        Console.WriteLine($"{name,-9} journal {journalRate,7:F0} events/s ({written} events in {elapsed:F0} s after {warmup} s warm-up)");
-        Console.WriteLine($"          projection alone caught up {lagAtEnd} events in {catchUpSeconds:F1} s: {projectionRate:F0} events/s, " +
-                          $"{projectionRate / journalRate:F2} x the journal's rate (final lag {caught.Lag})");
         foreach (var p in plain)
             Console.WriteLine($"          plain insert, {p.Describe(),-50} {p.RowsPerSecond,7:F0} rows/s   ratio {journalRate / p.RowsPerSecond:F2}");
         Console.WriteLine($"          ratio to the fastest plain insert: {journalRate / bare.RowsPerSecond:F2} (bare table), {journalRate / like.RowsPerSecond:F2} (table laid out like the journal)");
@@ -244,13 +245,21 @@ public static class PersistenceBench
     /// <summary>Bare: ordering key only. JournalLike: the journal's columns, unique (persistence_id, sequence_number) and its two other indexes.</summary>
     private enum PlainLayout { Bare, JournalLike }
 
-    /// <summary>MultiRow: one INSERT … VALUES (…),(…) with parameters per batch. Prepared: one single-row INSERT prepared once, run per row.</summary>
-    private enum PlainStatement { MultiRow, Prepared }
+    /// <summary>
+    /// MultiRow: one INSERT … VALUES (…),(…) with parameters per batch. Prepared: one single-row INSERT prepared once, run
+    /// per row (SQLite). Copy: one binary COPY … FROM STDIN per batch (PostgreSQL; what the journal's row writer uses).
+    /// </summary>
+    private enum PlainStatement { MultiRow, Prepared, Copy }
 
     private sealed record PlainResult(PlainLayout Layout, PlainStatement Statement, double RowsPerSecond)
     {
         public string Describe() => (Layout == PlainLayout.Bare ? "bare table" : "journal-like table") + ", " +
-                                    (Statement == PlainStatement.MultiRow ? "multi-row INSERT of 500 rows" : "prepared INSERT x 500 rows per transaction");
+                                    Statement switch
+                                    {
+                                        PlainStatement.MultiRow => "multi-row INSERT of 500 rows",
+                                        PlainStatement.Prepared => "prepared INSERT x 500 rows per transaction",
+                                        _ => "binary COPY of 500 rows per transaction",
+                                    };
     }
 
     private static string[] PlainSchema(SqlDialect dialect, PlainLayout layout, string table) => (dialect, layout) switch
@@ -297,7 +306,27 @@ public static class PersistenceBench
             await using var tx = await c.BeginTransactionAsync();
             await using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
-            if (statement == PlainStatement.MultiRow)
+            if (statement == PlainStatement.Copy)
+            {
+                await using var copy = await ((NpgsqlConnection)c).BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
+                foreach (var row in chunk)
+                {
+                    await copy.StartRowAsync();
+                    foreach (var v in Values(row))
+                    {
+                        switch (v)
+                        {
+                            case long l: await copy.WriteAsync(l, NpgsqlTypes.NpgsqlDbType.Bigint); break;
+                            case int n: await copy.WriteAsync(n, NpgsqlTypes.NpgsqlDbType.Integer); break;
+                            case bool b: await copy.WriteAsync(b, NpgsqlTypes.NpgsqlDbType.Boolean); break;
+                            case byte[] bytes: await copy.WriteAsync(bytes, NpgsqlTypes.NpgsqlDbType.Bytea); break;
+                            default: await copy.WriteAsync((string)v, NpgsqlTypes.NpgsqlDbType.Text); break;
+                        }
+                    }
+                }
+                await copy.CompleteAsync();
+            }
+            else if (statement == PlainStatement.MultiRow)
             {
                 var values = new List<string>();
                 for (var k = 0; k < chunk.Count; k++)
