@@ -235,7 +235,7 @@ public sealed class TrainingStore
                     commands[table] = cmd = Command(c, tx, table.InsertOneSql);
                     foreach (var col in table.Columns) AddParam(cmd, "@" + col.Name, DBNull.Value);
                 }
-                for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] is DateTime t ? TimeValue(t) : values[i] ?? DBNull.Value;
+                for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = table.Columns[i].Kind == ColumnKind.Time ? TimeValue((DateTime)values[i]!) : values[i] ?? DBNull.Value;
                 cmd.ExecuteNonQuery();
             }
             using var offset = Command(c, tx, OffsetSql);
