@@ -56,7 +56,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
             // Many writers keep the journal busy, so the bad event waits and is written in a batch with good ones.
             for (var i = 1; i <= Writers; i++)
                 node.System.ActorOf(Props.Create<Writer>($"user-{i}", EventsEach, probe.Ref, i == Writers / 2 ? 5 : -1));
-            var results = probe.ReceiveN(Writers, TimeSpan.FromSeconds(60)).Cast<WriterDone>().ToList();
+            var results = probe.ReceiveN(Writers, TimeSpan.FromSeconds(90)).Cast<WriterDone>().ToList();
 
             var bad = Assert.Single(results, r => r.Rejected.Count > 0);
             Assert.Equal($"user-{Writers / 2}", bad.Id);
