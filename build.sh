@@ -107,6 +107,10 @@ cmd_test() {
   done
   rm -rf "$results"
   if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; log "dotnet test exited $rc"; fi
+  if [ "$failed" -ne 0 ] && [ -n "$PG_DATA" ] && [ -f "$PG_DATA/server.log" ]; then
+    log "tests failed: the test PostgreSQL server's log (last 40 lines) follows"
+    tail -n 40 "$PG_DATA/server.log" >&2 || true
+  fi
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
