@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Simulation;
 using System.Diagnostics;
 using Akka.Actor;
 using AkkaFakeUsers.Domain;
@@ -64,7 +65,10 @@ public static class LlmGatewayBench
         server.Latency = TimeSpan.FromMilliseconds(latencyMs);
         using var gen = new OllamaGenerator(server.Uri, Model);
         using var system = ActorSystem.Create("bench", "akka.loglevel = ERROR");
-        var settings = new LlmGatewaySettings(parallel, requests, TimeSpan.FromSeconds(60), BreakerMaxFailures: 1000);
+        var settings = SettingsLoader.Load(null, new Dictionary<string, string>(), new Dictionary<string, (string, string)>()).Llm with
+        {
+            MaxInFlight = parallel, MaxQueue = requests, Timeout = TimeSpan.FromSeconds(60), BreakerMaxFailures = 1000,
+        };
         var gw = system.ActorOf(Props.Create(() => new LlmGateway(gen, settings)));
         // warm-up (connection pool, JIT)
         await gw.Ask<TextGenerated>(new GenerateText(-1, Req(0)), TimeSpan.FromSeconds(10));

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using AkkaFakeUsers.Domain;
 
 namespace AkkaFakeUsers.Bench;
 
@@ -153,7 +154,7 @@ public static class ScaleBench
         }
     }
 
-    private static async Task<(IHost Host, SimulationMetrics Metrics)> StartNode(AfuSettings settings, TrainingStore store)
+    private static async Task<(IHost Host, UserMetrics Metrics)> StartNode(AfuSettings settings, TrainingStore store)
     {
         var known = await KnownUsers.LoadAsync(store); // as `afu run` does: users new to the journal skip recovery
         var host = new HostBuilder()
@@ -161,7 +162,7 @@ public static class ScaleBench
             .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store, known))
             .Build();
         await host.StartAsync();
-        return (host, host.Services.GetRequiredService<SimulationMetrics>());
+        return (host, host.Services.GetRequiredService<UserMetrics>());
     }
 
     private static async Task<bool> WaitFor(Func<bool> condition, TimeSpan limit)

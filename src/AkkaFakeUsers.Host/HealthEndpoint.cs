@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Host;
 
@@ -30,7 +31,7 @@ public sealed class HealthEndpoint : IAsyncDisposable
 
     public Uri Uri { get; private set; } = null!;
 
-    public static async Task<HealthEndpoint> StartAsync(AfuSettings settings, ActorSystem system, ActorRegistry registry, SimulationMetrics metrics, TrainingStore store)
+    public static async Task<HealthEndpoint> StartAsync(AfuSettings settings, ActorSystem system, ActorRegistry registry, UserMetrics metrics, TrainingStore store)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -67,7 +68,7 @@ public sealed class HealthEndpoint : IAsyncDisposable
         return endpoint;
     }
 
-    private static async Task<string> Metrics(AfuSettings settings, ActorRegistry registry, SimulationMetrics m, DateTime started)
+    private static async Task<string> Metrics(AfuSettings settings, ActorRegistry registry, UserMetrics m, DateTime started)
     {
         var sb = new StringBuilder();
         void Metric(string name, string type, string help, IEnumerable<(string Labels, double Value)> values)

@@ -51,7 +51,7 @@ public static class RunCommand
         var duration = ParseDuration(args);
         var settings = LoadSettings(args, env);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
-        var generator = await LlmSelection.ChooseAsync(settings, stdout, cancel);
+        var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
         var known = await KnownUsers.LoadAsync(store, cancel);
 
         await stdout.WriteLineAsync(
@@ -77,7 +77,7 @@ public static class RunCommand
         await stdout.WriteLineAsync($"afu: inspection port {inspection.EndPoint} (afu inspect --port {inspection.EndPoint?.Port} help)");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
-        var metrics = host.Services.GetRequiredService<SimulationMetrics>();
+        var metrics = host.Services.GetRequiredService<UserMetrics>();
         HealthEndpoint? health = null;
         if (settings.Health.Port >= 0)
         {
@@ -161,7 +161,7 @@ public static class RunCommand
 
     private static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
 
-    private static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed, SimulationMetrics m)
+    private static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed, UserMetrics m)
     {
         var lag = drained is null ? "unknown (projection did not answer; it resumes on next start)" : drained.Lag.ToString();
         return $"""
@@ -180,7 +180,7 @@ public static class RunCommand
 }
 
 /// <summary>The live status line: users, posts, views, likes, comments, LLM queue depth, events/s, projection lag.</summary>
-public sealed class StatusLine(TextWriter output, ActorRegistry registry, SimulationMetrics metrics, AfuSettings settings)
+public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMetrics metrics, AfuSettings settings)
 {
     private readonly bool _interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
     private long _lastEvents;

@@ -7,6 +7,7 @@ using Akka.Hosting;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Serialization;
@@ -31,7 +32,7 @@ public static class AfuHostingExtensions
         KnownUsers? known = null)
     {
         var clock = new SimClock(settings.TimeScale);
-        var metrics = new SimulationMetrics();
+        var metrics = new UserMetrics();
         services.AddSingleton(settings);
         services.AddSingleton<ISimClock>(clock);
         services.AddSingleton(metrics);
@@ -131,7 +132,7 @@ public static class AfuHostingExtensions
     public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary) =>
         builder.WithActors((system, registry) =>
         {
-            var gateway = Props.Create(() => new LlmGateway(primary, LlmSelection.GatewaySettings(settings.Llm)));
+            var gateway = Props.Create(() => new LlmGateway(primary, settings.Llm));
             var supervised = Akka.Pattern.BackoffSupervisor.Props(
                 Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
             registry.Register<LlmGateway>(system.ActorOf(supervised, "llm-gateway"));
@@ -146,14 +147,14 @@ public static class AfuHostingExtensions
         });
 
     /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
-    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock, SimulationMetrics metrics, KnownUsers known) =>
+    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock, UserMetrics metrics, KnownUsers known) =>
         builder.WithShardRegion<FakeUser>(UserShardTypeName,
             (system, registry, _) =>
             {
                 FakeUserDeps? deps = null;
                 return entityId =>
                 {
-                    deps ??= new FakeUserDeps(settings, clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known);
+                    deps ??= new FakeUserDeps(settings.UserRules(), clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known);
                     // Not Props.Create(() => new FakeUser(…)): Akka compiles each argument of such an expression into a
                     // DynamicMethod, two per user, which the finalizer thread then has to destroy (in `bench persistence` 400 such
                     // methods made that thread 43% of all sampled CPU).

@@ -7,6 +7,7 @@ using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Hosting;
 
@@ -34,7 +35,7 @@ public sealed class InspectionHostedService(IServiceProvider services) : IHosted
         // Resolved here, not in the constructor: the actor system exists once Akka's hosted service has started.
         var settings = services.GetRequiredService<AfuSettings>();
         var ctx = new InspectionContext(services.GetRequiredService<ActorSystem>(), services.GetRequiredService<ActorRegistry>(),
-            services.GetRequiredService<SimulationMetrics>(), settings, services.GetRequiredService<TrainingStore>(), DateTime.UtcNow);
+            services.GetRequiredService<UserMetrics>(), settings, services.GetRequiredService<TrainingStore>(), DateTime.UtcNow);
         var commands = new CommandRegistry();
         RegisterDefaults(commands, ctx);
         foreach (var configure in services.GetServices<Action<CommandRegistry>>()) configure(commands);

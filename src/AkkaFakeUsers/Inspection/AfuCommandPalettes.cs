@@ -14,7 +14,7 @@ using AkkaFakeUsers.Users;
 namespace AkkaFakeUsers.Inspection;
 
 /// <summary>What the command palettes read from: the node's actor system, actors, metrics, settings and tables.</summary>
-public sealed record InspectionContext(ActorSystem System, ActorRegistry Registry, SimulationMetrics Metrics, AfuSettings Settings, TrainingStore Store, DateTime StartedAt)
+public sealed record InspectionContext(ActorSystem System, ActorRegistry Registry, UserMetrics Metrics, AfuSettings Settings, TrainingStore Store, DateTime StartedAt)
 {
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 

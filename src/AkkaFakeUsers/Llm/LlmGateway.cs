@@ -4,24 +4,6 @@ using Akka.Event;
 
 namespace AkkaFakeUsers.Llm;
 
-/// <param name="MaxInFlight">Calls to the primary generator at once (Ollama's OLLAMA_NUM_PARALLEL; default 1).</param>
-/// <param name="MaxQueue">Requests waiting for a slot; beyond that a request is answered at once by the fallback.</param>
-/// <param name="Timeout">Per attempt.</param>
-/// <param name="MaxAttempts">Attempts per request on retryable failures (503/429/5xx, timeouts, broken or unusable output).</param>
-/// <param name="BreakerMaxFailures">Consecutive failures that open the circuit.</param>
-/// <param name="BreakerReset">How long the circuit stays open before one probe request is let through.</param>
-/// <param name="RateLimit">Calls started per second at most; 0 = unlimited.</param>
-public sealed record LlmGatewaySettings(
-    int MaxInFlight,
-    int MaxQueue,
-    TimeSpan Timeout,
-    int MaxAttempts = 3,
-    TimeSpan? RetryBaseDelay = null,
-    TimeSpan? RetryMaxDelay = null,
-    int BreakerMaxFailures = 5,
-    TimeSpan? BreakerReset = null,
-    double RateLimit = 0);
-
 /// <summary>
 /// Owns every call to this node's primary content generator (Ollama). Bounded: at most <c>max-in-flight</c> calls,
 /// at most <c>max-queue</c> waiting (comments before posts: a comment belongs to a reaction that is due now, a post
@@ -50,7 +32,7 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
 
     private readonly IContentGenerator _primary;
     private readonly BuiltInGenerator _fallback = new();
-    private readonly LlmGatewaySettings _s;
+    private readonly LlmSettings _s;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LinkedList<Pending> _retries = new();
     private readonly Queue<Pending> _comments = new();
@@ -70,7 +52,7 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public LlmGateway(IContentGenerator primary, LlmGatewaySettings settings)
+    public LlmGateway(IContentGenerator primary, LlmSettings settings)
     {
         _primary = primary;
         _s = settings;
@@ -203,8 +185,8 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
         {
             _retriesCount++;
             f.Pending.Attempt++;
-            var baseDelay = (_s.RetryBaseDelay ?? TimeSpan.FromMilliseconds(250)).TotalMilliseconds;
-            var max = (_s.RetryMaxDelay ?? TimeSpan.FromSeconds(5)).TotalMilliseconds;
+            var baseDelay = _s.RetryBaseDelay.TotalMilliseconds;
+            var max = _s.RetryMaxDelay.TotalMilliseconds;
             var delay = Math.Min(max, baseDelay * Math.Pow(2, f.Pending.Attempt - 2)) * (0.5 + _jitter.NextDouble());
             Timers.StartSingleTimer(f.Pending, new RetryDue(f.Pending), TimeSpan.FromMilliseconds(delay));
         }
@@ -218,7 +200,7 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
     private void OpenCircuit(string kind)
     {
         _breaker = Breaker.Open;
-        var reset = _s.BreakerReset ?? TimeSpan.FromSeconds(30);
+        var reset = _s.BreakerReset;
         _log.Warning("LLM circuit open after {0} consecutive failures (last: {1}); built-in generator for {2}", _consecutiveFailures, kind, reset);
         Timers.StartSingleTimer("half-open", new HalfOpen(), reset);
         // Nobody waits on an open circuit: everything queued is answered now.

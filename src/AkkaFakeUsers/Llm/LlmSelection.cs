@@ -1,17 +1,11 @@
-using AkkaFakeUsers.Simulation;
-
 namespace AkkaFakeUsers.Llm;
 
 /// <summary>Picks this node's primary generator from afu.llm.mode and says which, and why, in the log.</summary>
 public static class LlmSelection
 {
-    public static LlmGatewaySettings GatewaySettings(LlmSettings s) => new(
-        s.MaxInFlight, s.MaxQueue, s.Timeout, s.MaxAttempts, s.RetryBaseDelay, s.RetryMaxDelay, s.BreakerMaxFailures, s.BreakerReset, s.RateLimit);
-
     /// <exception cref="OllamaUnavailableException">--llm ollama and Ollama or its model cannot be had.</exception>
-    public static async Task<IContentGenerator> ChooseAsync(AfuSettings settings, TextWriter log, CancellationToken ct)
+    public static async Task<IContentGenerator> ChooseAsync(LlmSettings llm, TextWriter log, CancellationToken ct)
     {
-        var llm = settings.Llm;
         if (llm.Mode == LlmMode.Builtin) return new BuiltInGenerator();
         var host = new Uri(llm.OllamaHost);
         try

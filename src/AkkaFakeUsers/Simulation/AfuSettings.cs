@@ -1,25 +1,10 @@
 using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Simulation;
 
 public enum StorageKind { Sqlite, Postgres }
-
-public enum LlmMode { Auto, Ollama, Builtin }
-
-public sealed record LlmSettings(
-    LlmMode Mode,
-    string OllamaHost,
-    string Model,
-    int MaxInFlight,
-    int MaxQueue,
-    TimeSpan Timeout,
-    int MaxAttempts,
-    TimeSpan RetryBaseDelay,
-    TimeSpan RetryMaxDelay,
-    int BreakerMaxFailures,
-    TimeSpan BreakerReset,
-    double RateLimit,
-    TimeSpan ProbeTimeout);
 
 public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "");
 
@@ -61,6 +46,9 @@ public sealed record AfuSettings
     public int TargetUserCount => UserCount > 0
         ? UserCount
         : UserCountMin + DeterministicRandom.For(Seed, "population", "count").Next(UserCountMax - UserCountMin + 1);
+
+    /// <summary>The settings every user is decided by (<see cref="Users.FakeUserDecider"/>).</summary>
+    public UserRules UserRules() => new(Seed, Interests, PostInterval, PostJitter, Reactions, Behaviour, SnapshotEvery);
 
     public string SqlitePath => Path.GetFullPath(Path.Combine(DataDir, "afu.db"));
 }

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Akka.Configuration;
 using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Llm;
 
 namespace AkkaFakeUsers.Simulation;
 

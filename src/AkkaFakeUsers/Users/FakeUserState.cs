@@ -28,8 +28,10 @@ public sealed record ReactionMark(DateTime PostCreatedAt, bool Viewed, bool Like
 }
 
 /// <summary>
-/// A user's state as a pure value: <see cref="Apply"/> folds one event in. Kept in snapshots.
-/// Reaction marks older than <see cref="Horizon"/> (by post time) are pruned: posts older than that are no longer reacted to.
+/// What a user has done, as a pure value: <see cref="Apply"/> folds one event in. Kept in snapshots; settings are not
+/// (they come in through <see cref="UserRules"/> on every call, so a changed config applies to recovered users too, and
+/// snapshots written before settings left the state still read: their extra fields are ignored).
+/// Reaction marks older than the horizon (by post time) are pruned: posts older than that are no longer reacted to.
 /// </summary>
 public sealed record FakeUserState(
     UserProfile? Profile,
@@ -37,15 +39,12 @@ public sealed record FakeUserState(
     long LastPostSeq,
     ImmutableDictionary<string, ReactionMark> Reacted,
     ImmutableList<string> LastPosts,
-    TimeSpan Horizon,
-    ImmutableHashSet<string>? Following = null,
-    DriftSettings? Drift = null) : IAfuSerializable
+    ImmutableHashSet<string>? Following = null) : IAfuSerializable
 {
     public const int LastPostsKept = 5;
 
-    public static FakeUserState Empty(TimeSpan horizon, DriftSettings? drift = null) =>
-        new(null, UserCounters.Zero, 0, ImmutableDictionary<string, ReactionMark>.Empty, ImmutableList<string>.Empty, horizon,
-            ImmutableHashSet<string>.Empty, drift);
+    public static FakeUserState Empty { get; } =
+        new(null, UserCounters.Zero, 0, ImmutableDictionary<string, ReactionMark>.Empty, ImmutableList<string>.Empty, ImmutableHashSet<string>.Empty);
 
     /// <summary>Authors this user follows (older snapshots have none).</summary>
     public ImmutableHashSet<string> Follows => Following ?? ImmutableHashSet<string>.Empty;
@@ -58,9 +57,12 @@ public sealed record FakeUserState(
     public bool HasReacted(string postId, InteractionType type) => Reacted.TryGetValue(postId, out var m) && m.Has(type);
 
     /// <summary>Too old to react to: created before the horizon measured from <paramref name="now"/>.</summary>
-    public bool IsStale(DateTime postCreatedAt, DateTime now) => postCreatedAt < now - Horizon;
+    public static bool IsStale(DateTime postCreatedAt, DateTime now, TimeSpan horizon) => postCreatedAt < now - horizon;
 
-    public FakeUserState Apply(IUserEvent evt) => evt switch
+    /// <summary>Folds a sequence of events in, in order.</summary>
+    public FakeUserState ApplyAll(IEnumerable<IUserEvent> events, UserRules rules) => events.Aggregate(this, (s, e) => s.Apply(e, rules));
+
+    public FakeUserState Apply(IUserEvent evt, UserRules rules) => evt switch
     {
         UserCreated e => this with { Profile = e.Profile },
         PostPublished e => this with
@@ -69,12 +71,12 @@ public sealed record FakeUserState(
             LastPostSeq = Math.Max(LastPostSeq, e.Seq),
             LastPosts = (LastPosts.Count >= LastPostsKept ? LastPosts.RemoveAt(0) : LastPosts).Add(e.Content),
         },
-        InteractionRecorded e => ApplyInteraction(e),
+        InteractionRecorded e => ApplyInteraction(e, rules.Horizon, rules.Behaviour.Drift),
         UserFollowed e => this with { Following = Follows.Add(e.FolloweeId) },
         _ => this,
     };
 
-    private FakeUserState ApplyInteraction(InteractionRecorded e)
+    private FakeUserState ApplyInteraction(InteractionRecorded e, TimeSpan horizon, DriftSettings drift)
     {
         var counters = e.Type switch
         {
@@ -88,13 +90,13 @@ public sealed record FakeUserState(
         // Prune marks of posts that are past the horizon relative to this event.
         if (reacted.Count > 64)
         {
-            var cutoff = e.CreatedAt - Horizon - Horizon;
+            var cutoff = e.CreatedAt - horizon - horizon;
             var stale = reacted.Where(kv => kv.Value.PostCreatedAt < cutoff).Select(kv => kv.Key).ToArray();
             if (stale.Length > 0) reacted = reacted.RemoveRange(stale);
         }
         // Interest drift: a like pulls the weights toward the liked interest (older events carry no interest: no drift).
         var profile = Profile;
-        if (e.Type == InteractionType.Like && e.PostInterest is { } liked && profile is not null && Drift is { } drift)
+        if (e.Type == InteractionType.Like && e.PostInterest is { } liked && profile is not null)
             profile = profile with { Interests = Domain.Drift.Apply(drift, profile.Interests, liked) };
         return this with { Counters = counters, Reacted = reacted, Profile = profile };
     }

@@ -19,7 +19,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Feed, Akka.TestKit.TestProbe Mediator, FakeUserDeps Deps, SimulationMetrics Metrics) : IAsyncDisposable
+    private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Feed, Akka.TestKit.TestProbe Mediator, FakeUserDeps Deps, UserMetrics Metrics) : IAsyncDisposable
     {
         public IActorRef User(string id) => Node.System.ActorOf(Props.Create(() => new FakeUser(id, Deps)), id);
 
@@ -32,9 +32,9 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         var kit = new TestKit(node.System, output);
         var feed = kit.CreateTestProbe();
         var mediator = kit.CreateTestProbe();
-        var metrics = new SimulationMetrics();
-        var gateway = node.System.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), new LlmGatewaySettings(1, 100, TimeSpan.FromSeconds(5)))));
-        var deps = new FakeUserDeps(settings, new SimClock(settings.TimeScale), metrics, gateway, feed, mediator);
+        var metrics = new UserMetrics();
+        var gateway = node.System.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), TestSettings.Gateway(1, 100, TimeSpan.FromSeconds(5)))));
+        var deps = new FakeUserDeps(settings.UserRules(), new SimClock(settings.TimeScale), metrics, gateway, feed, mediator);
         return new Harness(node, kit, feed, mediator, deps, metrics);
     }
 
@@ -56,7 +56,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         user.Tell(new EnsureUser("user-3", 3));
 
         var join = h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
-        var expected = ProfileRules.Create(7, 3, h.Deps.Settings.Interests);
+        var expected = ProfileRules.Create(7, 3, h.Deps.Rules.Interests);
         Assert.Equal("user-3", join.UserId);
         Assert.Equal(expected.InterestNames, join.Interests);
 
@@ -138,7 +138,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_user_snapshots_every_n_events_and_recovers_from_the_snapshot()
+    public async Task A_user_snapshots_every_n_events_keeps_the_newest_two_and_recovers_from_them()
     {
         var settings = Settings() with { SnapshotEvery = 3 };
         UserStateReply before;
@@ -146,21 +146,46 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         {
             var user = h1.User("user-8");
             user.Tell(new EnsureUser("user-8", 8));
-            for (var i = 0; i < 7; i++) ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10));
+            for (var i = 0; i < 10; i++) ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10));
             user.Tell(new PauseUser("user-8"));
             before = await user.Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(5));
-        }
-        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection(AkkaFakeUsers.Storage.TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db"))))
-        {
-            await c.OpenAsync();
-            var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'fake-user:user-8'";
-            Assert.True(Convert.ToInt64(await cmd.ExecuteScalarAsync()) >= 1);
+            // 11+ events: snapshots were taken at 3, 6, 9 (and maybe 12); only the newest two stay, the journal keeps every event.
+            var kept = await SnapshotSequenceNrs("user-8");
+            for (var i = 0; i < 50 && kept.Count > 2; i++)
+            {
+                await Task.Delay(100);
+                kept = await SnapshotSequenceNrs("user-8");
+            }
+            Assert.Equal(2, kept.Count);
+            Assert.Equal(3, kept[1] - kept[0]);
+            Assert.True(kept[0] >= 6, $"snapshots kept: {string.Join(",", kept)}");
+            Assert.True(await JournalEvents("user-8") >= 11);
         }
         await using var h2 = await Start(settings);
         var after = await h2.User("user-8").Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(10));
         Assert.Equal(before.Counters, after.Counters);
         Assert.Equal(before.Profile!.Username, after.Profile!.Username);
+    }
+
+    private async Task<List<long>> SnapshotSequenceNrs(string userId)
+    {
+        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
+        await c.OpenAsync();
+        var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT sequence_number FROM snapshot WHERE persistence_id = 'fake-user:{userId}' ORDER BY sequence_number";
+        var list = new List<long>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add(r.GetInt64(0));
+        return list;
+    }
+
+    private async Task<long> JournalEvents(string userId)
+    {
+        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
+        await c.OpenAsync();
+        var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'fake-user:{userId}'";
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     private static PostPublished PostBy(string author, int n, string interest, string subtopic, DateTime at) =>
@@ -184,7 +209,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
     {
         var settings = Settings(interval: TimeSpan.FromHours(10));
         await using var h = await Start(settings);
-        var profile = ProfileRules.Create(7, 2, h.Deps.Settings.Interests);
+        var profile = ProfileRules.Create(7, 2, h.Deps.Rules.Interests);
         var user = h.User("user-2");
         user.Tell(new EnsureUser("user-2", 2));
         h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
@@ -221,7 +246,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         var user = h.User("user-4");
         user.Tell(new EnsureUser("user-4", 4));
         h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
-        var profile = ProfileRules.Create(7, 4, h.Deps.Settings.Interests);
+        var profile = ProfileRules.Create(7, 4, h.Deps.Rules.Interests);
         var now = h.Deps.Clock.Now;
 
         var own = PostBy("user-4", 1, profile.PrimaryInterest, "x", now);
@@ -241,12 +266,31 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Paused_users_neither_post_nor_react_until_resumed()
     {
-        await using var h = await Start(Settings());
+        var settings = Settings() with
+        {
+            Reactions = new ReactionSettings(InteractionProbability: 1.0, LikeBase: 1.0, LikeSlope: 0, CommentBase: 0, CommentSlope: 0),
+        };
+        await using var h = await Start(settings);
         var user = h.User("user-6");
         user.Tell(new EnsureUser("user-6", 6, Paused: true));
         h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+        var profile = ProfileRules.Create(7, 6, h.Deps.Rules.Interests);
+        // a post that this user views and likes for certain once it is not paused
+        user.Tell(new DeliverPost("user-6", PostBy("user-70", 1, profile.PrimaryInterest, "x", h.Deps.Clock.Now), false));
         h.Mediator.ExpectNoMsg(TimeSpan.FromSeconds(1));
+        Assert.Equal(UserCounters.Zero, await Settle(user, "user-6"));
+
         user.Tell(new ResumeUser("user-6"));
         ExpectPost(h.Mediator, TimeSpan.FromSeconds(10));
+        user.Tell(new DeliverPost("user-6", PostBy("user-70", 2, profile.PrimaryInterest, "x", h.Deps.Clock.Now), false));
+        // the user posts every ~0.1 s now, so wait for the reactions rather than for the counters to settle
+        UserCounters counters = UserCounters.Zero;
+        for (var i = 0; i < 100 && counters.Likes < 1; i++)
+        {
+            await Task.Delay(100);
+            counters = (await user.Ask<UserStateReply>(new GetUserState("user-6"), TimeSpan.FromSeconds(5))).Counters;
+        }
+        Assert.Equal(1, counters.Views);
+        Assert.Equal(1, counters.Likes);
     }
 }

@@ -101,17 +101,19 @@ public class BehaviourTests
     {
         var t = new DateTime(2026, 5, 1, 12, 0, 0, DateTimeKind.Utc);
         var p = ProfileRules.Create(1, 3, new InterestMix(["sports"], new Dictionary<string, double>(), [1.0]));
-        var state = Users.FakeUserState.Empty(TimeSpan.FromMinutes(5), new DriftSettings(Rate: 0.2)).Apply(new Users.UserCreated(p, p.Bio, t));
+        var rules = Support.TestSettings.Defaults("").UserRules();
+        rules = rules with { Behaviour = rules.Behaviour with { Drift = new DriftSettings(Rate: 0.2) } };
+        var state = AkkaFakeUsers.Users.FakeUserState.Empty.Apply(new AkkaFakeUsers.Users.UserCreated(p, p.Bio, t), rules);
         for (var k = 0; k < 10; k++)
-            state = state.Apply(new Users.InteractionRecorded($"user-3/like/user-9/post-{k}", "user-3", $"user-9/post-{k}", "user-9", InteractionType.Like, null, 0.1, true,
-                t, t.AddSeconds(k), "builtin", "v", PostInterest: "food"));
+            state = state.Apply(new AkkaFakeUsers.Users.InteractionRecorded($"user-3/like/user-9/post-{k}", "user-3", $"user-9/post-{k}", "user-9", InteractionType.Like, null, 0.1, true,
+                t, t.AddSeconds(k), "builtin", "v", PostInterest: "food"), rules);
         Assert.Equal("food", state.Profile!.PrimaryInterest);
         Assert.Contains(state.Profile.Interests, i => i.Interest == "sports");
-        state = state.Apply(new Users.UserFollowed("user-3", "user-9", 0.9, "user-9/post-1", t));
+        state = state.Apply(new AkkaFakeUsers.Users.UserFollowed("user-3", "user-9", 0.9, "user-9/post-1", t), rules);
         Assert.Contains("user-9", state.Follows);
         // a view does not drift
-        var viewed = state.Apply(new Users.InteractionRecorded("user-3/view/user-8/post-1", "user-3", "user-8/post-1", "user-8", InteractionType.View, null, 0.1, false,
-            t, t, null, null, PostInterest: "cars"));
+        var viewed = state.Apply(new AkkaFakeUsers.Users.InteractionRecorded("user-3/view/user-8/post-1", "user-3", "user-8/post-1", "user-8", InteractionType.View, null, 0.1, false,
+            t, t, null, null, PostInterest: "cars"), rules);
         Assert.Equal(state.Profile!.Interests, viewed.Profile!.Interests);
     }
 

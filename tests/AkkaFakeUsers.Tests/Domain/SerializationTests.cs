@@ -14,7 +14,7 @@ public class SerializationTests
     private static readonly DateTime T0 = new(2026, 4, 2, 9, 30, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void New_events_and_a_snapshot_with_follows_and_drift_round_trip()
+    public void New_events_and_a_snapshot_with_follows_and_drifted_interests_round_trip()
     {
         var post = new PostPublished("user-1/post-2", "user-1", 2, "A post long enough to be a post, about ramen and broth.", "food", "ramen", T0, "builtin", "builtin-v2", Trending: true);
         Assert.Equal(post, RoundTrip(post));
@@ -27,11 +27,11 @@ public class SerializationTests
         Assert.Equal(reply, notice.Comment);
 
         var p = ProfileRules.Create(3, 2, InterestMix.Default);
-        var state = FakeUserState.Empty(TimeSpan.FromMinutes(3), new DriftSettings()).Apply(new UserCreated(p, p.Bio, T0)).Apply(follow with { FollowerId = "user-2" });
+        var rules = Support.TestSettings.Defaults("").UserRules();
+        var state = FakeUserState.Empty.Apply(new UserCreated(p, p.Bio, T0), rules).Apply(follow with { FollowerId = "user-2" }, rules);
         var back = RoundTrip(state);
         Assert.Equal(state.Follows.ToArray(), back.Follows.ToArray());
         Assert.Equal(state.Profile!.Interests.Select(i => (i.Interest, i.Weight)), back.Profile!.Interests.Select(i => (i.Interest, i.Weight)));
-        Assert.Equal(state.Drift, back.Drift);
     }
 
     [Fact]

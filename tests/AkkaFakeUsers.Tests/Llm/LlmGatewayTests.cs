@@ -3,6 +3,7 @@ using Akka.TestKit.Xunit2;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.FakeOllama;
 using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Tests.Support;
 
 namespace AkkaFakeUsers.Tests.Llm;
 
@@ -25,7 +26,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private IActorRef Gateway(LlmGatewaySettings s) => Sys.ActorOf(Props.Create(() => new LlmGateway(_gen, s)));
+    private IActorRef Gateway(LlmSettings s) => Sys.ActorOf(Props.Create(() => new LlmGateway(_gen, s)));
 
     private static GenerateText Req(long id, TextKind kind = TextKind.Post) =>
         new(id, new ContentRequest(kind, "user-1", "tech", "AI", new Persona("casual", 0, 0), (int)id, kind == TextKind.Comment ? "a post about AI models" : null));
@@ -42,7 +43,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void The_server_never_sees_more_concurrent_requests_than_configured()
     {
         _server.Latency = TimeSpan.FromMilliseconds(60);
-        var gw = Gateway(new LlmGatewaySettings(MaxInFlight: 2, MaxQueue: 100, Timeout: TimeSpan.FromSeconds(10)));
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 2, MaxQueue: 100, Timeout: TimeSpan.FromSeconds(10)));
         for (var i = 0; i < 30; i++) gw.Tell(Req(i, i % 3 == 0 ? TextKind.Comment : TextKind.Post));
         var replies = Collect(30, TimeSpan.FromSeconds(20));
         Assert.All(replies, r =>
@@ -65,7 +66,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void A_full_queue_answers_at_once_with_labelled_builtin_text()
     {
         _server.Latency = TimeSpan.FromMilliseconds(1500);
-        var gw = Gateway(new LlmGatewaySettings(MaxInFlight: 1, MaxQueue: 2, Timeout: TimeSpan.FromSeconds(10)));
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 1, MaxQueue: 2, Timeout: TimeSpan.FromSeconds(10)));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 10; i++) gw.Tell(Req(i));
         // 1 running + 2 queued; the other 7 come back at once, long before the first Ollama answer.
@@ -85,7 +86,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void Comments_jump_the_queue_ahead_of_posts()
     {
         _server.Latency = TimeSpan.FromMilliseconds(150);
-        var gw = Gateway(new LlmGatewaySettings(MaxInFlight: 1, MaxQueue: 10, Timeout: TimeSpan.FromSeconds(10)));
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 1, MaxQueue: 10, Timeout: TimeSpan.FromSeconds(10)));
         gw.Tell(Req(1));
         gw.Tell(Req(2));
         gw.Tell(Req(3));
@@ -103,7 +104,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void Failures_retry_then_open_the_breaker_fall_back_and_recover(FakeMode mode, string kind)
     {
         _server.Mode = mode;
-        var gw = Gateway(new LlmGatewaySettings(MaxInFlight: 1, MaxQueue: 50, Timeout: TimeSpan.FromMilliseconds(300),
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 1, MaxQueue: 50, Timeout: TimeSpan.FromMilliseconds(300),
             MaxAttempts: 2, RetryBaseDelay: TimeSpan.FromMilliseconds(20), BreakerMaxFailures: 3, BreakerReset: TimeSpan.FromSeconds(1)));
         for (var i = 0; i < 6; i++) gw.Tell(Req(i));
         var replies = Collect(6, TimeSpan.FromSeconds(10));
@@ -134,7 +135,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void A_503_burst_is_ridden_out_by_retries_with_back_off()
     {
         _server.Mode = FakeMode.Busy503;
-        var gw = Gateway(new LlmGatewaySettings(MaxInFlight: 1, MaxQueue: 10, Timeout: TimeSpan.FromSeconds(5),
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 1, MaxQueue: 10, Timeout: TimeSpan.FromSeconds(5),
             MaxAttempts: 6, RetryBaseDelay: TimeSpan.FromMilliseconds(100), BreakerMaxFailures: 10));
         gw.Tell(Req(1));
         Thread.Sleep(250);
@@ -148,7 +149,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void A_rate_limit_spaces_calls_out()
     {
         _server.Latency = TimeSpan.FromMilliseconds(1);
-        var gw = Gateway(new LlmGatewaySettings(MaxInFlight: 4, MaxQueue: 50, Timeout: TimeSpan.FromSeconds(5), RateLimit: 10));
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 4, MaxQueue: 50, Timeout: TimeSpan.FromSeconds(5), RateLimit: 10));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 12; i++) gw.Tell(Req(i));
         var replies = Collect(12, TimeSpan.FromSeconds(10));

@@ -46,17 +46,17 @@ public class OllamaBootstrapTests
     {
         await using var server = await FakeOllamaServer.StartAsync(1, 10, "gemma3:270m");
         var log = new StringWriter();
-        var up = await LlmSelection.ChooseAsync(With(LlmMode.Auto, server.Uri), log, CancellationToken.None);
+        var up = await LlmSelection.ChooseAsync(With(LlmMode.Auto, server.Uri).Llm, log, CancellationToken.None);
         Assert.Equal("ollama", up.Name);
 
         var dead = new Uri("http://127.0.0.1:" + FreePort() + "/");
-        var down = await LlmSelection.ChooseAsync(With(LlmMode.Auto, dead), log, CancellationToken.None);
+        var down = await LlmSelection.ChooseAsync(With(LlmMode.Auto, dead).Llm, log, CancellationToken.None);
         Assert.Equal("builtin", down.Name);
         Assert.Contains($"Ollama does not answer at {dead}", log.ToString());
         Assert.Contains("using the built-in generator", log.ToString());
 
-        await Assert.ThrowsAsync<OllamaUnavailableException>(() => LlmSelection.ChooseAsync(With(LlmMode.Ollama, dead), log, CancellationToken.None));
-        Assert.Equal("builtin", (await LlmSelection.ChooseAsync(With(LlmMode.Builtin, server.Uri), log, CancellationToken.None)).Name);
+        await Assert.ThrowsAsync<OllamaUnavailableException>(() => LlmSelection.ChooseAsync(With(LlmMode.Ollama, dead).Llm, log, CancellationToken.None));
+        Assert.Equal("builtin", (await LlmSelection.ChooseAsync(With(LlmMode.Builtin, server.Uri).Llm, log, CancellationToken.None)).Name);
     }
 
     private static int FreePort()

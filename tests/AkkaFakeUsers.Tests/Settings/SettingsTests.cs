@@ -1,6 +1,7 @@
 using AkkaFakeUsers.Host;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Tests.Support;
+using AkkaFakeUsers.Llm;
 
 namespace AkkaFakeUsers.Tests.Settings;
 

@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Simulation;
 
 namespace AkkaFakeUsers.Tests.Support;
@@ -9,5 +10,18 @@ public static class TestSettings
     {
         var s = SettingsLoader.Load(null, new Dictionary<string, string>(), cli ?? new Dictionary<string, (string, string)>());
         return s with { Seed = seed, DataDir = dataDir, TimeScale = timeScale };
+    }
+
+    /// <summary>The shipped afu.llm defaults with the gateway's bounds and resilience set for a test.</summary>
+    public static LlmSettings Gateway(int MaxInFlight, int MaxQueue, TimeSpan Timeout, int? MaxAttempts = null, TimeSpan? RetryBaseDelay = null,
+        int? BreakerMaxFailures = null, TimeSpan? BreakerReset = null, double? RateLimit = null)
+    {
+        var d = Defaults("").Llm;
+        return d with
+        {
+            MaxInFlight = MaxInFlight, MaxQueue = MaxQueue, Timeout = Timeout, MaxAttempts = MaxAttempts ?? d.MaxAttempts,
+            RetryBaseDelay = RetryBaseDelay ?? d.RetryBaseDelay, BreakerMaxFailures = BreakerMaxFailures ?? d.BreakerMaxFailures,
+            BreakerReset = BreakerReset ?? d.BreakerReset, RateLimit = RateLimit ?? d.RateLimit,
+        };
     }
 }

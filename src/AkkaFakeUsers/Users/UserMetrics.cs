@@ -1,10 +1,12 @@
-namespace AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Domain;
+
+namespace AkkaFakeUsers.Users;
 
 /// <summary>
 /// Per-node counters of what this node's users persisted (thread-safe, lock-free). Read by the status line
 /// and the inspection commands; the training tables remain the source of truth.
 /// </summary>
-public sealed class SimulationMetrics
+public sealed class UserMetrics
 {
     private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _follows, _persistFailures;
 
@@ -17,6 +19,20 @@ public sealed class SimulationMetrics
     public long Follows => Interlocked.Read(ref _follows);
     public long PersistFailures => Interlocked.Read(ref _persistFailures);
     public long Events => UsersCreated + Posts + Views + Likes + Comments + Follows;
+
+    /// <summary>Counts one persisted event of a user.</summary>
+    public void Count(IUserEvent e)
+    {
+        switch (e)
+        {
+            case Users.UserCreated: UserCreated(); break;
+            case PostPublished: Post(); break;
+            case UserFollowed: Follow(); break;
+            case InteractionRecorded { Type: InteractionType.View }: View(); break;
+            case InteractionRecorded { Type: InteractionType.Like }: Like(); break;
+            case InteractionRecorded: Comment(); break;
+        }
+    }
 
     public void UserCreated() => Interlocked.Increment(ref _usersCreated);
     public void UserStarted() => Interlocked.Increment(ref _usersActive);

@@ -1,4 +1,4 @@
-namespace AkkaFakeUsers.Simulation;
+namespace AkkaFakeUsers.Domain;
 
 /// <summary>Simulated time. With time-scale S, one real second is S simulated seconds; timestamps in the tables are simulated.</summary>
 public interface ISimClock

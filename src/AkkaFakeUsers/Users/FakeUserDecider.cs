@@ -1,0 +1,275 @@
+using System.Collections.Immutable;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Llm;
+
+namespace AkkaFakeUsers.Users;
+
+/// <summary>
+/// Every rule that turns an input of a user (a command, a timer, a delivered post, a generated text) into events and
+/// effects, as one pure function: <c>Decide(state, runtime, input, context) → (runtime', events, effects)</c>. The
+/// <see cref="FakeUser"/> actor only persists the events, folds them in with <see cref="FakeUserState.Apply"/> and
+/// carries the effects out. Random draws are seeded by (run seed, user, subject), so a decision is reproducible.
+/// </summary>
+public static class FakeUserDecider
+{
+    public const string PostTimerKey = "post";
+
+    public static Decision Decide(FakeUserState state, UserRuntime runtime, object input, UserContext ctx)
+    {
+        var d = new Builder(state, runtime, ctx);
+        switch (input)
+        {
+            case EnsureUser e: d.Ensure(e); break;
+            case Recovered: if (state.Exists) d.GoLive(); break;
+            case PostTick: d.Runtime = d.Runtime with { PostTimerSet = false }; d.RequestPost(manual: false); break;
+            case PostNow:
+                if (state.Exists) d.RequestPost(manual: true);
+                d.Effect(new ReplyWith(state.Exists ? "ok" : $"user {ctx.UserId} does not exist"));
+                break;
+            case TextGenerated t: d.OnText(t); break;
+            case DeliverPost p: d.OnDelivery(p); break;
+            case CommentNotice n: d.OnCommentNotice(n); break;
+            case ReactionDue r: d.OnReactionDue(r); break;
+            case PauseUser: d.Pause(); break;
+            case ResumeUser: d.Resume(); break;
+            case RetireUser:
+                d.Pause();
+                d.Effect(new TellFeed(new LeaveFeed(ctx.UserId)));
+                d.Effect(PassivateSelf.Instance);
+                break;
+        }
+        return d.Result();
+    }
+
+    /// <summary>Replies come 20 s to ~10 min (simulated) after the comment they answer, most within the first minutes.</summary>
+    public static TimeSpan ReplyDelay(double u) => TimeSpan.FromSeconds(20 + 580 * u * u);
+
+    /// <summary>Thread depth of a reaction: 0 for views and likes, 1 for a comment on a post, the parent's depth + 1 for a reply.</summary>
+    public static int Depth(ReactionDue due) => due.Type != InteractionType.Comment ? 0 : due.ReplyTo is null ? 1 : due.ReplyTo.Depth + 1;
+
+    /// <summary>One decision being built: the state as the events so far leave it, the runtime, events and effects.</summary>
+    private sealed class Builder(FakeUserState state, UserRuntime runtime, UserContext ctx)
+    {
+        private readonly FakeUserState _before = state;
+        private readonly bool _wasLive = runtime.Live;
+        private readonly List<IUserEvent> _events = [];
+        private readonly List<UserEffect> _effects = [];
+        private FakeUserState _state = state;
+
+        public UserRuntime Runtime { get; set; } = runtime;
+
+        private UserRules Rules => ctx.Rules;
+        private string UserId => ctx.UserId;
+        private UserProfile Profile => _state.Profile!;
+
+        public void Effect(UserEffect e) => _effects.Add(e);
+
+        private void Emit(IUserEvent e)
+        {
+            _events.Add(e);
+            _state = _state.Apply(e, Rules);
+        }
+
+        public Decision Result()
+        {
+            // Drift brought in (or dropped) an interest: the feed's interest index must know.
+            if (_wasLive && _events.Count > 0 && _state.Profile is { } p && _before.Profile is { } b
+                && (p.Interests.Count != b.Interests.Count || p.PrimaryInterest != b.PrimaryInterest))
+                _effects.Insert(0, new JoinTheFeed(p.InterestNames.ToArray(), _state.Follows.ToArray()));
+            return new Decision(Runtime, _events.ToArray(), _effects.ToArray());
+        }
+
+        // -------------------------------------------------------------- lifecycle
+
+        public void Ensure(EnsureUser cmd)
+        {
+            Runtime = Runtime with { Paused = cmd.Paused };
+            if (_state.Exists)
+            {
+                if (!Runtime.Live) GoLive();
+                else if (Runtime.Paused) Pause();
+                else if (!Runtime.PostTimerSet) ScheduleNextPost(first: true);
+                return;
+            }
+            var profile = ProfileRules.Create(Rules.Seed, cmd.Index > 0 ? cmd.Index : ctx.Index, Rules.Interests, Rules.Behaviour.Activity);
+            Emit(new UserCreated(profile with { UserId = UserId }, profile.Bio, ctx.Now));
+            GoLive();
+        }
+
+        public void GoLive()
+        {
+            Runtime = Runtime with { Live = true };
+            Effect(new JoinTheFeed(Profile.InterestNames.ToArray(), _state.Follows.ToArray()));
+            if (!Runtime.Paused) ScheduleNextPost(first: true);
+        }
+
+        public void Pause()
+        {
+            Runtime = Runtime with
+            {
+                Paused = true, PostTimerSet = false, PendingPost = null,
+                PendingComments = Runtime.PendingComments.Clear(), Planned = Runtime.Planned.Clear(),
+            };
+            Effect(CancelTimers.Instance);
+        }
+
+        public void Resume()
+        {
+            if (!Runtime.Paused) return;
+            Runtime = Runtime with { Paused = false };
+            if (_state.Exists) ScheduleNextPost(first: true);
+        }
+
+        // -------------------------------------------------------------- posting
+
+        private void ScheduleNextPost(bool first)
+        {
+            if (Runtime.Paused || !_state.Exists) return;
+            var b = Rules.Behaviour;
+            // ActivityFactor is the user's posting rate relative to the mean (heavy-tailed): the mean gap shrinks with it.
+            var mean = Rules.PostInterval.TotalSeconds / Math.Max(0.001, Profile.ActivityFactor);
+            var u = DeterministicRandom.For(Rules.Seed, "timing", UserId, Runtime.TimingDraws).NextDouble();
+            var sim = b.Daily.Enabled
+                ? Activity.NextGap(b.Daily, ctx.Now, TimeSpan.FromSeconds(mean), Activity.Chronotype(b.Daily, Rules.Seed, ctx.Index), u).TotalSeconds
+                : first ? mean * u : mean * (1 + Rules.PostJitter * (2 * u - 1));
+            Runtime = Runtime with { TimingDraws = Runtime.TimingDraws + 1, PostTimerSet = true };
+            Effect(new StartTimer(PostTimerKey, PostTick.Instance, ctx.Now + TimeSpan.FromSeconds(Math.Max(0.001, sim))));
+        }
+
+        /// <param name="manual">sim post: posts even while paused, and leaves the timer as it is.</param>
+        public void RequestPost(bool manual)
+        {
+            if (!_state.Exists || (Runtime.Paused && !manual)) return;
+            if (!manual) ScheduleNextPost(first: false);
+            if (Runtime.PendingPost is not null) return; // previous text still being written
+            var seq = _state.LastPostSeq + 1;
+            var rng = DeterministicRandom.For(Rules.Seed, "post", UserId, seq);
+            var trends = Rules.Behaviour.Trends;
+            var trend = Trends.At(trends, Rules.Seed, ctx.Now, Rules.Interests.Enabled, ctx.Origin);
+            var (interest, subtopic) = PostTopics.Choose(Profile, rng, trend, trends.PostShare);
+            var requestId = Runtime.NextRequestId + 1;
+            Runtime = Runtime with
+            {
+                NextRequestId = requestId,
+                PendingPost = new PendingPost(requestId, seq, interest, subtopic, Trends.IsTrending(trend, interest, subtopic)),
+            };
+            Effect(new AskForText(new GenerateText(requestId, new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next()))));
+        }
+
+        public void OnText(TextGenerated msg)
+        {
+            if (msg.Kind == TextKind.Post)
+            {
+                if (Runtime.PendingPost is not { } p || p.RequestId != msg.RequestId) return; // paused or superseded
+                Runtime = Runtime with { PendingPost = null };
+                var content = ContentRules.CutAtSentence(msg.Text.Text, ContentRules.PostMax);
+                if (!ContentRules.IsValidPost(content))
+                {
+                    Effect(new Warn($"user {UserId}: generated post rejected ({content.Length} chars)"));
+                    return;
+                }
+                var post = new PostPublished(PostIds.For(UserId, p.Seq), UserId, p.Seq, content, p.Interest, p.Subtopic,
+                    ctx.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion, p.Trending);
+                Emit(post);
+                Effect(new PublishOn(FeedTopics.Posts, post));
+                return;
+            }
+
+            if (!Runtime.PendingComments.TryGetValue(msg.RequestId, out var due)) return;
+            Runtime = Runtime with { PendingComments = Runtime.PendingComments.Remove(msg.RequestId) };
+            var text = ContentRules.CutAtSentence(msg.Text.Text, ContentRules.CommentMax);
+            if (!ContentRules.IsValidComment(text))
+            {
+                Runtime = Runtime with { Planned = Runtime.Planned.Remove(due.Id(UserId)) };
+                return;
+            }
+            Record(due, text, msg.Text.GeneratedBy, msg.Text.ModelVersion);
+        }
+
+        // -------------------------------------------------------------- reacting
+
+        public void OnDelivery(DeliverPost d)
+        {
+            var post = d.Post;
+            if (!_state.Exists || Runtime.Paused || post.UserId == UserId) return;
+            if (FakeUserState.IsStale(post.CreatedAt, ctx.Now, Rules.Horizon) || _state.Reacted.ContainsKey(post.PostId)) return;
+            if (Runtime.Planned.Contains(InteractionRecorded.IdFor(UserId, post.PostId, InteractionType.View))) return;
+
+            var score = Matching.Score(Profile.Interests, post.Interest, post.Subtopic);
+            var plan = Reactions.Decide(Rules.Reactions, score, DeterministicRandom.For(Rules.Seed, "react", UserId + "|" + post.PostId),
+                post.Trending ? Rules.Behaviour.Trends.LikeBoost : 1.0);
+            if (!plan.View) return;
+            Plan(new ReactionDue(d, InteractionType.View, score), post.CreatedAt + plan.ViewDelay);
+            if (plan.Like) Plan(new ReactionDue(d, InteractionType.Like, score), post.CreatedAt + plan.LikeDelay);
+            if (plan.Comment) Plan(new ReactionDue(d, InteractionType.Comment, score), post.CreatedAt + plan.CommentDelay);
+        }
+
+        private void Plan(ReactionDue due, DateTime at)
+        {
+            var id = due.Id(UserId);
+            Runtime = Runtime with { Planned = Runtime.Planned.Add(id) };
+            Effect(new StartTimer(id, due, at));
+        }
+
+        /// <summary>Someone commented on this user's post or replied to their comment: maybe answer (Social.ReplyProbability).</summary>
+        public void OnCommentNotice(CommentNotice n)
+        {
+            var c = n.Comment;
+            if (!Runtime.Live || !_state.Exists || Runtime.Paused || c.UserId == UserId) return;
+            var due = new ReactionDue(new DeliverPost(UserId, n.Post, false), InteractionType.Comment,
+                Matching.Score(Profile.Interests, n.Post.Interest, n.Post.Subtopic), c);
+            if (Runtime.Planned.Contains(due.Id(UserId)) || _state.HasReacted(c.InteractionId, InteractionType.Comment)) return;
+            var rng = DeterministicRandom.For(Rules.Seed, "reply", UserId + "|" + c.InteractionId);
+            if (rng.NextDouble() >= Social.ReplyProbability(Rules.Behaviour.Threads, c.Depth)) return;
+            Plan(due, c.CreatedAt + ReplyDelay(rng.NextDouble()));
+        }
+
+        public void OnReactionDue(ReactionDue due)
+        {
+            if (Runtime.Paused || _state.HasReacted(due.MarkKey, due.Type)) return;
+            if (due.Type != InteractionType.Comment)
+            {
+                Record(due, null, null, null);
+                return;
+            }
+            var post = due.Delivery.Post;
+            var requestId = Runtime.NextRequestId + 1;
+            Runtime = Runtime with { NextRequestId = requestId, PendingComments = Runtime.PendingComments.SetItem(requestId, due) };
+            var rng = DeterministicRandom.For(Rules.Seed, "comment", due.Id(UserId));
+            // A reply quotes the comment it answers; a comment quotes the post.
+            var (quoted, quotedAuthor) = due.ReplyTo is { } parent ? (parent.Content, parent.UserId) : (post.Content, post.UserId);
+            Effect(new AskForText(new GenerateText(requestId,
+                new ContentRequest(TextKind.Comment, UserId, post.Interest, post.Subtopic, Profile.Persona, rng.Next(), quoted, quotedAuthor))));
+        }
+
+        private void Record(ReactionDue due, string? content, string? generatedBy, string? model)
+        {
+            var post = due.Delivery.Post;
+            var id = due.Id(UserId);
+            Runtime = Runtime with { Planned = Runtime.Planned.Remove(id) };
+            if (_state.HasReacted(due.MarkKey, due.Type)) return;
+            var e = new InteractionRecorded(id, UserId, post.PostId, post.UserId, due.Type, content, due.Score,
+                due.Delivery.Exploration, post.CreatedAt, ctx.Now, generatedBy, model,
+                post.Interest, due.ReplyTo?.InteractionId, Depth(due), due.Delivery.ViaFollow);
+            Emit(e);
+            if (e.Type == InteractionType.Like) MaybeFollow(e);
+            else if (e.Type == InteractionType.Comment)
+            {
+                // The one answered (the post's author, or the author of the comment replied to) may reply in turn. The
+                // notice travels like posts, on pub/sub to every node's feed, which hands it on only to a live local
+                // user: it never wakes a user that was scaled out of the population.
+                var to = due.ReplyTo?.UserId ?? post.UserId;
+                if (to != UserId) Effect(new PublishOn(FeedTopics.Comments, new CommentNotice(to, post, e)));
+            }
+        }
+
+        private void MaybeFollow(InteractionRecorded like)
+        {
+            var author = like.PostAuthorId;
+            var rng = DeterministicRandom.For(Rules.Seed, "follow", UserId + "|" + like.PostId);
+            if (author == UserId || !Social.ShouldFollow(Rules.Behaviour.Follow, like.MatchScore, _state.Follows.Count, _state.Follows.Contains(author), rng)) return;
+            Emit(new UserFollowed(UserId, author, like.MatchScore, like.PostId, ctx.Now));
+            Effect(new TellFeed(new FollowAdded(UserId, author)));
+        }
+    }
+}

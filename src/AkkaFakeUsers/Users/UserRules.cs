@@ -1,0 +1,27 @@
+using AkkaFakeUsers.Domain;
+
+namespace AkkaFakeUsers.Users;
+
+/// <summary>
+/// The settings a user is decided by: handed to <see cref="FakeUserDecider"/> and <see cref="FakeUserState.Apply"/> on
+/// every call, never kept in persisted state (a snapshot holds what the user did, not how the run is configured).
+/// </summary>
+public sealed record UserRules(
+    long Seed,
+    InterestMix Interests,
+    TimeSpan PostInterval,
+    double PostJitter,
+    ReactionSettings Reactions,
+    BehaviourSettings Behaviour,
+    int SnapshotEvery)
+{
+    /// <summary>Snapshots kept per user: the newest ones; older snapshots are deleted (journal events never are).</summary>
+    public const int SnapshotsKept = 2;
+
+    /// <summary>Posts created longer ago than this are no longer reacted to (twice the longest reaction delay, plus a minute).</summary>
+    public TimeSpan Horizon => Reactions.MaxDelayOrDefault * 2 + TimeSpan.FromSeconds(60);
+}
+
+/// <summary>What a decision may read besides the state: who the user is, the rules, and the simulated time.</summary>
+/// <param name="Origin">The simulated instant the run started at (trends are scheduled from it).</param>
+public sealed record UserContext(string UserId, int Index, UserRules Rules, DateTime Now, DateTime Origin);
