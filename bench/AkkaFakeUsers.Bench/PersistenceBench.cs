@@ -139,7 +139,7 @@ public static class PersistenceBench
         Console.WriteLine($"{name,-9} journal {journalRate,7:F0} events/s ({written} events in {elapsed:F0} s after {warmup} s warm-up)");
 
         // 2. The projection alone, catching up with everything written so far: its own rate, no writer taking CPU.
-        var lagAtEnd = await store.JournalMaxOrderingAsync();
+        var lagAtEnd = await store.Journal.MaxOrderingAsync();
         var projection = system.ActorOf(Props.Create(() => new ProjectionActor(store)), "projection");
         var catchUp = Stopwatch.StartNew();
         var caught = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(300)), TimeSpan.FromSeconds(310));
@@ -344,7 +344,7 @@ public static class PersistenceBench
                 {
                     var v = Values(chunk[k]);
                     values.Add("(" + string.Join(", ", columns.Select((_, j) => $"@v{k}_{j}")) + ")");
-                    for (var j = 0; j < v.Length; j++) TrainingStore.AddParam(cmd, $"@v{k}_{j}", v[j]);
+                    for (var j = 0; j < v.Length; j++) StoreConnection.AddParam(cmd, $"@v{k}_{j}", v[j]);
                 }
                 cmd.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES " + string.Join(",", values);
                 await cmd.ExecuteNonQueryAsync();
@@ -353,7 +353,7 @@ public static class PersistenceBench
             {
                 cmd.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, j) => $"@v{j}"))})";
                 var first = Values(chunk[0]);
-                for (var j = 0; j < columns.Length; j++) TrainingStore.AddParam(cmd, $"@v{j}", first[j]);
+                for (var j = 0; j < columns.Length; j++) StoreConnection.AddParam(cmd, $"@v{j}", first[j]);
                 await cmd.PrepareAsync();
                 foreach (var row in chunk)
                 {

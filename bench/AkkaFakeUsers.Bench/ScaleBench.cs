@@ -156,7 +156,7 @@ public static class ScaleBench
 
     private static async Task<(IHost Host, UserMetrics Metrics)> StartNode(AfuSettings settings, TrainingStore store)
     {
-        var known = await KnownUsers.LoadAsync(store); // as `afu run` does: users new to the journal skip recovery
+        var known = await store.Journal.KnownUsersAsync(); // as `afu run` does: users new to the journal skip recovery
         var host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store, known))

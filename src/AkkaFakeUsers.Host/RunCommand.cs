@@ -52,7 +52,7 @@ public static class RunCommand
         var settings = LoadSettings(args, env);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
-        var known = await KnownUsers.LoadAsync(store, cancel);
+        var known = await store.Journal.KnownUsersAsync(cancel);
 
         await stdout.WriteLineAsync(
             $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {Describe(settings)}, generator {generator.Name}, " +

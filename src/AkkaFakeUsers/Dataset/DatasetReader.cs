@@ -25,11 +25,11 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         string Txt(string col) => pg ? $"{col}::text" : col;
 
         var users = await ReadAsync(c, "SELECT id, interests, created_at FROM users", r =>
-            new DsUser(r.GetString(0), r.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), TrainingStore.ReadTime(r, 2)), ct);
+            new DsUser(r.GetString(0), r.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StoreConnection.ReadTime(r, 2)), ct);
         var posts = await ReadAsync(c, $"SELECT id, author_id, interest, subtopic, created_at, content, {Txt("metadata")} FROM posts", r =>
         {
             var m = Json(r.GetString(6));
-            return new DsPost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), TrainingStore.ReadTime(r, 4), r.GetString(5),
+            return new DsPost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StoreConnection.ReadTime(r, 4), r.GetString(5),
                 m.TryGetProperty("generated_by", out var g) ? g.GetString() ?? "" : "",
                 m.TryGetProperty("trending", out var tr) && tr.ValueKind == JsonValueKind.True);
         }, ct);
@@ -40,9 +40,9 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
             var parent = m.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             var source = m.TryGetProperty("feed_source", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "interest";
             var depth = m.TryGetProperty("thread_depth", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 0;
-            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), TrainingStore.ReadTime(r, 3), score, parent, source, depth);
+            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), StoreConnection.ReadTime(r, 3), score, parent, source, depth);
         }, ct);
-        var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), TrainingStore.ReadTime(r, 2)), ct);
+        var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), StoreConnection.ReadTime(r, 2)), ct);
         return new DatasetTables(users, posts, interactions, follows);
     }
 

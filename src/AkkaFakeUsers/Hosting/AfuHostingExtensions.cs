@@ -88,7 +88,7 @@ public static class AfuHostingExtensions
 
     public static (string ConnectionString, string Provider) JournalConnection(AfuSettings settings) => settings.Storage switch
     {
-        StorageKind.Sqlite => (TrainingStore.SqliteConnectionString(settings.SqlitePath), ProviderName.SQLiteMS),
+        StorageKind.Sqlite => (StoreConnection.SqliteConnectionString(settings.SqlitePath), ProviderName.SQLiteMS),
         _ => (settings.PostgresConnectionString, ProviderName.PostgreSQL15),
     };
 

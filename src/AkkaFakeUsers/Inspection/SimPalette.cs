@@ -80,7 +80,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
             ORDER BY posts DESC, u.username
             LIMIT {top}
             """;
-        if (interest is not null) TrainingStore.AddParam(cmd, "@pattern", $"%,{interest.ToLowerInvariant()},%");
+        if (interest is not null) StoreConnection.AddParam(cmd, "@pattern", $"%,{interest.ToLowerInvariant()},%");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var sb = new StringBuilder($"{"username",-28} {"id",-12} {"interests",-22} {"posts",6} {"likes",6}\n");
         var n = 0;
@@ -101,7 +101,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         await using var conn = await ctx.Store.OpenAsync(ct);
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT id FROM users WHERE username = @name";
-        TrainingStore.AddParam(cmd, "@name", name);
+        StoreConnection.AddParam(cmd, "@name", name);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 

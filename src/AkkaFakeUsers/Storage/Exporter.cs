@@ -110,7 +110,7 @@ public static class Exporter
             {
                 fields[i] = table.Columns[i].Kind switch
                 {
-                    Kind.Time => TrainingStore.ReadTime(r, i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+                    Kind.Time => StoreConnection.ReadTime(r, i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                     Kind.Number => ReadNumber(r, i)?.ToString("R", CultureInfo.InvariantCulture) ?? "",
                     _ => Csv(ReadText(r, i)),
                 };
@@ -182,7 +182,7 @@ public static class Exporter
             {
                 switch (buffers[i])
                 {
-                    case List<DateTime> t: t.Add(TrainingStore.ReadTime(r, i)); break;
+                    case List<DateTime> t: t.Add(StoreConnection.ReadTime(r, i)); break;
                     case List<double?> d: d.Add(ReadNumber(r, i)); break;
                     case List<string?> s: s.Add(ReadText(r, i)); break;
                 }

@@ -67,7 +67,7 @@ public sealed class JournalRowWriter
 
     private void InsertSqlite(IReadOnlyList<JournalRow> rows)
     {
-        using var c = TrainingStore.OpenSqlite(_connectionString);
+        using var c = StoreConnection.OpenSqlite(_connectionString);
         // IMMEDIATE: the write lock is taken at BEGIN, so the transaction never has to upgrade a read lock.
         using var tx = c.BeginTransaction(deferred: false);
         using var cmd = c.CreateCommand();

@@ -66,7 +66,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         Receive<RetryStart>(_ => StartStream());
         Receive<Tick>(_ =>
         {
-            _store.JournalMaxOrderingAsync().PipeTo(Self, success: v => new JournalMax(v), failure: ex => new StreamFailed(ex.Message));
+            _store.Journal.MaxOrderingAsync().PipeTo(Self, success: v => new JournalMax(v), failure: ex => new StreamFailed(ex.Message));
             AnswerWaiters();
         });
         Receive<GetProjectionStatus>(_ => Sender.Tell(Status()));
@@ -74,7 +74,7 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
         {
             var replyTo = Sender;
             // Target: the journal's highest ordering now. Read it fresh, then wait until the offset reaches it.
-            _store.JournalMaxOrderingAsync().PipeTo(Self, success: v => new WaiterTarget(replyTo, v, DateTime.UtcNow + w.Timeout),
+            _store.Journal.MaxOrderingAsync().PipeTo(Self, success: v => new WaiterTarget(replyTo, v, DateTime.UtcNow + w.Timeout),
                 failure: ex => new WaiterTarget(replyTo, long.MaxValue, DateTime.UtcNow + w.Timeout));
         });
         Receive<WaiterTarget>(t =>

@@ -48,7 +48,7 @@ public static class StoragePreparer
 
     /// <summary>The store the settings name, and how to name it in messages (host/port/database, never the password).</summary>
     private static (TrainingStore Store, string Where) Target(AfuSettings s) => s.Storage == StorageKind.Sqlite
-        ? (new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(s.SqlitePath)), $"SQLite database {s.SqlitePath}")
+        ? (new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(s.SqlitePath)), $"SQLite database {s.SqlitePath}")
         : (new TrainingStore(SqlDialect.Postgres, s.PostgresConnectionString), $"PostgreSQL {SafeTarget(s.PostgresConnectionString)}");
 
     /// <summary>Runs database work; any failure becomes a <see cref="StorageUnavailableException"/> that says where, and what to grant when a privilege is missing.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using AkkaFakeUsers.Storage;
 
 namespace AkkaFakeUsers.Users;
 
@@ -22,18 +21,8 @@ public sealed class KnownUsers
 
     public int Count => _existing?.Count ?? 0;
 
-    /// <summary>Reads the persistence ids of every user's first event (<c>sequence_number = 1</c>, an indexed column).</summary>
-    public static async Task<KnownUsers> LoadAsync(TrainingStore store, CancellationToken ct = default)
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        if (!await store.JournalExistsAsync(ct)) return new KnownUsers(set); // first start: nobody exists yet
-        await using var c = await store.OpenAsync(ct);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT persistence_id FROM journal WHERE sequence_number = 1";
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) set.Add(r.GetString(0));
-        return new KnownUsers(set);
-    }
+    /// <summary>The users a journal holds (their persistence ids), as read at start.</summary>
+    public static KnownUsers From(IEnumerable<string> persistenceIds) => new(new HashSet<string>(persistenceIds, StringComparer.Ordinal));
 
     /// <summary>True once per persistence id: it was not in the journal at start and has not been started here since.</summary>
     public bool TryClaimNew(string persistenceId) =>

@@ -109,13 +109,13 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
     public async Task A_user_new_to_the_journal_skips_recovery_and_one_created_meanwhile_is_recovered_fully()
     {
         var settings = Settings();
-        var store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(settings.SqlitePath));
+        var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(settings.SqlitePath));
         KnownUsers staleView;
         await using (var h1 = await Start(settings))
         {
             // a view of the journal taken before user-11 exists: what a node that started earlier believes
-            staleView = await KnownUsers.LoadAsync(store);
-            var deps = h1.Deps with { Known = await KnownUsers.LoadAsync(store) };
+            staleView = await store.Journal.KnownUsersAsync();
+            var deps = h1.Deps with { Known = await store.Journal.KnownUsersAsync() };
             var user = h1.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", deps)), "user-11");
             user.Tell(new EnsureUser("user-11", 11));
             ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10)); // the fresh user was created without a recovery, and posts
@@ -124,7 +124,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         }
 
         await using var h2 = await Start(settings);
-        Assert.Equal(1, (await KnownUsers.LoadAsync(store)).Count);
+        Assert.Equal(1, (await store.Journal.KnownUsersAsync()).Count);
         var stale = h2.Deps with { Known = staleView };
         // believed new, but the journal has its events: it stops instead of acting on an empty state…
         var first = h2.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", stale)), "user-11-a");
@@ -169,7 +169,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
 
     private async Task<List<long>> SnapshotSequenceNrs(string userId)
     {
-        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
+        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(StoreConnection.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
         await c.OpenAsync();
         var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT sequence_number FROM snapshot WHERE persistence_id = 'fake-user:{userId}' ORDER BY sequence_number";
@@ -181,7 +181,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
 
     private async Task<long> JournalEvents(string userId)
     {
-        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(TrainingStore.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
+        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(StoreConnection.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
         await c.OpenAsync();
         var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'fake-user:{userId}'";

@@ -39,7 +39,7 @@ public class RealismTests(ITestOutputHelper output)
     }
 
     private static async Task<DatasetTables> ReadAsync(string dataDir) =>
-        await DatasetTables.ReadAsync(new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(Path.Combine(dataDir, "afu.db"))));
+        await DatasetTables.ReadAsync(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(Path.Combine(dataDir, "afu.db"))));
 
     [Fact]
     public async Task A_seeded_run_behaves_like_a_real_population_and_trains_a_recommender()

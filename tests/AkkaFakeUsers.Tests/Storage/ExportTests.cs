@@ -55,7 +55,7 @@ public class ExportTests
     public async Task Sqlite_tables_round_trip_through_csv_and_parquet()
     {
         using var dir = new TempDir();
-        var store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(dir.File("afu.db")));
+        var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db")));
         await RoundTrip(store, dir);
     }
 
@@ -190,7 +190,7 @@ public class ExportCommandTests
     public async Task Export_cli_writes_the_three_files()
     {
         using var dir = new TempDir();
-        var store = new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(dir.File("afu.db")));
+        var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db")));
         await store.EnsureSchemaAsync();
         await store.WriteAsync(ExportTests.Events(3, 2));
         var stdout = new StringWriter();

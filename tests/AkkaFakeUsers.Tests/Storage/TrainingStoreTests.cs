@@ -16,7 +16,7 @@ public class TrainingStoreTests
     public Task Sqlite_batches_written_again_add_no_rows()
     {
         var dir = new TempDir();
-        return WrittenAgain(new TrainingStore(SqlDialect.Sqlite, TrainingStore.SqliteConnectionString(dir.File("afu.db"))), dir);
+        return WrittenAgain(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db"))), dir);
     }
 
     [PostgresFact]
@@ -66,12 +66,12 @@ public class TrainingStoreTests
     {
         await using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
-        TrainingStore.AddParam(cmd, "@id", id);
+        StoreConnection.AddParam(cmd, "@id", id);
         await using var r = await cmd.ExecuteReaderAsync();
         Assert.True(await r.ReadAsync(), $"no row for {id}");
         var values = new object[r.FieldCount];
         for (var i = 0; i < values.Length; i++)
-            values[i] = r.GetName(i) == "created_at" ? TrainingStore.ReadTime(r, i) : r.GetValue(i);
+            values[i] = r.GetName(i) == "created_at" ? StoreConnection.ReadTime(r, i) : r.GetValue(i);
         Assert.False(await r.ReadAsync(), $"more than one row for {id}");
         return values;
     }
@@ -83,9 +83,9 @@ public class SqliteWriteGateTests
     public async Task Writers_of_one_file_take_turns_in_arrival_order_and_other_files_do_not_wait()
     {
         using var dir = new TempDir();
-        var file = TrainingStore.SqliteConnectionString(dir.File("a.db"));
-        var sameFileOtherSpelling = TrainingStore.SqliteConnectionString(Path.Combine(dir.Path, ".", "a.db"));
-        var other = TrainingStore.SqliteConnectionString(dir.File("b.db"));
+        var file = StoreConnection.SqliteConnectionString(dir.File("a.db"));
+        var sameFileOtherSpelling = StoreConnection.SqliteConnectionString(Path.Combine(dir.Path, ".", "a.db"));
+        var other = StoreConnection.SqliteConnectionString(dir.File("b.db"));
         var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var release = new ManualResetEventSlim();
         var running = new TaskCompletionSource();
@@ -107,7 +107,7 @@ public class SqliteWriteGateTests
     public async Task A_failed_write_lets_the_next_writer_in_and_reaches_its_caller()
     {
         using var dir = new TempDir();
-        var file = TrainingStore.SqliteConnectionString(dir.File("a.db"));
+        var file = StoreConnection.SqliteConnectionString(dir.File("a.db"));
         var failed = SqliteWriteGate.RunAsync(file, () => throw new InvalidOperationException("disk full"), CancellationToken.None);
         var next = SqliteWriteGate.RunAsync(file, () => { }, CancellationToken.None);
         Assert.Equal("disk full", (await Assert.ThrowsAsync<InvalidOperationException>(() => failed)).Message);

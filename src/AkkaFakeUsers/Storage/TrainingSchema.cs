@@ -1,0 +1,89 @@
+namespace AkkaFakeUsers.Storage;
+
+/// <summary>
+/// The training tables' DDL (contract in docs/ARCHITECTURE.md), the same on SQLite and PostgreSQL but for the time and
+/// JSON column types. The PostgreSQL version is also shipped as <c>deploy/sql/training-tables.postgres.sql</c> (a test
+/// keeps the two equal) for databases whose tables an administrator creates beforehand.
+/// </summary>
+public static class TrainingSchema
+{
+    /// <summary>The tables the projection writes (besides its offset table).</summary>
+    public static readonly string[] Tables = ["users", "posts", "user_interactions", "follows"];
+
+    public static string[] Statements(SqlDialect dialect)
+    {
+        var json = dialect == SqlDialect.Postgres ? "jsonb" : "TEXT";
+        var time = dialect == SqlDialect.Postgres ? "timestamptz" : "TEXT";
+        return
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS users (
+              id TEXT PRIMARY KEY,
+              username TEXT NOT NULL UNIQUE,
+              bio TEXT NOT NULL,
+              interests TEXT NOT NULL,
+              created_at {time} NOT NULL)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS posts (
+              id TEXT PRIMARY KEY,
+              author_id TEXT NOT NULL,
+              content TEXT NOT NULL,
+              interest TEXT NOT NULL,
+              subtopic TEXT NOT NULL,
+              created_at {time} NOT NULL,
+              metadata {json} NOT NULL)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS user_interactions (
+              id TEXT PRIMARY KEY,
+              user_id TEXT NOT NULL,
+              post_id TEXT NOT NULL,
+              type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment')),
+              content TEXT NULL,
+              created_at {time} NOT NULL,
+              metadata {json} NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_user_interactions_post ON user_interactions (post_id)",
+            "CREATE INDEX IF NOT EXISTS ix_user_interactions_user_type ON user_interactions (user_id, type)",
+            "CREATE INDEX IF NOT EXISTS ix_posts_created_at ON posts (created_at)",
+            $"""
+            CREATE TABLE IF NOT EXISTS follows (
+              follower_id TEXT NOT NULL,
+              followee_id TEXT NOT NULL,
+              created_at {time} NOT NULL,
+              metadata {json} NOT NULL,
+              PRIMARY KEY (follower_id, followee_id))
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_follows_followee ON follows (followee_id)",
+            $"""
+            CREATE TABLE IF NOT EXISTS projection_offsets (
+              name TEXT PRIMARY KEY,
+              ordering BIGINT NOT NULL,
+              updated_at {time} NOT NULL)
+            """,
+        ];
+    }
+
+    /// <summary>The statements as one SQL script (what deploy/sql ships).</summary>
+    public static string Script(SqlDialect dialect) =>
+        "-- AkkaFakeUsers training tables (" + dialect.ToString().ToLowerInvariant() + "); made by TrainingSchema.Script, checked by a test.\n" +
+        string.Join("\n\n", Statements(dialect).Select(s => s + ";")) + "\n";
+
+    public static async Task EnsureAsync(StoreConnection db, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        // WAL lets the projection and readers work while the journal writes. The mode is stored in the file.
+        if (db.Dialect == SqlDialect.Sqlite) await StoreConnection.ExecAsync(c, "PRAGMA journal_mode=WAL", ct);
+        foreach (var s in Statements(db.Dialect)) await StoreConnection.ExecAsync(c, s, ct);
+    }
+
+    public static async Task<IReadOnlyList<string>> MissingTablesAsync(StoreConnection db, CancellationToken ct = default)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var missing = new List<string>();
+        foreach (var t in Tables)
+            if (!await db.TableExistsAsync(c, t, ct)) missing.Add(t);
+        return missing;
+    }
+}
