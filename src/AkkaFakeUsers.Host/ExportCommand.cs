@@ -1,5 +1,6 @@
 using System.Collections;
 using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Dataset;
 
 namespace AkkaFakeUsers.Host;
 

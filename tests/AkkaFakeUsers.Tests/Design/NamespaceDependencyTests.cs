@@ -116,3 +116,20 @@ public partial class NamespaceDependencyTests(ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>The actor library carries no ML, charting or Parquet code: those live in AkkaFakeUsers.Dataset, which only the host references.</summary>
+public class ProjectDependencyTests
+{
+    [Fact]
+    public void The_actor_library_references_neither_the_ml_stack_nor_charts_nor_parquet()
+    {
+        var library = typeof(AkkaFakeUsers.Users.FakeUser).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Contains(library, n => n.StartsWith("Akka", StringComparison.Ordinal));
+        Assert.DoesNotContain(library, n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal) || n.StartsWith("ScottPlot", StringComparison.Ordinal)
+                                            || n.StartsWith("Parquet", StringComparison.Ordinal));
+        var csproj = File.ReadAllText(Path.Combine(NamespaceDependencyTests.RepoRoot(), "src", "AkkaFakeUsers", "AkkaFakeUsers.csproj"));
+        Assert.DoesNotContain("Microsoft.ML", csproj);
+        var dataset = typeof(AkkaFakeUsers.Dataset.LikeEvaluator).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Contains(dataset, n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal));
+    }
+}

@@ -5,6 +5,7 @@ using AkkaFakeUsers.Tests.Support;
 using AkkaFakeUsers.Users;
 using Parquet;
 using Parquet.Schema;
+using AkkaFakeUsers.Dataset;
 
 namespace AkkaFakeUsers.Tests.Storage;
 

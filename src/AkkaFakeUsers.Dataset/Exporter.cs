@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Text;
 using Parquet;
 using Parquet.Schema;
+using AkkaFakeUsers.Storage;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Dataset;
 
 public enum ExportFormat { Csv, Parquet }
 
