@@ -41,7 +41,7 @@ public static class RunCommand
     public static TimeSpan? ParseDuration(ParsedArgs args)
     {
         if (args.Flag("duration") is not { } d) return null;
-        if (!SettingsLoader.TryParseDuration(d, out var duration) || duration <= TimeSpan.Zero)
+        if (!Durations.TryParse(d, out var duration) || duration <= TimeSpan.Zero)
             throw new SettingsException([$"--duration '{d}': must be a positive duration such as 30s, 5m or 1h (a bare number is seconds)"]);
         return duration;
     }

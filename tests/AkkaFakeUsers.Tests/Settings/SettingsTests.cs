@@ -162,7 +162,8 @@ public class SettingsTests
     [Fact]
     public void Hocon_lint_accepts_the_shipped_files()
     {
-        Assert.Null(HoconLint.Check(SettingsLoader.EmbeddedConf("simulation.conf")));
+        Assert.Null(HoconLint.Check(SettingsCatalog.Hocon()));
+        Assert.Null(HoconLint.Check(File.ReadAllText(Path.Combine(AkkaFakeUsers.Tests.Design.NamespaceDependencyTests.RepoRoot(), "hocon", "simulation.conf"))));
         Assert.Null(HoconLint.Check(SettingsLoader.EmbeddedConf("akka.conf")));
         Assert.Null(HoconLint.Check("a = \"x # not a comment\" # comment { \nb = [1, 2] // c ]"));
     }
@@ -189,7 +190,7 @@ public class SettingsTests
     [InlineData("1.5 minutes", 90)]
     public void Durations_parse(string text, double seconds)
     {
-        Assert.True(SettingsLoader.TryParseDuration(text, out var d));
+        Assert.True(Durations.TryParse(text, out var d));
         Assert.Equal(seconds, d.TotalSeconds, 6);
     }
 

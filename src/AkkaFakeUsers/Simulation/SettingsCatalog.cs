@@ -1,0 +1,248 @@
+// One declaration per setting, and everything derived from the list: 300+ lines because it is the list.
+using System.Reflection;
+using System.Text;
+
+namespace AkkaFakeUsers.Simulation;
+
+public enum SettingKind { String, Url, Long, Int, Double, Bool, Duration, Enum, StringList, DoubleList, Map }
+
+/// <summary>
+/// One setting: its key under <c>afu { … }</c>, kind and allowed range, default (as HOCON), named environment variable
+/// and <c>afu run</c> flag, and what it means. <see cref="SettingsCatalog"/> declares every one; the loader, the
+/// command line, <c>afu help</c>, the shipped hocon/simulation.conf and the README's table all come from there.
+/// </summary>
+public sealed record Setting(string Key, SettingKind Kind, string Default, string Help)
+{
+    /// <summary>A documented variable of its own (the seed's names and AFU_*); every key also answers to <see cref="GenericEnv"/>.</summary>
+    public string? Env { get; init; }
+
+    /// <summary>The <c>afu run</c> (and export/dataset) flag without dashes, or null.</summary>
+    public string? Flag { get; init; }
+
+    /// <summary>What the flag's value is called in the usage text (N, DIR…).</summary>
+    public string FlagValue { get; init; } = "X";
+
+    public double Min { get; init; } = double.MinValue;
+    public double Max { get; init; } = double.MaxValue;
+    public bool AllowEmpty { get; init; }
+    public bool AllowZero { get; init; }
+    public IReadOnlyList<string> Allowed { get; init; } = [];
+
+    /// <summary>AFU__SECTION__KEY: afu.feed.audience-size is AFU__FEED__AUDIENCE_SIZE.</summary>
+    public string GenericEnv => "AFU__" + string.Join("__", Key["afu.".Length..].Split('.').Select(p => p.Replace('-', '_').ToUpperInvariant()));
+}
+
+/// <summary>Every setting of <c>afu { … }</c>, in the order of the shipped simulation.conf.</summary>
+public static class SettingsCatalog
+{
+    private static Setting S(string key, SettingKind kind, string def, string help) => new(key, kind, def, help);
+
+    private static Setting Num(string key, string def, double min, double max, string help) => new(key, SettingKind.Double, def, help) { Min = min, Max = max };
+
+    private static Setting Whole(string key, string def, int min, int max, string help) => new(key, SettingKind.Int, def, help) { Min = min, Max = max };
+
+    public static readonly Setting Seed = new("afu.seed", SettingKind.Long, "0",
+        "Run seed: the same seed with the built-in generator gives the same decisions. 0 = pick one at random (it is printed).")
+        { Env = "AFU_SEED", Flag = "seed", FlagValue = "S", Min = 0 };
+    public static readonly Setting DataDir = new("afu.data-dir", SettingKind.String, "\"./data\"",
+        "Where the SQLite database (journal, snapshots, training tables) lives.") { Env = "AFU_DATA_DIR", Flag = "data-dir", FlagValue = "DIR" };
+    public static readonly Setting Storage = new("afu.storage", SettingKind.Enum, "sqlite", "sqlite (embedded default) or postgres.")
+        { Env = "AFU_STORAGE", Flag = "storage", FlagValue = "sqlite|postgres", Allowed = ["sqlite", "postgres"] };
+    public static readonly Setting PostgresConnection = new("afu.postgres.connection-string", SettingKind.String, "\"\"",
+        "Npgsql connection string, e.g. Host=localhost;Database=afu;Username=afu;Password=…") { Env = "AFU_POSTGRES", AllowEmpty = true };
+
+    public static readonly Setting UsersCountMin = new("afu.users.count-min", SettingKind.Int, "5",
+        "The population is drawn (with the seed) between count-min and count-max, unless count > 0.") { Env = "FAKE_USER_COUNT_MIN", Min = 0 };
+    public static readonly Setting UsersCountMax = new("afu.users.count-max", SettingKind.Int, "10", "Upper end of the drawn population.")
+        { Env = "FAKE_USER_COUNT_MAX", Min = 0 };
+    public static readonly Setting UsersCount = new("afu.users.count", SettingKind.Int, "0", "A fixed population; 0 = draw between count-min and count-max.")
+        { Flag = "users", FlagValue = "N", Min = 0 };
+    public static readonly Setting InterestsPerUser = new("afu.users.interests-per-user", SettingKind.DoubleList, "[0.4, 0.4, 0.2]",
+        "P(1 interest), P(2), P(3).") { Min = 0, Max = 1 };
+    public static readonly Setting EnsureInterval = S("afu.users.ensure-interval", SettingKind.Duration, "30s",
+        "How often the manager re-checks that every user of the population exists and is awake.");
+
+    public static readonly Setting InterestsEnabled = S("afu.interests.enabled", SettingKind.StringList, "[sports, tech, anime, cars, food]",
+        "Subset of the catalog: sports, tech, anime, cars, food.");
+    public static readonly Setting InterestWeights = S("afu.interests.weights", SettingKind.Map, "{ sports = 1.0, tech = 1.0, anime = 0.8, cars = 0.7, food = 0.9 }",
+        "Relative popularity when users pick their interests.");
+
+    public static readonly Setting PostInterval = new("afu.posting.interval", SettingKind.Duration, "60s",
+        "Mean time between two posts of one user (divided by its heavy-tailed activity factor); a bare number is seconds.") { Env = "POST_GENERATION_INTERVAL" };
+    public static readonly Setting PostJitter = Num("afu.posting.jitter", "0.5", 0, 0.95,
+        "With the daily curve off: each wait is interval x activity x (1 +/- jitter), so users never post in lock-step.");
+
+    public static readonly Setting InteractionProbability = new("afu.reactions.interaction-probability", SettingKind.Double, "0.7",
+        "Base probability that a delivered post is viewed (rises a little with the match score).") { Env = "INTERACTION_PROBABILITY", Min = 0, Max = 1 };
+    public static readonly Setting LikeBase = Num("afu.reactions.like-base", "0.01", 0, 1,
+        "P(like | view) = like-base + like-slope x score^like-exponent: users like what they love most (score 1: 0.81), rarely what they merely share (0.7: 0.10).");
+    public static readonly Setting LikeSlope = Num("afu.reactions.like-slope", "0.8", 0, 1, "See like-base.");
+    public static readonly Setting LikeExponent = Num("afu.reactions.like-exponent", "6", 0.1, 20, "See like-base.");
+    public static readonly Setting CommentBase = Num("afu.reactions.comment-base", "0.01", 0, 1, "P(comment | view) = comment-base + comment-slope x score.");
+    public static readonly Setting CommentSlope = Num("afu.reactions.comment-slope", "0.1", 0, 1, "See comment-base.");
+    public static readonly Setting MaxDelay = new("afu.reactions.max-delay", SettingKind.Duration, "60s",
+        "Reactions happen 0..max-delay after the post (simulated time), most of them early.") { AllowZero = true };
+    public static readonly Setting InterestSignal = S("afu.reactions.interest-signal", SettingKind.Bool, "on",
+        "off: decisions ignore interests, every view decided as if its score were 0.85 (a control: a recommender trained on such data scores ~0.5 AUC).");
+
+    public static readonly Setting HeavyTail = S("afu.behaviour.activity.heavy-tail", SettingKind.Bool, "on",
+        "Posting rates are log-normal across users (mean 1 x posting.interval): a few post a lot, most rarely; off = everyone the same rate.");
+    public static readonly Setting Sigma = Num("afu.behaviour.activity.sigma", "1.2", 0, 4, "Spread of the log-normal; 1.2 gives a Gini of about 0.6 in posts per user.");
+    public static readonly Setting MaxFactor = Num("afu.behaviour.activity.max-factor", "30", 1, 1000, "Cap on one user's rate relative to the mean.");
+    public static readonly Setting DailyEnabled = S("afu.behaviour.daily-curve.enabled", SettingKind.Bool, "on",
+        "Time-of-day pattern in simulated UTC hours: posts follow the curve (a non-homogeneous Poisson process).");
+    public static readonly Setting Hourly = new("afu.behaviour.daily-curve.hourly", SettingKind.DoubleList,
+        "[0.35, 0.2, 0.15, 0.1, 0.1, 0.15, 0.35, 0.7, 1.0, 1.0, 0.95, 1.0, 1.3, 1.2, 1.0, 0.95, 1.0, 1.15, 1.4, 1.7, 1.9, 1.8, 1.3, 0.7]",
+        "24 relative weights for hours 0..23.") { Min = 0, Max = 1000 };
+    public static readonly Setting ChronotypeHours = Num("afu.behaviour.daily-curve.chronotype-hours", "1.0", 0, 12,
+        "Each user shifts the curve by a personal chronotype: normal, this standard deviation in hours.");
+    public static readonly Setting FollowEnabled = S("afu.behaviour.follow.enabled", SettingKind.Bool, "on",
+        "After a like the user may follow the author; followed authors' posts reach their followers' feeds (feed_source follow).");
+    public static readonly Setting FollowBase = Num("afu.behaviour.follow.base", "0.01", 0, 1, "P(follow | like) = base + slope x match score (edges prefer shared interests).");
+    public static readonly Setting FollowSlope = Num("afu.behaviour.follow.slope", "0.12", 0, 1, "See follow.base.");
+    public static readonly Setting MaxFollowing = Whole("afu.behaviour.follow.max-following", "200", 0, 100_000, "Most authors one user follows.");
+    public static readonly Setting ThreadsEnabled = S("afu.behaviour.threads.enabled", SettingKind.Bool, "on",
+        "A comment's recipient (the post's author, then the commenter) may reply (parent_id and thread_depth in the metadata).");
+    public static readonly Setting ReplyProbability = Num("afu.behaviour.threads.reply-probability", "0.5", 0, 1,
+        "P(reply) = reply-probability x decay^(depth-1), up to max-depth levels.");
+    public static readonly Setting ReplyDecay = Num("afu.behaviour.threads.decay", "0.5", 0, 1, "See reply-probability.");
+    public static readonly Setting MaxDepth = Whole("afu.behaviour.threads.max-depth", "3", 1, 20, "Deepest thread level a reply may reach.");
+    public static readonly Setting TrendsEnabled = S("afu.behaviour.trends.enabled", SettingKind.Bool, "on",
+        "Every period (simulated) a subtopic may trend: its fans write about it more and like it more.");
+    public static readonly Setting TrendPeriod = S("afu.behaviour.trends.period", SettingKind.Duration, "3h", "How long a trend lasts; a new one may start each period.");
+    public static readonly Setting TrendChance = Num("afu.behaviour.trends.chance", "0.7", 0, 1, "Probability that a period has a trend.");
+    public static readonly Setting TrendPostShare = Num("afu.behaviour.trends.post-share", "0.4", 0, 1, "Share of its fans' posts a trending subtopic draws.");
+    public static readonly Setting TrendLikeBoost = Num("afu.behaviour.trends.like-boost", "1.5", 0, 10,
+        "Likes of a trending subtopic are this many times likelier (only with reactions.interest-signal on).");
+    public static readonly Setting DriftEnabled = S("afu.behaviour.drift.enabled", SettingKind.Bool, "on",
+        "Each like moves the user's interest weights toward the liked interest (a new interest can enter).");
+    public static readonly Setting DriftRate = Num("afu.behaviour.drift.rate", "0.01", 0, 0.5, "How far one like moves the weights.");
+    public static readonly Setting DriftMaxInterests = Whole("afu.behaviour.drift.max-interests", "4", 1, 5, "Most interests a user can drift into.");
+    public static readonly Setting DriftDropBelow = Num("afu.behaviour.drift.drop-below", "0.02", 0, 0.5, "An interest whose weight falls below this leaves.");
+    public static readonly Setting GrowthPerDay = Num("afu.behaviour.joining.growth-per-day", "0.05", 0, 100,
+        "New users join: the population grows by this share of its configured size per simulated day (0 = fixed).");
+
+    public static readonly Setting AudienceSize = Whole("afu.feed.audience-size", "50", 1, 100_000, "How many local users see one post (interest-matched).");
+    public static readonly Setting Exploration = Num("afu.feed.exploration", "0.1", 0, 1, "Plus this share of audience-size random others.");
+
+    public static readonly Setting TimeScale = new("afu.simulation.time-scale", SettingKind.Double, "1.0",
+        "Time compression: 60 means one real second is a simulated minute.") { Flag = "time-scale", Min = 0.001, Max = 100_000 };
+    public static readonly Setting SnapshotEvery = Whole("afu.simulation.snapshot-every", "50", 1, 1_000_000,
+        "A user saves a snapshot every N events (the newest two are kept).");
+    public static readonly Setting EnsureBatch = Whole("afu.simulation.ensure-batch", "500", 1, 1_000_000,
+        "How many users the manager wakes per step when it (re)creates the population.");
+
+    public static readonly Setting LlmMode = new("afu.llm.mode", SettingKind.Enum, "auto",
+        "auto: Ollama when it answers at ollama-host, else the built-in generator; ollama or builtin force one.")
+        { Flag = "llm", FlagValue = "auto|ollama|builtin", Allowed = ["auto", "ollama", "builtin"] };
+    public static readonly Setting OllamaHost = new("afu.llm.ollama-host", SettingKind.Url, "\"http://localhost:11434\"", "The Ollama server.") { Env = "OLLAMA_HOST" };
+    public static readonly Setting Model = new("afu.llm.model", SettingKind.String, "\"gemma3:270m\"", "The Ollama model.") { Env = "OLLAMA_MODEL" };
+    public static readonly Setting MaxInFlight = new("afu.llm.max-in-flight", SettingKind.Int, "1",
+        "Calls to Ollama at once: match Ollama's OLLAMA_NUM_PARALLEL so it never queues or refuses.") { Env = "AFU_LLM_MAX_IN_FLIGHT", Min = 1, Max = 1024 };
+    public static readonly Setting MaxQueue = Whole("afu.llm.max-queue", "200", 0, 1_000_000,
+        "Requests waiting for a slot; beyond that a request gets built-in text at once (never an unbounded queue).");
+    public static readonly Setting LlmTimeout = S("afu.llm.timeout", SettingKind.Duration, "30s", "Per attempt (a streamed answer must complete within it).");
+    public static readonly Setting RetryMaxAttempts = Whole("afu.llm.retry.max-attempts", "3", 1, 20,
+        "Attempts per request on 503/429/5xx, timeouts and broken or unusable output, with jittered exponential back-off.");
+    public static readonly Setting RetryBaseDelay = S("afu.llm.retry.base-delay", SettingKind.Duration, "250ms", "First back-off.");
+    public static readonly Setting RetryMaxDelay = S("afu.llm.retry.max-delay", SettingKind.Duration, "5s", "Longest back-off.");
+    public static readonly Setting BreakerMaxFailures = Whole("afu.llm.breaker.max-failures", "5", 1, 1000,
+        "Consecutive failures that open the circuit; while open every text is built-in.");
+    public static readonly Setting BreakerReset = S("afu.llm.breaker.reset-timeout", SettingKind.Duration, "30s", "After this one probe request goes through.");
+    public static readonly Setting RateLimit = Num("afu.llm.rate-limit", "0", 0, 100_000, "Calls started per second at most; 0 = no limit.");
+    public static readonly Setting ProbeTimeout = S("afu.llm.probe-timeout", SettingKind.Duration, "3s", "How long auto waits for Ollama to answer at start.");
+
+    public static readonly Setting ClusterHostname = S("afu.cluster.hostname", SettingKind.String, "\"127.0.0.1\"",
+        "Address to bind; in a container 0.0.0.0 with public-hostname set to the name other nodes reach it by.");
+    public static readonly Setting ClusterPublicHostname = new("afu.cluster.public-hostname", SettingKind.String, "\"\"", "Name other nodes reach this one by (\"\" = hostname).")
+        { AllowEmpty = true };
+    public static readonly Setting ClusterPort = Whole("afu.cluster.port", "0", 0, 65535, "0 picks a free port (fine for one node); give a fixed port to nodes other nodes join.");
+    public static readonly Setting SeedNodes = new("afu.cluster.seed-nodes", SettingKind.StringList, "[]",
+        "e.g. [\"akka.tcp://afu@10.0.0.5:4053\"] (comma separated in the variable); empty: the node forms a cluster of its own.") { Env = "AFU_SEED_NODES" };
+
+    public static readonly Setting InspectionHost = new("afu.inspection.host", SettingKind.String, "\"127.0.0.1\"",
+        "Address the inspection port binds; not a loopback address: a token is required.") { Env = "AFU_INSPECTION_HOST" };
+    public static readonly Setting InspectionPort = new("afu.inspection.port", SettingKind.Int, "9110", "Inspection port (afu inspect).")
+        { Env = "AFU_INSPECTION_PORT", Min = 0, Max = 65535 };
+    public static readonly Setting InspectionToken = new("afu.inspection.token", SettingKind.String, "\"\"", "Token an inspection client must send (required off loopback).")
+        { Env = "AFU_INSPECTION_TOKEN", AllowEmpty = true };
+
+    public static readonly Setting HealthHost = S("afu.health.host", SettingKind.String, "\"127.0.0.1\"",
+        "HTTP health and metrics: /healthz/live, /healthz/ready, /metrics (0.0.0.0 in a container).");
+    public static readonly Setting HealthPort = Whole("afu.health.port", "9111", -1, 65535, "0 = any free port, -1 = off.");
+
+    public static readonly Setting StatusInterval = S("afu.status.interval", SettingKind.Duration, "1s", "How often the live status line is refreshed.");
+
+    /// <summary>Every setting, in declaration order.</summary>
+    public static IReadOnlyList<Setting> All { get; } = typeof(SettingsCatalog).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(Setting)).OrderBy(f => f.MetadataToken).Select(f => (Setting)f.GetValue(null)!).ToArray();
+
+    /// <summary>The settings that are also <c>afu run</c> flags.</summary>
+    public static IReadOnlyList<Setting> Flags => All.Where(s => s.Flag is not null).ToArray();
+
+    /// <summary>Named variable → key (the generic AFU__… form is derived from the key).</summary>
+    public static IReadOnlyDictionary<string, string> NamedEnvVars => All.Where(s => s.Env is not null).ToDictionary(s => s.Env!, s => s.Key);
+
+    public static Setting? Find(string key) => All.FirstOrDefault(s => s.Key == key);
+
+    /// <summary>The defaults as a commented HOCON file: what the loader starts from, and what hocon/simulation.conf ships.</summary>
+    public static string Hocon()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# AkkaFakeUsers simulation settings: every key with its default. Made from SettingsCatalog (src/AkkaFakeUsers/Simulation);");
+        sb.AppendLine("# a test keeps this file equal to it. Copy the keys you change into a file of your own and pass it with --config.");
+        sb.AppendLine("# Every key can be set by an environment variable: the named one shown above it, or generically AFU__SECTION__KEY");
+        sb.AppendLine("# (AFU__FEED__AUDIENCE_SIZE=30 sets afu.feed.audience-size). Precedence: CLI flag > env var > --config FILE > this file.");
+        sb.AppendLine("# Durations: a number with a unit (500ms, 30s, 5m, 1h, 2d); a bare number means seconds.");
+        var open = new List<string>();
+        foreach (var s in All)
+        {
+            var parts = s.Key.Split('.');
+            var section = parts[..^1];
+            var common = 0;
+            while (common < open.Count && common < section.Length && open[common] == section[common]) common++;
+            for (var i = open.Count; i > common; i--) sb.Append(new string(' ', 2 * (i - 1))).AppendLine("}");
+            open.RemoveRange(common, open.Count - common);
+            for (var i = common; i < section.Length; i++)
+            {
+                if (i > 0) sb.AppendLine();
+                sb.Append(new string(' ', 2 * i)).Append(section[i]).AppendLine(" {");
+                open.Add(section[i]);
+            }
+            var indent = new string(' ', 2 * open.Count);
+            foreach (var line in Wrap(s.Help, 110)) sb.Append(indent).Append("# ").AppendLine(line);
+            var names = new[] { s.Env is { } e ? "env " + e : null, s.Flag is { } f ? "flag --" + f : null }.Where(n => n is not null).ToArray();
+            if (names.Length > 0) sb.Append(indent).Append("# ").AppendLine(string.Join(", ", names));
+            sb.Append(indent).Append(parts[^1]).Append(" = ").AppendLine(s.Default);
+        }
+        for (var i = open.Count; i > 0; i--) sb.Append(new string(' ', 2 * (i - 1))).AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>The README's settings table.</summary>
+    public static string MarkdownTable()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| key | env var | flag | default | meaning |");
+        sb.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var s in All)
+            sb.AppendLine($"| `{s.Key}` | `{s.Env ?? s.GenericEnv}` | {(s.Flag is { } f ? $"`--{f}`" : "")} | `{s.Default.Replace("|", "\\|")}` | {s.Help.Replace("|", "\\|")} |");
+        return sb.ToString();
+    }
+
+    private static IEnumerable<string> Wrap(string text, int width)
+    {
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+            if (line.Length > 0) line.Append(' ');
+            line.Append(word);
+        }
+        if (line.Length > 0) yield return line.ToString();
+    }
+}
