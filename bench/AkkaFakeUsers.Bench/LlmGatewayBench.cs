@@ -18,11 +18,11 @@ public static class LlmGatewayBench
 
     public static async Task<int> RunAsync(BenchOptions o)
     {
-        var parallel = o.Int("parallel", 4);
-        var queue = o.Int("server-queue", 16);
-        var requests = o.Int("requests", 400);
+        var parallel = o.Int("parallel");
+        var queue = o.Int("server-queue");
+        var requests = o.Int("requests");
         var results = new List<object>();
-        foreach (var latencyMs in new[] { o.Int("latency-ms", 200), o.Int("latency-ms-2", 100) })
+        foreach (var latencyMs in new[] { o.Int("latency-ms"), o.Int("latency-ms-2") })
         {
             var ceiling = parallel / (latencyMs / 1000.0);
             Console.WriteLine($"\n== llm-gateway: server parallel {parallel}, server queue {queue}, latency {latencyMs} ms, {requests} requests at once; ceiling {ceiling:F1} req/s");

@@ -30,10 +30,10 @@ public static class PersistenceBench
 {
     public static async Task<int> RunAsync(BenchOptions o)
     {
-        var writers = o.Int("writers", 300);
-        var seconds = o.Int("seconds", 10);
-        var warmup = o.Int("warmup", 5);
-        var together = o.Int("together", 10);
+        var writers = o.Int("writers");
+        var seconds = o.Int("seconds");
+        var warmup = o.Int("warmup");
+        var together = o.Int("together");
         var stores = o.Stores();
         var results = new List<object>();
         if (stores.Contains("sqlite"))

@@ -1,26 +1,53 @@
+using System.CommandLine;
 using AkkaFakeUsers.Bench;
 
-const string Usage = "usage: dotnet run -c Release --project bench/AkkaFakeUsers.Bench -- <llm-gateway|persistence|scale> [--out DIR] [--key value…]";
+// Each benchmark declares its options and their defaults here; System.CommandLine parses them.
+var root = new RootCommand("AkkaFakeUsers benchmarks: each prints its figures and writes them to OUT/NAME.json.");
+
+Command Bench(string name, string description, Func<BenchOptions, Task<int>> run, params Option[] options)
+{
+    var command = new Command(name, description) { new Option<string>("--out") { Description = "Directory for the results file.", DefaultValueFactory = _ => "bench-results" } };
+    foreach (var o in options) command.Add(o);
+    command.SetAction((result, _) => run(new BenchOptions(result)));
+    root.Add(command);
+    return command;
+}
+
+Option<int> Int(string name, int fallback, string description) => new("--" + name) { Description = description, DefaultValueFactory = _ => fallback };
+Option<string?> Text(string name, string? fallback, string description) => new("--" + name) { Description = description, DefaultValueFactory = _ => fallback };
+
+Bench("llm-gateway", "The gateway against an Ollama-compatible server with P slots: efficiency against P/L, 503s, a naive client beside it.", LlmGatewayBench.RunAsync,
+    Int("parallel", 4, "The server's parallel slots (P) and the gateway's max-in-flight."),
+    Int("server-queue", 16, "Requests the server queues beyond its slots before answering 503."),
+    Int("requests", 400, "Requests per run."),
+    Int("latency-ms", 200, "The server's time per text (L), first run."),
+    Int("latency-ms-2", 100, "The server's time per text, second run."));
+Bench("persistence", "Journal writes per second from many writers, the projection alone and together, and plain-insert baselines.", PersistenceBench.RunAsync,
+    Int("writers", 300, "Persistent actors writing at once."),
+    Int("seconds", 10, "Measured seconds per phase."),
+    Int("warmup", 5, "Seconds of writing before measuring."),
+    Int("together", 10, "Seconds of writers and projection together (0 = skip)."),
+    Text("stores", "sqlite,postgres", "Stores to measure, comma-separated."),
+    Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."));
+Bench("scale", "Creates N users on one node, then restarts it: time to create, RSS, time until all are live again.", ScaleBench.RunAsync,
+    Text("users", "10000,50000,100000", "Population sizes, comma-separated."),
+    Text("stores", "sqlite,postgres", "Stores to measure, comma-separated."),
+    Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."),
+    Int("timeout-s", 300, "Give up on one size after this many seconds."));
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 || parsed.CommandResult.Command == root)
+{
+    foreach (var e in parsed.Errors) Console.Error.WriteLine($"bench: {e.Message}");
+    if (parsed.Errors.Count == 0) Console.Error.WriteLine("bench: name a benchmark (llm-gateway, persistence, scale); --help lists their options");
+    return 2;
+}
 try
 {
-    var name = args.FirstOrDefault();
-    var options = BenchOptions.Parse(args.Skip(1).ToArray());
-    switch (name)
-    {
-        case "llm-gateway":
-            return await LlmGatewayBench.RunAsync(options);
-        case "persistence":
-            return await PersistenceBench.RunAsync(options);
-        case "scale":
-            return await ScaleBench.RunAsync(options);
-        default:
-            Console.Error.WriteLine(Usage);
-            return 2;
-    }
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or FormatException)
 {
     Console.Error.WriteLine($"bench: {e.Message}");
-    Console.Error.WriteLine(Usage);
     return 2;
 }

@@ -24,10 +24,10 @@ public static class ScaleBench
 {
     public static async Task<int> RunAsync(BenchOptions o)
     {
-        var sizes = (o.String("users") ?? "10000,50000,100000").Split(',').Select(int.Parse).ToArray();
+        var sizes = o.String("users")!.Split(',').Select(int.Parse).ToArray();
         var stores = o.Stores();
         var pg = o.String("postgres") ?? Environment.GetEnvironmentVariable("AFU_TEST_POSTGRES");
-        var limit = TimeSpan.FromSeconds(o.Int("timeout-s", 300));
+        var limit = TimeSpan.FromSeconds(o.Int("timeout-s"));
         var results = new List<object>();
         foreach (var store in stores)
         {

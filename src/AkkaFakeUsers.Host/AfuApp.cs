@@ -1,4 +1,7 @@
+using AkkaFakeUsers.Hosting;
+using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
 
 namespace AkkaFakeUsers.Host;
 
@@ -9,20 +12,11 @@ public static class AfuApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel, System.Collections.IDictionary? env = null, TextReader? stdin = null)
     {
         env ??= Environment.GetEnvironmentVariables();
-        ParsedArgs parsed;
+        var command = "";
         try
         {
-            parsed = Cli.Parse(args);
-        }
-        catch (UsageException ex)
-        {
-            await stderr.WriteLineAsync($"afu: {ex.Message}");
-            await stderr.WriteLineAsync(Cli.Usage);
-            return 2;
-        }
-
-        try
-        {
+            var parsed = AfuCommandLine.Parse(args);
+            command = parsed.Command;
             return parsed.Command switch
             {
                 "help" => await Help(stdout),
@@ -33,45 +27,41 @@ public static class AfuApp
                 _ => throw new UsageException($"unknown command '{parsed.Command}'"),
             };
         }
-        catch (UsageException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancel.IsCancellationRequested)
         {
-            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message}");
-            return 2;
-        }
-        catch (SettingsException ex)
-        {
-            await stderr.WriteLineAsync($"afu {parsed.Command}: invalid configuration:");
-            foreach (var e in ex.Errors) await stderr.WriteLineAsync($"  - {e}");
-            return 2;
-        }
-        catch (AkkaFakeUsers.Hosting.InspectionPortException ex)
-        {
-            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message}");
-            return 1;
-        }
-        catch (AkkaFakeUsers.Llm.OllamaUnavailableException ex)
-        {
-            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message} (use --llm auto or --llm builtin to run without it)");
-            return 1;
-        }
-        catch (AkkaFakeUsers.Storage.StorageUnavailableException ex)
-        {
-            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message}");
-            return 1;
-        }
-        catch (FatalRunException ex)
-        {
-            await stderr.WriteLineAsync($"afu {parsed.Command}: {ex.Message}");
-            return 1;
+            var (code, lines) = ExitCodes.For(ex, command);
+            foreach (var line in lines) await stderr.WriteLineAsync(line);
+            if (ex is UsageException && command.Length == 0) await stderr.WriteLineAsync("run `afu help` for the commands and their options");
+            return code;
         }
     }
 
     private static async Task<int> Help(TextWriter stdout)
     {
-        await stdout.WriteLineAsync(Cli.Usage);
+        await stdout.WriteAsync(AfuCommandLine.Usage());
         return 0;
     }
 }
 
 /// <summary>A runtime failure that ends the command with exit code 1 and this message.</summary>
 public sealed class FatalRunException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The one place that turns a failure into an exit code and the lines that explain it (never a stack trace).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0, Failure = 1, BadInput = 2;
+
+    public static (int Code, IReadOnlyList<string> Lines) For(Exception ex, string command)
+    {
+        var who = command.Length == 0 ? "afu" : $"afu {command}";
+        return ex switch
+        {
+            UsageException u => (BadInput, [u.Message.StartsWith("afu ", StringComparison.Ordinal) ? u.Message : $"{who}: {u.Message}"]),
+            SettingsException s => (BadInput, [$"{who}: invalid configuration:", .. s.Errors.Select(e => $"  - {e}")]),
+            OllamaUnavailableException o => (Failure, [$"{who}: {o.Message} (use --llm auto or --llm builtin to run without it)"]),
+            InspectionPortException or StorageUnavailableException or FatalRunException => (Failure, [$"{who}: {ex.Message}"]),
+            IOException or UnauthorizedAccessException => (Failure, [$"{who}: {ex.Message}"]),
+            _ => (Failure, [$"{who}: failed: {ex.GetType().Name}: {ex.Message}"]),
+        };
+    }
+}

@@ -20,7 +20,7 @@ public static class DatasetCommand
         var sub = args.Positional.Count == 1 ? args.Positional[0] : throw new UsageException($"give one of: {string.Join(", ", Subcommands)} (afu dataset report --out DIR)");
         if (!Subcommands.Contains(sub)) throw new UsageException($"unknown dataset command '{sub}'; allowed: {string.Join(", ", Subcommands)}");
         var outDir = Path.GetFullPath(args.Flag("out") ?? Path.Combine("dataset-" + sub));
-        var settings = RunCommand.LoadSettings(args, env);
+        var settings = CommandSettings.Load(args, env);
         var store = await StoragePreparer.OpenExistingAsync(settings, cancel);
         DatasetTables tables;
         try

@@ -17,7 +17,7 @@ public static class ExportCommand
             var f => throw new UsageException($"--format '{f}': must be csv or parquet"),
         };
         var outDir = args.Flag("out") ?? throw new UsageException("--out DIR is required");
-        var settings = RunCommand.LoadSettings(args, env);
+        var settings = CommandSettings.Load(args, env);
         var store = await StoragePreparer.OpenExistingAsync(settings, cancel);
         var results = await Exporter.ExportAsync(store, format, outDir, stdout, cancel);
         await stdout.WriteLineAsync($"afu export: {results.Sum(r => r.Rows)} rows in {results.Count} files under {Path.GetFullPath(outDir)}");

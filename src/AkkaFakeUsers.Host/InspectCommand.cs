@@ -11,7 +11,7 @@ public static class InspectCommand
 {
     public static async Task<int> ExecuteAsync(ParsedArgs args, TextReader stdin, TextWriter stdout, TextWriter stderr, IDictionary env, CancellationToken cancel)
     {
-        var settings = RunCommand.LoadSettings(new ParsedArgs("inspect", new Dictionary<string, string>(), []), env);
+        var settings = CommandSettings.Load(new ParsedArgs("inspect", new Dictionary<string, string>(), []), env);
         var host = args.Flag("host") ?? (settings.Inspection.Host is "0.0.0.0" or "::" ? "127.0.0.1" : settings.Inspection.Host);
         var port = settings.Inspection.Port;
         if (args.Flag("port") is { } p && (!int.TryParse(p, out port) || port is < 1 or > 65535))

@@ -16,40 +16,10 @@ namespace AkkaFakeUsers.Host;
 /// <summary><c>afu run</c>: starts a node, shows a live status line, drains and prints a summary at the end.</summary>
 public static class RunCommand
 {
-    /// <summary>CLI flag → settings key (CLI beats env and files).</summary>
-    private static readonly Dictionary<string, string> FlagKeys = new()
-    {
-        ["users"] = "afu.users.count",
-        ["seed"] = "afu.seed",
-        ["data-dir"] = "afu.data-dir",
-        ["storage"] = "afu.storage",
-        ["llm"] = "afu.llm.mode",
-        ["time-scale"] = "afu.simulation.time-scale",
-    };
-
-    public static AfuSettings LoadSettings(ParsedArgs args, IDictionary? env = null)
-    {
-        var cli = new Dictionary<string, (string, string)>();
-        foreach (var (flag, key) in FlagKeys)
-            if (args.Flag(flag) is { } v) cli[key] = (v, "--" + flag);
-        if (args.Flag("users") is { } users && (!int.TryParse(users, out var n) || n < 1))
-            throw new SettingsException([$"--users '{users}': must be a whole number >= 1"]);
-        var settings = SettingsLoader.Load(args.Flag("config"), env ?? Environment.GetEnvironmentVariables(), cli);
-        return settings.Seed == 0 ? settings with { Seed = Random.Shared.NextInt64(1, int.MaxValue) } : settings;
-    }
-
-    public static TimeSpan? ParseDuration(ParsedArgs args)
-    {
-        if (args.Flag("duration") is not { } d) return null;
-        if (!Durations.TryParse(d, out var duration) || duration <= TimeSpan.Zero)
-            throw new SettingsException([$"--duration '{d}': must be a positive duration such as 30s, 5m or 1h (a bare number is seconds)"]);
-        return duration;
-    }
-
     public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, IDictionary env, CancellationToken cancel)
     {
-        var duration = ParseDuration(args);
-        var settings = LoadSettings(args, env);
+        var duration = CommandSettings.Duration(args);
+        var settings = CommandSettings.Load(args, env);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
         var known = await store.Journal.KnownUsersAsync(cancel);

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using AkkaFakeUsers.Simulation;
+
+namespace AkkaFakeUsers.Host;
+
+/// <summary>Bad command line: exit code 2 with this message.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A parsed command line as the commands read it: the command, the options given and its positional words.</summary>
+public sealed record ParsedArgs(string Command, IReadOnlyDictionary<string, string> Flags, IReadOnlyList<string> Positional)
+{
+    public string? Flag(string name) => Flags.TryGetValue(name, out var v) ? v : null;
+}
+
+/// <summary>
+/// The <c>afu</c> command line, parsed by System.CommandLine. The settings flags (<c>--users</c>, <c>--seed</c>…) come
+/// from <see cref="SettingsCatalog"/>, so each is declared once; the others belong to one command. Values are taken as
+/// text and checked by the settings loader or the command, which name the flag and what is allowed.
+/// </summary>
+public static class AfuCommandLine
+{
+    /// <summary>Settings flags that export and dataset take too (they read what a run wrote).</summary>
+    private static readonly string[] StoreFlags = ["storage", "data-dir"];
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("AkkaFakeUsers: a population of fake social-network users that writes labelled training data.");
+
+        var run = new Command("run", "Runs the simulation. Without --duration it runs until Ctrl+C / SIGTERM.");
+        foreach (var s in SettingsCatalog.Flags) run.Add(SettingOption(s));
+        run.Add(Text("--duration", "30s", "How long to run (30s, 5m, 1h; a bare number is seconds)."));
+        run.Add(ConfigOption());
+        root.Add(run);
+
+        var export = new Command("export", "Writes the training tables a run left as CSV or Parquet files.");
+        export.Add(Text("--format", "csv|parquet", "File format."));
+        export.Add(Text("--out", "DIR", "Directory to write to."));
+        AddStoreOptions(export);
+        root.Add(export);
+
+        var dataset = new Command("dataset", "report: realism statistics (table, report.json, PNG charts). evaluate: trains a like-predictor on the first 80% of views by time, scores it on the last 20%.");
+        dataset.Add(new Argument<string>("what") { Description = "report or evaluate", Arity = ArgumentArity.ZeroOrOne });
+        dataset.Add(Text("--out", "DIR", "Directory for the JSON and charts (default ./dataset-report or ./dataset-evaluate)."));
+        AddStoreOptions(dataset);
+        root.Add(dataset);
+
+        var inspect = new Command("inspect", "Sends one inspection command to a running node (afu inspect sim status); no command: an interactive prompt.")
+        {
+            // the inspection command has switches of its own (-d, -n, --interest): they are passed on, not parsed here
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        inspect.Add(Text("--host", "H", "Node to connect to (default afu.inspection.host)."));
+        inspect.Add(Text("--port", "P", "Its inspection port (default afu.inspection.port)."));
+        inspect.Add(Text("--token", "T", "Token, when the node requires one (default afu.inspection.token)."));
+        inspect.Add(new Argument<string[]>("command") { Description = "The inspection command, e.g. sim status", Arity = ArgumentArity.ZeroOrMore });
+        root.Add(inspect);
+
+        root.Add(new Command("help", "Shows this text."));
+        return root;
+    }
+
+    private static Option<string> Text(string name, string valueName, string description) => new(name) { HelpName = valueName, Description = description };
+
+    private static Option<string> SettingOption(Setting s) => Text("--" + s.Flag, s.FlagValue, $"{s.Help} (sets {s.Key})");
+
+    private static Option<string> ConfigOption() => Text("--config", "FILE", "A HOCON file layered over the defaults (see hocon/simulation.conf).");
+
+    private static void AddStoreOptions(Command command)
+    {
+        foreach (var s in SettingsCatalog.Flags.Where(f => StoreFlags.Contains(f.Flag))) command.Add(SettingOption(s));
+        command.Add(ConfigOption());
+    }
+
+    /// <summary>The usage text: System.CommandLine's help for the root command and each command.</summary>
+    public static string Usage()
+    {
+        var root = Build();
+        var text = new StringWriter();
+        foreach (var args in new[] { Array.Empty<string>() }.Concat(root.Subcommands.Where(c => c.Name != "help").Select(c => new[] { c.Name, "--help" })))
+        {
+            var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+            parsed.Invoke(new InvocationConfiguration { Output = text, Error = text });
+        }
+        text.WriteLine("Exit codes: 0 success, 2 bad arguments or configuration, 1 runtime failure.");
+        return text.ToString();
+    }
+
+    /// <summary>Parses; a bad command line throws <see cref="UsageException"/> saying what is wrong in the words of the flag.</summary>
+    public static ParsedArgs Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0) throw new UsageException("no command given");
+        if (args[0] is "help" or "--help" or "-h" || args.Contains("--help") || args.Contains("-h")) return new ParsedArgs("help", new Dictionary<string, string>(), []);
+        var root = Build();
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var command = result.CommandResult.Command;
+        if (result.Errors.Count > 0)
+        {
+            // the token nobody understood says more than "required command was not provided"
+            var first = result.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? result.Errors[0];
+            throw new UsageException(Explain(first, command));
+        }
+        if (command is RootCommand) throw new UsageException("no command given");
+
+        var flags = new Dictionary<string, string>();
+        foreach (var option in command.Options.OfType<Option<string>>())
+        {
+            var r = result.GetResult(option);
+            if (r is null || r.Implicit) continue;
+            if (r.Tokens.Count > 1) throw new UsageException($"afu {command.Name}: {option.Name} given twice");
+            flags[option.Name[2..]] = r.Tokens[0].Value;
+        }
+        IReadOnlyList<string> positional = command.Name switch
+        {
+            "inspect" => InspectionWords(result, command),
+            "dataset" => result.GetValue<string>("what") is { } w ? [w] : [],
+            _ => [],
+        };
+        return new ParsedArgs(command.Name, flags, positional);
+    }
+
+    /// <summary>Everything from the inspection command's first word on, as typed (its own switches included).</summary>
+    private static IReadOnlyList<string> InspectionWords(ParseResult result, Command inspect)
+    {
+        var tokens = result.Tokens;
+        var i = 0;
+        while (i < tokens.Count && !(tokens[i].Type == TokenType.Command && tokens[i].Value == inspect.Name)) i++;
+        for (i++; i < tokens.Count; i++)
+        {
+            if (tokens[i].Type == TokenType.Option && inspect.Options.Any(o => o.Name == tokens[i].Value)) { i++; continue; }
+            break;
+        }
+        return tokens.Skip(i).Select(t => t.Value).ToArray();
+    }
+
+    private static string Explain(ParseError error, Command command)
+    {
+        var who = command is RootCommand ? "afu" : $"afu {command.Name}";
+        var allowed = string.Join(", ", command.Options.Where(o => o.Name.StartsWith("--", StringComparison.Ordinal) && o is not HelpOption && o.Name != "--version").Select(o => o.Name));
+        var token = error.Message.Split('\'') is { Length: >= 3 } parts ? parts[1] : null;
+        if (token is not null && error.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
+        {
+            if (command is RootCommand && !token.StartsWith('-'))
+                return $"unknown command '{token}'; commands: {string.Join(", ", Build().Subcommands.Select(c => c.Name))}";
+            if (token.StartsWith("--", StringComparison.Ordinal))
+                return $"{who}: unknown option {token.Split('=')[0]}; allowed: {allowed}";
+            return $"{who}: unexpected argument '{token}'";
+        }
+        if (token is not null && error.Message.StartsWith("Required argument missing for option", StringComparison.Ordinal))
+            return $"{who}: {token} needs a value";
+        if (token is not null && error.Message.Contains("expects a single argument", StringComparison.Ordinal))
+            return $"{who}: {token} given twice";
+        return $"{who}: {error.Message}";
+    }
+}

@@ -1,0 +1,44 @@
+using AkkaFakeUsers.Host;
+using AkkaFakeUsers.Simulation;
+
+namespace AkkaFakeUsers.Tests.Settings;
+
+/// <summary>The afu command line (System.CommandLine) and the one mapping from failures to exit codes.</summary>
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Help_lists_every_settings_flag_with_the_key_it_sets_and_exits_0()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, await AfuApp.RunAsync(["help"], stdout, new StringWriter(), CancellationToken.None));
+        var help = stdout.ToString();
+        foreach (var s in SettingsCatalog.Flags) Assert.Contains($"--{s.Flag} <{s.FlagValue}>", help);
+        foreach (var s in SettingsCatalog.Flags) Assert.Contains($"(sets {s.Key})", help);
+        foreach (var c in new[] { "run", "export", "dataset", "inspect", "--duration", "--format", "--token", "Exit codes" }) Assert.Contains(c, help);
+    }
+
+    [Fact]
+    public void Settings_flags_reach_their_keys_and_inspection_switches_pass_through_untouched()
+    {
+        var run = AfuCommandLine.Parse(["run", "--users", "12", "--time-scale=30", "--llm", "builtin", "--duration", "5s"]);
+        Assert.Equal(("12", "30", "builtin", "5s"), (run.Flag("users"), run.Flag("time-scale"), run.Flag("llm"), run.Flag("duration")));
+        var settings = CommandSettings.Load(run, new Dictionary<string, string>());
+        Assert.Equal((12, 30.0), (settings.UserCount, settings.TimeScale));
+
+        var inspect = AfuCommandLine.Parse(["inspect", "--port", "9110", "sim", "users", "--interest", "tech", "-n", "5"]);
+        Assert.Equal("9110", inspect.Flag("port"));
+        Assert.Equal(["sim", "users", "--interest", "tech", "-n", "5"], inspect.Positional);
+    }
+
+    [Fact]
+    public void Every_failure_maps_to_an_exit_code_and_a_message_without_a_stack_trace()
+    {
+        Assert.Equal(2, ExitCodes.For(new UsageException("--x: bad"), "run").Code);
+        var (code, lines) = ExitCodes.For(new SettingsException(["a", "b"]), "run");
+        Assert.Equal((2, 3), (code, lines.Count));
+        var unexpected = ExitCodes.For(new InvalidOperationException("the disk fell off"), "export");
+        Assert.Equal(1, unexpected.Code);
+        Assert.Equal("afu export: failed: InvalidOperationException: the disk fell off", Assert.Single(unexpected.Lines));
+        Assert.Equal(1, ExitCodes.For(new IOException("no space"), "dataset").Code);
+    }
+}
