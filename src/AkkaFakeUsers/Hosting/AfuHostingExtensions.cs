@@ -23,6 +23,9 @@ namespace AkkaFakeUsers.Hosting;
 public static class AfuHostingExtensions
 {
     public const string ActorSystemName = "afu";
+
+    /// <summary>The cluster role every node has; users, pub/sub and the singletons live on nodes of this role.</summary>
+    public const string Role = "afu";
     public const string UserShardTypeName = "user";
     public const int ShardCount = 100;
 
@@ -33,6 +36,8 @@ public static class AfuHostingExtensions
     {
         var clock = new SimClock(settings.TimeScale);
         var metrics = new UserMetrics();
+        var drain = new DrainReport();
+        services.AddSingleton(drain);
         services.AddSingleton(settings);
         services.AddSingleton<ISimClock>(clock);
         services.AddSingleton(metrics);
@@ -41,10 +46,6 @@ public static class AfuHostingExtensions
         {
             builder
                 .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
-                .AddHocon("""
-                    akka.loglevel = INFO
-                    akka.loggers = ["AkkaFakeUsers.Inspection.ConsoleWarningLogger, AkkaFakeUsers", "AkkaFakeUsers.Inspection.RingBufferLogger, AkkaFakeUsers"]
-                    """, HoconAddMode.Prepend)
                 .WithAfuSerialization()
                 .WithAfuCluster(settings)
                 .WithAfuPersistence(settings)
@@ -52,7 +53,8 @@ public static class AfuHostingExtensions
                 .WithFeed(settings)
                 .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
                 .WithSimulationManager(settings, clock)
-                .WithTrainingProjection(store);
+                .WithTrainingProjection(store)
+                .WithDrainOnShutdown(drain);
         });
         // After AddAkka: started once the actor system runs, stopped before it.
         services.AddSingleton<InspectionHostedService>();
@@ -72,9 +74,9 @@ public static class AfuHostingExtensions
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = settings.Cluster.SeedNodes.ToArray(),
-                Roles = ["afu"],
+                Roles = [Role],
             })
-            .WithDistributedPubSub("afu");
+            .WithDistributedPubSub(Role);
         if (settings.Cluster.SeedNodes.Count == 0)
         {
             builder.AddStartup((system, _) =>
@@ -164,7 +166,7 @@ public static class AfuHostingExtensions
             new UserMessageExtractor(ShardCount),
             new ShardOptions
             {
-                Role = "afu",
+                Role = Role,
                 RememberEntities = false,
                 ShouldPassivateIdleEntities = false,
                 HandOffStopMessage = StopUser.Instance,
@@ -175,12 +177,12 @@ public static class AfuHostingExtensions
         builder.WithSingleton<SimulationManager>("simulation-manager",
             (_, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
                 settings.Behaviour.Joining, clock)),
-            new ClusterSingletonOptions { Role = "afu" });
+            new ClusterSingletonOptions { Role = Role });
 
     public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store) =>
         builder.WithSingleton<ProjectionActor>("training-projection",
             (_, _, _) => Props.Create(() => new ProjectionActor(store)),
-            new ClusterSingletonOptions { Role = "afu" });
+            new ClusterSingletonOptions { Role = Role });
 }
 
 /// <summary>Routes <see cref="IUserMessage"/>s to the user's shard by its id.</summary>

@@ -36,7 +36,7 @@ public class SettingsCatalogTests
         var loader = File.ReadAllText(Path.Combine(Root, "src", "AkkaFakeUsers", "Simulation", "SettingsLoader.cs"));
         var used = Regex.Matches(loader, @"SettingsCatalog\.(\w+)").Select(m => m.Groups[1].Value).ToHashSet();
         var declared = typeof(SettingsCatalog).GetFields().Where(f => f.FieldType == typeof(Setting)).Select(f => f.Name).ToList();
-        Assert.Empty(declared.Where(d => !used.Contains(d)));
+        Assert.DoesNotContain(declared, d => !used.Contains(d));
         Assert.DoesNotMatch(@"r\.\w+\(""afu\.", loader); // no key spelled out at a read
         Assert.Equal(SettingsCatalog.All.Count, SettingsCatalog.All.Select(s => s.Key).Distinct().Count());
         // the named variables of the seed and the contract

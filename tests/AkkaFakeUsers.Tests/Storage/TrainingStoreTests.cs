@@ -49,7 +49,7 @@ public class TrainingStoreTests
         var comment = events.Select(e => e.Event).OfType<InteractionRecorded>().First(i => i.Type == InteractionType.Comment);
         var view = events.Select(e => e.Event).OfType<InteractionRecorded>().First(i => i.Type == InteractionType.View);
         var post = events.Select(e => e.Event).OfType<PostPublished>().Last();
-        Assert.Equal([(object?)comment.Content, comment.CreatedAt, 1L], await Row(c, "SELECT content, created_at, COUNT(*) OVER () FROM user_interactions WHERE id = @id", comment.InteractionId));
+        Assert.Equal([(object?)comment.Content!, comment.CreatedAt, 1L], await Row(c, "SELECT content, created_at, COUNT(*) OVER () FROM user_interactions WHERE id = @id", comment.InteractionId));
         Assert.Equal([DBNull.Value, view.CreatedAt, 1L], await Row(c, "SELECT content, created_at, COUNT(*) OVER () FROM user_interactions WHERE id = @id", view.InteractionId));
         Assert.Equal([post.Content, post.CreatedAt, "builtin"],
             await Row(c, store.Dialect == SqlDialect.Postgres

@@ -1,0 +1,82 @@
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Users;
+using Akka.Hosting;
+
+namespace AkkaFakeUsers.Hosting;
+
+/// <summary>What a run tells its operator at the end: how the node drained, and the summary of the tables.</summary>
+public static class RunReport
+{
+    public static string Drained(DrainOutcome? o) => o switch
+    {
+        null => "afu: the drain did not finish within its phase's time: the projection resumes from its stored offset on the next start",
+        { HandedOver: true } => "afu: other nodes stay up: handed this node's users over to them and left the cluster",
+        { Projection: null } => $"afu: drain gave up after {o.Took.TotalSeconds:F1}s (the projection did not answer; it resumes from its stored offset on the next start)",
+        _ => $"afu: drained in {o.Took.TotalSeconds:F1}s (projection lag {o.Projection.Lag}) and left the cluster",
+    };
+
+    public static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
+
+    public static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed, UserMetrics m)
+    {
+        var lag = drained is null ? "unknown (projection did not answer; it resumes on next start)" : drained.Lag.ToString();
+        return $"""
+            afu: summary after {elapsed:hh\:mm\:ss}
+              users             {c.Users}
+              posts             {c.Posts}
+              views             {c.Views}
+              likes             {c.Likes}
+              comments          {c.Comments}
+              follows           {c.Follows}
+              projection lag    {lag} events
+              events persisted  {m.Events} this run ({m.PersistFailures} writes failed)
+              database          {Describe(s)}
+            """;
+    }
+}
+
+/// <summary>The live status line: users, posts, views, likes, comments, LLM queue depth, events/s, projection lag.</summary>
+public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMetrics metrics, AfuSettings settings)
+{
+    private readonly bool _interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+    private long _lastEvents;
+    private TimeSpan _lastAt;
+    private TimeSpan? _lastPrinted;
+    private int _width;
+
+    public async Task PrintAsync(TimeSpan elapsed)
+    {
+        var events = metrics.Events;
+        var rate = (events - _lastEvents) / Math.Max(0.001, (elapsed - _lastAt).TotalSeconds);
+        _lastEvents = events;
+        _lastAt = elapsed;
+        var llm = await registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, TimeSpan.FromMilliseconds(500));
+        var proj = await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromMilliseconds(500));
+        var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
+                   $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
+        if (_interactive)
+        {
+            _width = Math.Max(_width, line.Length);
+            await output.WriteAsync("\r" + line.PadRight(_width));
+        }
+        else if (_lastPrinted is null || elapsed - _lastPrinted.Value >= TimeSpan.FromSeconds(5))
+        {
+            _lastPrinted = elapsed;
+            await output.WriteLineAsync(line);
+        }
+    }
+
+    private static string Llm(LlmStatus? s) => s is null
+        ? "?"
+        : s.Primary == BuiltInGenerator.GeneratorName
+            ? $"builtin queue {s.QueueDepth}"
+            : $"{s.Primary} {s.Breaker} queue {s.QueueDepth} in-flight {s.InFlight} fallbacks {s.Fallbacks} p95 {s.LatencyP95Ms:F0}ms";
+
+    public void EndLine()
+    {
+        if (_interactive) output.WriteLine();
+    }
+
+}
