@@ -98,7 +98,16 @@ public static class LikeEvaluator
         }
     }
 
-    public static EvaluationResult Evaluate(DatasetTables t, int seed = 1)
+    private sealed record Examples(List<Row> Train, List<(DsInteraction View, Row Row, double Popularity)> Test, DateTime SplitAt);
+
+    /// <summary>The features of the test views (the last 20% by time), as the model sees them: for tests that check nothing after the split leaks in.</summary>
+    public static IReadOnlyList<float[]> TestFeatures(DatasetTables t) => Build(t).Test.Select(x => x.Row.Features).ToArray();
+
+    /// <summary>
+    /// Every view as an example, in time order: the first 80% train, the rest test. Features use only what was known
+    /// before each view, and test views only what was known at the split (training labels, posts published so far).
+    /// </summary>
+    private static Examples Build(DatasetTables t)
     {
         var posts = t.Posts.ToDictionary(p => p.Id);
         var profile = t.Users.ToDictionary(u => u.Id, u => u.Interests);
@@ -107,7 +116,9 @@ public static class LikeEvaluator
             .OrderBy(v => v.CreatedAt).ThenBy(v => v.UserId, StringComparer.Ordinal).ThenBy(v => v.PostId, StringComparer.Ordinal).ToList();
         if (views.Count < 200) throw new InvalidDataException($"only {views.Count} views in the dataset: run the simulation longer (evaluate needs at least 200 views, and likes among them)");
         var split = (int)(views.Count * 0.8);
-        var overall = (double)views.Count(v => likes.Contains((v.UserId, v.PostId))) / views.Count;
+        // The prior that smooths the like-rate features: the like rate of the training views only (the test views' labels
+        // are not known before they happen).
+        var prior = (double)views.Take(split).Count(v => likes.Contains((v.UserId, v.PostId))) / split;
 
         var counts = new Counts();
         var train = new List<Row>(split);
@@ -121,7 +132,7 @@ public static class LikeEvaluator
             var p = posts[v.PostId];
             while (nextPost < postTimeline.Count && postTimeline[nextPost].CreatedAt <= v.CreatedAt) counts.AddPost(postTimeline[nextPost++]);
             var label = likes.Contains((v.UserId, v.PostId));
-            var row = new Row { Label = label, Features = Features(v, p, profile[v.UserId], counts, overall) };
+            var row = new Row { Label = label, Features = Features(v, p, profile[v.UserId], counts, prior) };
             if (k < split)
             {
                 train.Add(row);
@@ -133,6 +144,12 @@ public static class LikeEvaluator
                 test.Add((v, row, pop));
             }
         }
+        return new Examples(train, test, views[split].CreatedAt);
+    }
+
+    public static EvaluationResult Evaluate(DatasetTables t, int seed = 1)
+    {
+        var (train, test, splitAt) = Build(t);
         if (train.Count(r => r.Label) == 0 || train.All(r => r.Label))
             throw new InvalidDataException("the training views are all liked or all not liked: nothing to learn from");
 
@@ -155,7 +172,7 @@ public static class LikeEvaluator
 
         ModelScores Score(string name, double[] s) => new(name, Math.Round(Stats.Auc(s, labels), 4), Math.Round(RecallAt10(test.Select(x => x.View).ToArray(), labels, s, out var n), 4), n);
         return new EvaluationResult(train.Count, test.Count, Math.Round(train.Count(r => r.Label) / (double)train.Count, 4),
-            Math.Round(labels.Count(l => l) / (double)Math.Max(1, labels.Length), 4), views[split].CreatedAt,
+            Math.Round(labels.Count(l => l) / (double)Math.Max(1, labels.Length), 4), splitAt,
             Score("fasttree", modelScores), Score("random", randomScores), Score("most-popular", popularScores),
             Score("match-score", test.Select(x => x.View.Score).ToArray()), FeatureNames);
     }

@@ -94,7 +94,7 @@ public static class RunCommand
             await stdout.WriteLineAsync(RunReport.Drained(outcome));
             await stdout.WriteLineAsync($"afu: node stopped in {stopWatch.Elapsed.TotalSeconds:F1}s");
             var counts = await store.CountsAsync(CancellationToken.None);
-            await stdout.WriteLineAsync(RunReport.Summary(settings, counts, outcome?.Projection, started.Elapsed, metrics));
+            await stdout.WriteLineAsync(RunReport.Summary(settings, counts, outcome, started.Elapsed, metrics));
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

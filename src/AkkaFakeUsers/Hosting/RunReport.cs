@@ -19,9 +19,14 @@ public static class RunReport
 
     public static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
 
-    public static string Summary(AfuSettings s, TableCounts c, ProjectionStatus? drained, TimeSpan elapsed, UserMetrics m)
+    public static string Summary(AfuSettings s, TableCounts c, DrainOutcome? drain, TimeSpan elapsed, UserMetrics m)
     {
-        var lag = drained is null ? "unknown (projection did not answer; it resumes on next start)" : drained.Lag.ToString();
+        var lag = drain switch
+        {
+            { HandedOver: true } => "not drained here (other nodes stay up and go on projecting)",
+            { Projection: { } p } => $"{p.Lag} events",
+            _ => "unknown (the projection did not answer; it resumes from its offset on the next start)",
+        };
         return $"""
             afu: summary after {elapsed:hh\:mm\:ss}
               users             {c.Users}
@@ -30,7 +35,7 @@ public static class RunReport
               likes             {c.Likes}
               comments          {c.Comments}
               follows           {c.Follows}
-              projection lag    {lag} events
+              projection lag    {lag}
               events persisted  {m.Events} this run ({m.PersistFailures} writes failed)
               database          {Describe(s)}
             """;

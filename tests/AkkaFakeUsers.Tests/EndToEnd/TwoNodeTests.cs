@@ -106,7 +106,7 @@ public partial class TwoNodeTests(ITestOutputHelper output)
             await b.Stop.CancelAsync();
             Assert.Equal(0, await b.Run);
             output.WriteLine(b.Log.ToString());
-            Assert.Contains("handing this node's users over", b.Log.ToString());
+            Assert.Contains("handed this node's users over", b.Log.ToString());
             await Eventually(a, "cluster show", t => Regex.Matches(t, @"member ").Count == 1);
             await Eventually(a, "sim status", t => t.Contains("24 running on this node"));
         }

@@ -188,7 +188,7 @@ public class ExportCommandTests
     }
 
     [Fact]
-    public async Task Export_cli_writes_the_three_files()
+    public async Task Export_cli_writes_the_four_tables_as_parquet_files_with_every_row()
     {
         using var dir = new TempDir();
         var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db")));
@@ -199,6 +199,24 @@ public class ExportCommandTests
             stdout, stdout, CancellationToken.None, new Dictionary<string, string>());
         Assert.Equal(0, code);
         Assert.Contains("30 rows in 4 files", stdout.ToString());
-        Assert.True(File.Exists(Path.Combine(dir.File("out"), "user_interactions.parquet")));
+        var counts = await store.CountsAsync();
+        var expected = new Dictionary<string, long>
+        {
+            ["users"] = counts.Users, ["posts"] = counts.Posts, ["user_interactions"] = counts.Views + counts.Likes + counts.Comments, ["follows"] = counts.Follows,
+        };
+        Assert.Equal(30, expected.Values.Sum());
+        foreach (var (table, rows) in expected)
+        {
+            var path = Path.Combine(dir.File("out"), table + ".parquet");
+            Assert.True(File.Exists(path), $"{table}.parquet missing");
+            await using var reader = await ParquetReader.CreateAsync(path);
+            long read = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                read += rg.RowCount;
+            }
+            Assert.Equal(rows, read);
+        }
     }
 }
