@@ -9,16 +9,22 @@ public class LikeEvaluatorTests
 
     private static DatasetTables Synthetic(bool likesInTestPeriod)
     {
-        var users = Enumerable.Range(1, 10).Select(u => new DsUser($"user-{u}", u % 2 == 0 ? ["sports"] : ["tech", "food"], T0)).ToList();
+        var users = Enumerable.Range(1, 30).Select(u => new DsUser($"user-{u}", u % 2 == 0 ? ["sports"] : ["tech", "food"], T0)).ToList();
         var posts = Enumerable.Range(1, 60).Select(p => new DsPost($"user-{p % 10 + 1}/post-{p}", $"user-{p % 10 + 1}", p % 3 == 0 ? "sports" : "tech", "x",
             T0.AddMinutes(p), new string('a', 60 + p), "builtin", false)).ToList();
         var interactions = new List<DsInteraction>();
         var rng = new Random(3);
         var t = T0.AddHours(2);
+        var seen = new HashSet<(string, string)>();
         for (var k = 0; k < 1000; k++)
         {
-            var user = users[rng.Next(users.Count)];
-            var post = posts[rng.Next(posts.Count)];
+            DsUser user;
+            DsPost post;
+            do
+            {
+                user = users[rng.Next(users.Count)];
+                post = posts[rng.Next(posts.Count)];
+            } while (!seen.Add((user.Id, post.Id))); // a user views a post once, as in the simulator
             t = t.AddSeconds(10);
             interactions.Add(new DsInteraction(user.Id, post.Id, "view", t, 0.5, null, "interest", 0));
             var testPeriod = k >= 800;
