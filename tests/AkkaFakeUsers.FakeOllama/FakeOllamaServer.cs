@@ -1,3 +1,4 @@
+// One fake server that speaks Ollama's HTTP API (generate, chat, tags, pull) with fault injection; its handlers share state, so one file.
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;

@@ -133,3 +133,23 @@ public class ProjectDependencyTests
         Assert.Contains(dataset, n => n.StartsWith("Microsoft.ML", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Files stay small enough to read: the user actor under 200 lines, any file over 300 says why on its first line.</summary>
+public class FileSizeTests
+{
+    [Fact]
+    public void The_user_actor_is_under_200_lines_and_every_file_over_300_says_why_at_its_top()
+    {
+        var root = NamespaceDependencyTests.RepoRoot();
+        Assert.True(File.ReadAllLines(Path.Combine(root, "src", "AkkaFakeUsers", "Users", "FakeUser.cs")).Length < 200);
+        var sep = Path.DirectorySeparatorChar;
+        var unexplained = new[] { "src", "tests", "bench" }
+            .SelectMany(d => Directory.GetFiles(Path.Combine(root, d), "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{sep}obj{sep}") && !f.Contains($"{sep}bin{sep}"))
+            .Select(f => (File: Path.GetRelativePath(root, f), Lines: File.ReadAllLines(f)))
+            .Where(x => x.Lines.Length > 300 && !x.Lines[0].StartsWith("//", StringComparison.Ordinal))
+            .Select(x => $"{x.File} ({x.Lines.Length} lines)")
+            .ToList();
+        Assert.True(unexplained.Count == 0, "over 300 lines with no reason on the first line: " + string.Join(", ", unexplained));
+    }
+}
