@@ -1,7 +1,7 @@
 namespace AkkaFakeUsers.Storage;
 
 /// <summary>
-/// The training tables' DDL (contract in docs/ARCHITECTURE.md), the same on SQLite and PostgreSQL but for the time and
+/// The training tables' DDL (contract in the README's "The training tables"), the same on SQLite and PostgreSQL but for the time and
 /// JSON column types. The PostgreSQL version is also shipped as <c>deploy/sql/training-tables.postgres.sql</c> (a test
 /// keeps the two equal) for databases whose tables an administrator creates beforehand.
 /// </summary>

@@ -4,6 +4,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
 using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Llm;
 
 namespace AkkaFakeUsers.Users;
 
@@ -57,7 +58,17 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", _userId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", _userId, f.Cause.Message));
-        CommandAny(Handle);
+        // What the decider decides on; anything else is unhandled (dead letters say so).
+        Command<EnsureUser>(Handle);
+        Command<PostTick>(Handle);
+        Command<PostNow>(Handle);
+        Command<TextGenerated>(Handle);
+        Command<DeliverPost>(Handle);
+        Command<CommentNotice>(Handle);
+        Command<ReactionDue>(Handle);
+        Command<PauseUser>(Handle);
+        Command<ResumeUser>(Handle);
+        Command<RetireUser>(Handle);
     }
 
     public override string PersistenceId => PersistenceIdFor(_userId);
