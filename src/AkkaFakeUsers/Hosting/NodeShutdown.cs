@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Hosting;
 
@@ -24,8 +25,8 @@ public sealed record DrainOutcome(bool HandedOver, ProjectionStatus? Projection,
 /// <summary>
 /// The node's shutdown policy, as a CoordinatedShutdown task (phase before-service-unbind), so it runs on every path
 /// that stops the node: the end of --duration, Ctrl+C, SIGTERM, a cluster leave or a downing. The last node of the
-/// cluster pauses every user (no new posts or reactions), lets in-flight writes finish and waits for the projection to
-/// reach the journal's end; a node that leaves while others stay only hands its users over (sharding stops them behind
+/// cluster pauses every user (no new posts or reactions) and waits for each to answer, which it does only after its
+/// write in flight, then asks the projection to catch up with the journal's end; a node that leaves while others stay only hands its users over (sharding stops them behind
 /// their in-flight persists; the others' sweeps wake them there).
 /// </summary>
 public static class NodeShutdown
@@ -42,6 +43,43 @@ public static class NodeShutdown
                 return Done.Instance;
             }));
 
+    /// <summary>
+    /// Asks every user of the population to pause and waits for all the answers (a user answers only after its write in
+    /// flight, if any): then nothing more will be written. Asked in chunks, so 100k users do not flood the node.
+    /// </summary>
+    public static async Task PauseEveryUser(IActorRef users, int population, DateTime deadline)
+    {
+        const int chunk = 2_000;
+        for (var first = 1; first <= population; first += chunk)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException("users did not all pause in time");
+            var asks = Enumerable.Range(first, Math.Min(chunk, population - first + 1))
+                .Select(i => users.Ask<UserPaused>(new PauseUser(Domain.ProfileRules.UserId(i)), left));
+            await Task.WhenAll(asks);
+        }
+    }
+
+    /// <summary>
+    /// Asks the projection to catch up with the journal's end until two rounds in a row find the same end and no lag:
+    /// then the paused users' last writes (those in flight when they were paused) are all in the tables. Each round
+    /// reads the journal's end afresh, so writes that land during a round are waited for in the next one.
+    /// </summary>
+    public static async Task<ProjectionStatus?> UntilQuiet(IActorRef projection, TimeSpan budget)
+    {
+        var deadline = DateTime.UtcNow + budget;
+        ProjectionStatus? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var left = deadline - DateTime.UtcNow;
+            var status = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(left), left + TimeSpan.FromSeconds(10));
+            if (status.Lag == 0 && last is { Lag: 0 } && last.JournalMax == status.JournalMax) return status;
+            last = status;
+            await Task.Delay(50);
+        }
+        return last;
+    }
+
     public static async Task<DrainOutcome> DrainAsync(IActorRegistry registry, ActorSystem system)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
@@ -49,11 +87,13 @@ public static class NodeShutdown
         if (others > 0) return new DrainOutcome(true, null, TimeSpan.Zero);
         try
         {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             var manager = await registry.GetAsync<SimulationManager>();
-            await manager.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromSeconds(30));
-            await Task.Delay(500); // in-flight writes (a user answers a pause only after its pending persists: to be asked, see the cluster issue)
+            // The manager stops its sweeps from waking users, and tells how many there are.
+            var status = await manager.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromSeconds(30));
+            await PauseEveryUser(await registry.GetAsync<FakeUser>(), status.Target, deadline);
             var projection = await registry.GetAsync<ProjectionActor>();
-            return new DrainOutcome(false, await projection.Ask<ProjectionStatus>(new WaitForCatchUp(TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(40)), TimeSpan.Zero);
+            return new DrainOutcome(false, await UntilQuiet(projection, deadline - DateTime.UtcNow), TimeSpan.Zero);
         }
         catch (Exception)
         {

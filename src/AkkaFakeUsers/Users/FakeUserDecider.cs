@@ -30,7 +30,10 @@ public static class FakeUserDecider
             case DeliverPost p: d.OnDelivery(p); break;
             case CommentNotice n: d.OnCommentNotice(n); break;
             case ReactionDue r: d.OnReactionDue(r); break;
-            case PauseUser: d.Pause(); break;
+            case PauseUser:
+                d.Pause();
+                d.Effect(new ReplyWith(new UserPaused(ctx.UserId)));
+                break;
             case ResumeUser: d.Resume(); break;
             case RetireUser:
                 d.Pause();

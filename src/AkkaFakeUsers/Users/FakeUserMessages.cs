@@ -21,8 +21,14 @@ public sealed record RetireUser(string UserId) : IUserMessage, IAfuSerializable;
 /// <summary>Manual trigger: post now (sim post).</summary>
 public sealed record PostNow(string UserId) : IUserMessage, IAfuSerializable;
 
-/// <summary>Stop timers and pending reactions (sim pause, and before a clean shutdown); <see cref="ResumeUser"/> restarts them.</summary>
+/// <summary>
+/// Stop timers and pending reactions (before a clean shutdown); <see cref="ResumeUser"/> restarts them. Answered with
+/// <see cref="UserPaused"/>: a user handles it only after any write in flight (commands wait while it persists), so the
+/// answer means the user will write nothing more until resumed.
+/// </summary>
 public sealed record PauseUser(string UserId) : IUserMessage, IAfuSerializable;
+
+public sealed record UserPaused(string UserId) : IAfuSerializable;
 
 public sealed record ResumeUser(string UserId) : IUserMessage, IAfuSerializable;
 

@@ -234,7 +234,7 @@ public class FakeUserDeciderTests
         var (state, rt) = Live(rules);
         var planned = FakeUserDecider.Decide(state, rt, new DeliverPost("user-3", Post("user-9", 1, state.Profile!.PrimaryInterest, T0), false), Ctx(rules: rules));
         var paused = FakeUserDecider.Decide(state, planned.Runtime, new PauseUser("user-3"), Ctx(rules: rules));
-        Assert.Equal<UserEffect>([CancelTimers.Instance], paused.Effects);
+        Assert.Equal<UserEffect>([CancelTimers.Instance, new ReplyWith(new UserPaused("user-3"))], paused.Effects);
         Assert.Empty(paused.Runtime.Planned);
         Assert.False(paused.Runtime.PostTimerSet);
 
