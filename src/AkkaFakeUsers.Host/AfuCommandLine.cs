@@ -91,7 +91,8 @@ public static class AfuCommandLine
     public static ParsedArgs Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) throw new UsageException("no command given");
-        if (args[0] is "help" or "--help" or "-h" || args.Contains("--help") || args.Contains("-h")) return new ParsedArgs("help", new Dictionary<string, string>(), []);
+        var asksHelp = args[0] is "help" or "--help" or "-h" || (args[0] != "inspect" && (args.Contains("--help") || args.Contains("-h")));
+        if (asksHelp) return new ParsedArgs("help", new Dictionary<string, string>(), []);
         var root = Build();
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var command = result.CommandResult.Command;
@@ -99,7 +100,7 @@ public static class AfuCommandLine
         {
             // the token nobody understood says more than "required command was not provided"
             var first = result.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? result.Errors[0];
-            throw new UsageException(Explain(first, command));
+            throw new UsageException(Explain(first, command, root));
         }
         if (command is RootCommand) throw new UsageException("no command given");
 
@@ -134,7 +135,7 @@ public static class AfuCommandLine
         return tokens.Skip(i).Select(t => t.Value).ToArray();
     }
 
-    private static string Explain(ParseError error, Command command)
+    private static string Explain(ParseError error, Command command, RootCommand root)
     {
         var who = command is RootCommand ? "afu" : $"afu {command.Name}";
         var allowed = string.Join(", ", command.Options.Where(o => o.Name.StartsWith("--", StringComparison.Ordinal) && o is not HelpOption && o.Name != "--version").Select(o => o.Name));
@@ -142,7 +143,7 @@ public static class AfuCommandLine
         if (token is not null && error.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
         {
             if (command is RootCommand && !token.StartsWith('-'))
-                return $"unknown command '{token}'; commands: {string.Join(", ", Build().Subcommands.Select(c => c.Name))}";
+                return $"unknown command '{token}'; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}";
             if (token.StartsWith("--", StringComparison.Ordinal))
                 return $"{who}: unknown option {token.Split('=')[0]}; allowed: {allowed}";
             return $"{who}: unexpected argument '{token}'";

@@ -26,8 +26,8 @@ public sealed record DrainOutcome(bool HandedOver, ProjectionStatus? Projection,
 /// The node's shutdown policy, as a CoordinatedShutdown task (phase before-service-unbind), so it runs on every path
 /// that stops the node: the end of --duration, Ctrl+C, SIGTERM, a cluster leave or a downing. The last node of the
 /// cluster pauses every user (no new posts or reactions) and waits for each to answer, which it does only after its
-/// write in flight, then asks the projection to catch up with the journal's end; a node that leaves while others stay only hands its users over (sharding stops them behind
-/// their in-flight persists; the others' sweeps wake them there).
+/// write in flight, then asks the projection to catch up with the journal's end; a node that leaves while others stay
+/// only hands its users over (sharding stops them behind their in-flight persists; the others' sweeps wake them there).
 /// </summary>
 public static class NodeShutdown
 {
@@ -37,9 +37,7 @@ public static class NodeShutdown
         builder.AddStartup((system, registry) =>
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, TaskName, async () =>
             {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                var outcome = await DrainAsync(registry, system);
-                report.Set(outcome with { Took = watch.Elapsed });
+                report.Set(await DrainAsync(registry, system));
                 return Done.Instance;
             }));
 
@@ -60,31 +58,13 @@ public static class NodeShutdown
         }
     }
 
-    /// <summary>
-    /// Asks the projection to catch up with the journal's end until two rounds in a row find the same end and no lag:
-    /// then the paused users' last writes (those in flight when they were paused) are all in the tables. Each round
-    /// reads the journal's end afresh, so writes that land during a round are waited for in the next one.
-    /// </summary>
-    public static async Task<ProjectionStatus?> UntilQuiet(IActorRef projection, TimeSpan budget)
-    {
-        var deadline = DateTime.UtcNow + budget;
-        ProjectionStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            var left = deadline - DateTime.UtcNow;
-            var status = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(left), left + TimeSpan.FromSeconds(10));
-            if (status.Lag == 0 && last is { Lag: 0 } && last.JournalMax == status.JournalMax) return status;
-            last = status;
-            await Task.Delay(50);
-        }
-        return last;
-    }
-
     public static async Task<DrainOutcome> DrainAsync(IActorRegistry registry, ActorSystem system)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var cluster = Akka.Cluster.Cluster.Get(system);
         var others = cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress));
-        if (others > 0) return new DrainOutcome(true, null, TimeSpan.Zero);
+        if (others > 0) return new DrainOutcome(true, null, watch.Elapsed);
+        ProjectionStatus? projected = null;
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -92,12 +72,15 @@ public static class NodeShutdown
             // The manager stops its sweeps from waking users, and tells how many there are.
             var status = await manager.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromSeconds(30));
             await PauseEveryUser(await registry.GetAsync<FakeUser>(), status.Target, deadline);
+            // Every write is acknowledged now: one catch-up to the journal's end (read afresh) gets them all.
+            var left = deadline - DateTime.UtcNow;
             var projection = await registry.GetAsync<ProjectionActor>();
-            return new DrainOutcome(false, await UntilQuiet(projection, deadline - DateTime.UtcNow), TimeSpan.Zero);
+            projected = await projection.Ask<ProjectionStatus>(new WaitForCatchUp(left), left + TimeSpan.FromSeconds(10));
         }
         catch (Exception)
         {
-            return new DrainOutcome(false, null, TimeSpan.Zero); // the tables catch up on the next start: the projection resumes from its stored offset
+            // the tables catch up on the next start: the projection resumes from its stored offset
         }
+        return new DrainOutcome(false, projected, watch.Elapsed);
     }
 }

@@ -178,10 +178,10 @@ public static class SettingsCatalog
         .Where(f => f.FieldType == typeof(Setting)).OrderBy(f => f.MetadataToken).Select(f => (Setting)f.GetValue(null)!).ToArray();
 
     /// <summary>The settings that are also <c>afu run</c> flags.</summary>
-    public static IReadOnlyList<Setting> Flags => All.Where(s => s.Flag is not null).ToArray();
+    public static IReadOnlyList<Setting> Flags { get; } = All.Where(s => s.Flag is not null).ToArray();
 
     /// <summary>Named variable → key (the generic AFU__… form is derived from the key).</summary>
-    public static IReadOnlyDictionary<string, string> NamedEnvVars => All.Where(s => s.Env is not null).ToDictionary(s => s.Env!, s => s.Key);
+    public static IReadOnlyDictionary<string, string> NamedEnvVars { get; } = All.Where(s => s.Env is not null).ToDictionary(s => s.Env!, s => s.Key);
 
     public static Setting? Find(string key) => All.FirstOrDefault(s => s.Key == key);
 

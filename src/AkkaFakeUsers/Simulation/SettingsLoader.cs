@@ -1,7 +1,4 @@
 using System.Collections;
-using System.Globalization;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Akka.Configuration;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Llm;
@@ -16,14 +13,11 @@ public sealed class SettingsException(IReadOnlyList<string> errors) : Exception(
 
 /// <summary>
 /// Reads <c>afu { … }</c> settings (every key declared once in <see cref="SettingsCatalog"/>), builds the typed
-/// <see cref="AfuSettings"/> and checks what one key cannot check alone. Precedence: CLI flag &gt; env var &gt; <c>--config</c> file &gt; hocon/simulation.conf (embedded).
+/// <see cref="AfuSettings"/> and checks what one key cannot check alone. Precedence: CLI flag &gt; env var &gt; <c>--config</c> file &gt; the catalog's defaults.
 /// Collects every error before failing, so one run shows all that is wrong.
 /// </summary>
 public static class SettingsLoader
 {
-    /// <summary>The seed's env vars and the AFU_* ones, with the key each sets (declared in <see cref="SettingsCatalog"/>).</summary>
-    public static IReadOnlyDictionary<string, string> NamedEnvVars => SettingsCatalog.NamedEnvVars;
-
     public static string EmbeddedConf(string fileName)
     {
         var asm = typeof(SettingsLoader).Assembly;

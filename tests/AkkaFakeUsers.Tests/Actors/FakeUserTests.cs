@@ -150,16 +150,17 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
             user.Tell(new PauseUser("user-8"));
             before = await user.Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(5));
             // 11+ events: snapshots were taken at 3, 6, 9 (and maybe 12); only the newest two stay, the journal keeps every event.
-            var kept = await SnapshotSequenceNrs("user-8");
+            var kept = SnapshotSequenceNrs("user-8");
             for (var i = 0; i < 50 && kept.Count > 2; i++)
             {
                 await Task.Delay(100);
-                kept = await SnapshotSequenceNrs("user-8");
+                kept = SnapshotSequenceNrs("user-8");
             }
             Assert.Equal(2, kept.Count);
             Assert.Equal(3, kept[1] - kept[0]);
             Assert.True(kept[0] >= 6, $"snapshots kept: {string.Join(",", kept)}");
-            Assert.True(await JournalEvents("user-8") >= 11);
+            using var db = new Db(Path.Combine(_dir.Path, "afu.db"));
+            Assert.True(db.Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id = 'fake-user:user-8'") >= 11);
         }
         await using var h2 = await Start(settings);
         var after = await h2.User("user-8").Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(10));
@@ -167,25 +168,10 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before.Profile!.Username, after.Profile!.Username);
     }
 
-    private async Task<List<long>> SnapshotSequenceNrs(string userId)
+    private List<long> SnapshotSequenceNrs(string userId)
     {
-        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(StoreConnection.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
-        await c.OpenAsync();
-        var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT sequence_number FROM snapshot WHERE persistence_id = 'fake-user:{userId}' ORDER BY sequence_number";
-        var list = new List<long>();
-        await using var r = await cmd.ExecuteReaderAsync();
-        while (await r.ReadAsync()) list.Add(r.GetInt64(0));
-        return list;
-    }
-
-    private async Task<long> JournalEvents(string userId)
-    {
-        await using var c = new Microsoft.Data.Sqlite.SqliteConnection(StoreConnection.SqliteConnectionString(Path.Combine(_dir.Path, "afu.db")));
-        await c.OpenAsync();
-        var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT COUNT(*) FROM journal WHERE persistence_id = 'fake-user:{userId}'";
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        using var db = new Db(Path.Combine(_dir.Path, "afu.db"));
+        return db.Rows($"SELECT sequence_number FROM snapshot WHERE persistence_id = 'fake-user:{userId}' ORDER BY sequence_number", r => r.GetInt64(0));
     }
 
     private static PostPublished PostBy(string author, int n, string interest, string subtopic, DateTime at) =>
