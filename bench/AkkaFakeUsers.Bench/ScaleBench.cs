@@ -17,8 +17,8 @@ namespace AkkaFakeUsers.Bench;
 
 /// <summary>
 /// Starts N users on one node (built-in generator, no posting during the measurement), and reports the time until all
-/// are created, memory per user (RSS and managed heap delta / N), the time until all are back after a restart, and how
-/// many feed deliveries per second the node's feed and users absorb.
+/// are created, memory per user (RSS and managed heap delta / N) and the time until all are back after a restart
+/// (slates per second are `bench feed`'s).
 /// </summary>
 public static class ScaleBench
 {
@@ -106,20 +106,7 @@ public static class ScaleBench
             var heapPerUser = (GC.GetTotalMemory(true) - heapBefore) / (double)users;
             Console.WriteLine($"created   {metrics.UsersCreated}/{users} in {createSeconds:F1}s{(created ? "" : " (timed out)")}; RSS +{rssPerUser / 1024:F1} KiB/user, managed heap +{heapPerUser / 1024:F1} KiB/user (RSS {Rss() >> 20} MiB, peak while creating {peakRss >> 20} MiB)");
 
-            // 2. feed deliveries/s: posts straight into this node's feed, each to a bounded audience of local users
             var registry = host.Services.GetRequiredService<ActorRegistry>();
-            var feed = await registry.GetAsync<FeedActor>();
-            var before = await feed.Ask<FeedStatus>(GetFeedStatus.Instance);
-            var interests = new[] { "sports", "tech", "anime", "cars", "food" };
-            const int posts = 2000;
-            var clock = host.Services.GetRequiredService<ISimClock>();
-            sw.Restart();
-            for (var i = 0; i < posts; i++)
-                feed.Tell(new PostPublished($"bench/post-{i}", "user-1", i, "A benchmark post that is long enough to count as a post.", interests[i % 5], "AI", clock.Now, "builtin", "builtin-v1"));
-            var after = await feed.Ask<FeedStatus>(GetFeedStatus.Instance, TimeSpan.FromMinutes(2));
-            var deliveries = after.Deliveries - before.Deliveries;
-            var deliveriesPerSecond = deliveries / sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"feed      {deliveries} deliveries of {posts} posts in {sw.Elapsed.TotalSeconds:F2}s = {deliveriesPerSecond:F0} deliveries/s");
 
             var mgr = await registry.GetAsync<SimulationManager>();
             await mgr.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromMinutes(2));
@@ -139,7 +126,7 @@ public static class ScaleBench
             {
                 store = storeName, users, created_s = Math.Round(createSeconds, 1), all_created = created,
                 rss_kib_per_user = Math.Round(rssPerUser / 1024, 2), peak_rss_mib_while_creating = peakRss >> 20, heap_kib_per_user = Math.Round(heapPerUser / 1024, 2),
-                recovery_s = Math.Round(recoverSeconds, 1), all_recovered = recovered, feed_deliveries_per_s = Math.Round(deliveriesPerSecond),
+                recovery_s = Math.Round(recoverSeconds, 1), all_recovered = recovered,
             };
         }
         finally

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS user_interactions (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
   post_id TEXT NOT NULL,
-  type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment')),
+  type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment', 'hide')),
   content TEXT NULL,
   created_at timestamptz NOT NULL,
   metadata jsonb NOT NULL);
@@ -38,6 +38,37 @@ CREATE TABLE IF NOT EXISTS follows (
   PRIMARY KEY (follower_id, followee_id));
 
 CREATE INDEX IF NOT EXISTS ix_follows_followee ON follows (followee_id);
+
+CREATE TABLE IF NOT EXISTS impressions (
+  id TEXT PRIMARY KEY,
+  slate_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  post_id TEXT NOT NULL,
+  position INTEGER NOT NULL CHECK (position >= 1),
+  policy TEXT NOT NULL,
+  score double precision NOT NULL,
+  propensity double precision NOT NULL CHECK (propensity > 0 AND propensity <= 1),
+  candidates INTEGER NOT NULL CHECK (candidates >= 1),
+  is_random boolean NOT NULL,
+  shown_at timestamptz NOT NULL,
+  examined boolean NOT NULL,
+  viewed boolean NOT NULL,
+  dwell_ms INTEGER NOT NULL,
+  liked boolean NOT NULL,
+  commented boolean NOT NULL,
+  hid boolean NOT NULL,
+  match_score double precision NOT NULL);
+
+CREATE INDEX IF NOT EXISTS ix_impressions_slate ON impressions (slate_id);
+
+CREATE INDEX IF NOT EXISTS ix_impressions_shown_at ON impressions (shown_at);
+
+CREATE TABLE IF NOT EXISTS impression_propensities (
+  impression_id TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  propensity double precision NOT NULL,
+  PRIMARY KEY (impression_id, policy));
 
 CREATE TABLE IF NOT EXISTS projection_offsets (
   name TEXT PRIMARY KEY,

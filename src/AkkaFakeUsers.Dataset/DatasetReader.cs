@@ -14,10 +14,18 @@ public sealed record DsInteraction(string UserId, string PostId, string Type, Da
 
 public sealed record DsFollow(string FollowerId, string FolloweeId, DateTime CreatedAt);
 
+/// <summary>One row of the impression log.</summary>
+public sealed record DsImpression(string Id, string SlateId, string UserId, string PostId, int Position, string Policy, double Score, double Propensity,
+    int Candidates, bool IsRandom, DateTime ShownAt, bool Examined, bool Viewed, int DwellMs, bool Liked, bool Commented, bool Hid, double MatchScore);
+
 /// <summary>The training tables of one store, in memory (read once, by report and evaluate).</summary>
-public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<DsPost> Posts, IReadOnlyList<DsInteraction> Interactions, IReadOnlyList<DsFollow> Follows)
+public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<DsPost> Posts, IReadOnlyList<DsInteraction> Interactions, IReadOnlyList<DsFollow> Follows,
+    IReadOnlyList<DsImpression> Impressions)
 {
-    /// <summary>Reads users, posts, user_interactions and follows from SQLite or PostgreSQL.</summary>
+    /// <summary>Shadow propensities (impression id → policy → probability), for off-policy evaluation.</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>> Shadow { get; init; } = new Dictionary<string, Dictionary<string, double>>();
+
+    /// <summary>Reads users, posts, user_interactions, follows and the impression log from SQLite or PostgreSQL.</summary>
     public static async Task<DatasetTables> ReadAsync(TrainingStore store, CancellationToken ct = default)
     {
         await using var c = await store.OpenAsync(ct);
@@ -43,7 +51,21 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
             return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), StoreConnection.ReadTime(r, 3), score, parent, source, depth);
         }, ct);
         var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), StoreConnection.ReadTime(r, 2)), ct);
-        return new DatasetTables(users, posts, interactions, follows);
+        static bool B(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        static int I(DbDataReader r, int i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+        var impressions = await ReadAsync(c,
+            "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score " +
+            "FROM impressions ORDER BY shown_at, slate_id, position",
+            r => new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8), B(r, 9),
+                StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)), ct);
+        var shadow = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var (id, policy, p) in await ReadAsync(c, "SELECT impression_id, policy, propensity FROM impression_propensities",
+                     r => (r.GetString(0), r.GetString(1), r.GetDouble(2)), ct))
+        {
+            if (!shadow.TryGetValue(id, out var d)) shadow[id] = d = new Dictionary<string, double>(StringComparer.Ordinal);
+            d[policy] = p;
+        }
+        return new DatasetTables(users, posts, interactions, follows, impressions) { Shadow = shadow };
     }
 
     private static JsonElement Json(string text)

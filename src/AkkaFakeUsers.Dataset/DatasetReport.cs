@@ -24,8 +24,22 @@ public sealed record InterestStats(IReadOnlyDictionary<string, int> UsersByPrima
 
 /// <param name="SharedInterestEdges">Share of follow edges whose two users share an interest.</param>
 /// <param name="SharedInterestRandomPairs">The same share over random pairs of users (the no-homophily baseline).</param>
+/// <param name="FollowedAuthorViews">Views of posts whose author the viewer follows (by the end of the data).</param>
 public sealed record FollowStats(long Edges, double MeanOutDegree, int MaxInDegree, IReadOnlyList<HistBin> InDegree,
-    double SharedInterestEdges, double SharedInterestRandomPairs, double HomophilyRatio, long FollowDeliveredViews);
+    double SharedInterestEdges, double SharedInterestRandomPairs, double HomophilyRatio, long FollowedAuthorViews);
+
+/// <summary>One position of the slates: how often it was shown, examined, opened (the click-through rate), liked and hidden.</summary>
+public sealed record PositionStats(int Position, long Impressions, double ExaminedRate, double Ctr, double LikeRate, double HideRate);
+
+public sealed record PolicyShare(string Policy, long Slates, double Share, long Impressions, double Ctr, double LikeRate);
+
+/// <summary>Hides per examined slot that was not opened, by the post's interest match for the user.</summary>
+public sealed record HideBin(double From, double To, long NotOpened, long Hides, double HideRate);
+
+/// <param name="RandomSlates">Slates of the uniformly random share (is_random), and their share of all slates.</param>
+public sealed record ImpressionStats(long Slates, long Impressions, double MeanCandidates, IReadOnlyList<PositionStats> ByPosition,
+    IReadOnlyList<PolicyShare> Policies, long RandomSlates, double RandomShare, long RandomImpressions, double RandomCtr,
+    IReadOnlyList<HideBin> HideRateByMatch);
 
 public sealed record TextStats(long Posts, double Distinct2, double DuplicateRate, IReadOnlyList<HistBin> Lengths, double ClassifierAgreement,
     IReadOnlyDictionary<string, long> ByGenerator, long Comments, double CommentDistinct2);
@@ -41,7 +55,8 @@ public sealed record DatasetReport(
     InterestStats Interests,
     FollowStats Follows,
     IReadOnlyDictionary<int, long> CommentsByDepth,
-    TextStats Text)
+    TextStats Text,
+    ImpressionStats Impressions)
 {
     public static DatasetReport Compute(DatasetTables t, AfuSettings settings)
     {
@@ -109,6 +124,7 @@ public sealed record DatasetReport(
         bool Shares(string a, string b) => userInterests.TryGetValue(a, out var x) && userInterests.TryGetValue(b, out var y) && x.Overlaps(y);
         var inDeg = t.Users.ToDictionary(u => u.Id, _ => 0L);
         foreach (var f in t.Follows) inDeg[f.FolloweeId] = inDeg.GetValueOrDefault(f.FolloweeId) + 1;
+        var followSet = t.Follows.Select(f => (f.FollowerId, f.FolloweeId)).ToHashSet();
         var sharedEdges = Ratio(t.Follows.Count(f => Shares(f.FollowerId, f.FolloweeId)), t.Follows.Count);
         var rng = new Random(12345);
         var ids = t.Users.Select(u => u.Id).ToArray();
@@ -125,7 +141,7 @@ public sealed record DatasetReport(
         var sharedRandom = Ratio(sharedPairs, pairs);
         var follows = new FollowStats(t.Follows.Count, Round(Ratio(t.Follows.Count, t.Users.Count)), inDeg.Count == 0 ? 0 : (int)inDeg.Values.Max(),
             LogHistogram(inDeg.Values), Round(sharedEdges), Round(sharedRandom), Round(sharedRandom > 0 ? sharedEdges / sharedRandom : 0),
-            views.Count(v => v.FeedSource == "follow"));
+            views.Count(v => followSet.Contains((v.UserId, postsById.TryGetValue(v.PostId, out var p) ? p.AuthorId : ""))));
 
         // --- threads (comments recorded before threads existed carry no depth: they are comments on posts)
         var byDepth = new SortedDictionary<int, long>();
@@ -146,7 +162,42 @@ public sealed record DatasetReport(
             comments.Count, 0);
 
         return new DatasetReport(funnel, bins, Round(RateWhere(v => v.Score >= 0.7)), Round(RateWhere(v => v.Score < 0.2)),
-            activity, hourStats, interests, follows, byDepth, text);
+            activity, hourStats, interests, follows, byDepth, text, ImpressionsOf(t.Impressions));
+    }
+
+    public static ImpressionStats ImpressionsOf(IReadOnlyList<DsImpression> all)
+    {
+        double Rate(IEnumerable<DsImpression> rows, Func<DsImpression, bool> f)
+        {
+            long n = 0, k = 0;
+            foreach (var r in rows)
+            {
+                n++;
+                if (f(r)) k++;
+            }
+            return Round(Ratio(k, n));
+        }
+        var slates = all.Select(i => i.SlateId).Distinct().LongCount();
+        var byPosition = all.GroupBy(i => i.Position).OrderBy(g => g.Key)
+            .Select(g => new PositionStats(g.Key, g.Count(), Rate(g, i => i.Examined), Rate(g, i => i.Viewed), Rate(g, i => i.Liked), Rate(g, i => i.Hid))).ToList();
+        var policies = all.GroupBy(i => i.Policy).OrderBy(g => g.Key).Select(g =>
+        {
+            var n = g.Select(i => i.SlateId).Distinct().LongCount();
+            return new PolicyShare(g.Key, n, Round(Ratio(n, slates)), g.Count(), Rate(g, i => i.Viewed), Rate(g, i => i.Liked));
+        }).ToList();
+        var random = all.Where(i => i.IsRandom).ToList();
+        var randomSlates = random.Select(i => i.SlateId).Distinct().LongCount();
+        var notOpened = all.Where(i => i.Examined && !i.Viewed).ToList();
+        var hides = Enumerable.Range(0, 5).Select(b =>
+        {
+            var from = b / 5.0;
+            var to = (b + 1) / 5.0;
+            var inBin = notOpened.Where(i => i.MatchScore >= from && (i.MatchScore < to || (b == 4 && i.MatchScore <= 1.0))).ToList();
+            var h = inBin.Count(i => i.Hid);
+            return new HideBin(from, to, inBin.Count, h, Round(Ratio(h, inBin.Count)));
+        }).ToList();
+        return new ImpressionStats(slates, all.Count, Round(all.Count == 0 ? 0 : all.GroupBy(i => i.SlateId).Average(g => (double)g.First().Candidates)),
+            byPosition, policies, randomSlates, Round(Ratio(randomSlates, slates)), random.Count, Rate(random, i => i.Viewed), hides);
     }
 
     private static double Ratio(double a, double b) => b <= 0 ? 0 : a / b;
@@ -202,7 +253,16 @@ public sealed record DatasetReport(
         Line("edges (mean out-degree)", $"{Follows.Edges} ({F(Follows.MeanOutDegree)})");
         Line("in-degree histogram (max)", $"{string.Join("  ", Follows.InDegree.Select(b => $"{b.Label}:{b.Count}"))} ({Follows.MaxInDegree})");
         Line("edges sharing an interest", $"{P(Follows.SharedInterestEdges)} vs {P(Follows.SharedInterestRandomPairs)} of random pairs (x{F(Follows.HomophilyRatio)})");
-        Line("views that came via a follow", Follows.FollowDeliveredViews.ToString());
+        Line("views of followed authors' posts", Follows.FollowedAuthorViews.ToString());
+        sb.AppendLine("impressions (what the feeds showed)");
+        Line("slates / impressions", $"{Impressions.Slates} / {Impressions.Impressions} (mean candidate pool {F(Impressions.MeanCandidates)})");
+        foreach (var p in Impressions.ByPosition)
+            Line($"position {p.Position}", $"CTR {P(p.Ctr)}, examined {P(p.ExaminedRate)}, liked {P(p.LikeRate)}, hidden {P(p.HideRate)} of {p.Impressions}");
+        foreach (var p in Impressions.Policies)
+            Line($"policy {p.Policy}", $"{P(p.Share)} of slates ({p.Slates}), CTR {P(p.Ctr)}, like rate {P(p.LikeRate)} per impression");
+        Line("random slice (is_random)", $"{Impressions.RandomSlates} slates ({P(Impressions.RandomShare)}), {Impressions.RandomImpressions} impressions, CTR {P(Impressions.RandomCtr)}");
+        foreach (var h in Impressions.HideRateByMatch.Where(h => h.NotOpened > 0))
+            Line($"hide rate, match {F(h.From)}-{F(h.To)}", $"{P(h.HideRate)} of {h.NotOpened} examined, not opened");
         sb.AppendLine("threads");
         Line("comments by depth", string.Join("  ", CommentsByDepth.Select(kv => $"{kv.Key}:{kv.Value}")));
         sb.AppendLine("text");

@@ -7,18 +7,19 @@ using AkkaFakeUsers.Storage;
 
 namespace AkkaFakeUsers.Dataset;
 
-public enum ExportFormat { Csv, Parquet }
+public enum ExportFormat { Csv, Parquet, Mind, Obd }
 
 public sealed record ExportResult(string Table, long Rows, string Path);
 
 /// <summary>
 /// Writes the training tables to CSV or Parquet files, one a table, streaming: rows are read with a data reader and
 /// written as they come (CSV) or in row groups of a fixed size (Parquet), so memory stays constant however large the
-/// tables are. <c>user_interactions</c> gains an <c>interest_match_score</c> column taken from its metadata.
+/// tables are. <c>user_interactions</c> gains an <c>interest_match_score</c> column taken from its metadata. Flags are 0/1
+/// in CSV and booleans in Parquet. <see cref="ExportFormat.Mind"/> and <see cref="ExportFormat.Obd"/> are <see cref="RecsysExport"/>'s.
 /// </summary>
 public static class Exporter
 {
-    private enum Kind { Text, Time, Number }
+    private enum Kind { Text, Time, Number, Int, Bool }
 
     private sealed record Column(string Name, Kind Kind, bool Nullable);
 
@@ -42,6 +43,17 @@ public static class Exporter
         new("follows",
             [new("follower_id", Kind.Text, false), new("followee_id", Kind.Text, false), new("created_at", Kind.Time, false), new("metadata", Kind.Text, false)],
             d => $"SELECT follower_id, followee_id, created_at, {Text(d, "metadata")} FROM follows ORDER BY created_at, follower_id, followee_id"),
+        new("impressions",
+            [new("id", Kind.Text, false), new("slate_id", Kind.Text, false), new("session_id", Kind.Text, false), new("user_id", Kind.Text, false),
+             new("post_id", Kind.Text, false), new("position", Kind.Int, false), new("policy", Kind.Text, false), new("score", Kind.Number, false),
+             new("propensity", Kind.Number, false), new("candidates", Kind.Int, false), new("is_random", Kind.Bool, false), new("shown_at", Kind.Time, false),
+             new("examined", Kind.Bool, false), new("viewed", Kind.Bool, false), new("dwell_ms", Kind.Int, false), new("liked", Kind.Bool, false),
+             new("commented", Kind.Bool, false), new("hid", Kind.Bool, false), new("match_score", Kind.Number, false)],
+            _ => "SELECT id, slate_id, session_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, " +
+                 "dwell_ms, liked, commented, hid, match_score FROM impressions ORDER BY shown_at, slate_id, position"),
+        new("impression_propensities",
+            [new("impression_id", Kind.Text, false), new("policy", Kind.Text, false), new("propensity", Kind.Number, false)],
+            _ => "SELECT impression_id, policy, propensity FROM impression_propensities ORDER BY impression_id, policy"),
     ];
 
     private static string Text(SqlDialect d, string column) => d == SqlDialect.Postgres ? $"{column}::text" : column;
@@ -50,6 +62,7 @@ public static class Exporter
         CancellationToken ct = default, int rowGroupSize = 50_000)
     {
         Directory.CreateDirectory(outDir);
+        if (format is ExportFormat.Mind or ExportFormat.Obd) return await RecsysExport.ExportAsync(store, format, outDir, progress, ct);
         var results = new List<ExportResult>();
         foreach (var table in Tables)
         {
@@ -93,9 +106,9 @@ public static class Exporter
     }
 
 
-    private static double? ReadNumber(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture);
+    internal static double? ReadNumber(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture);
 
-    private static string? ReadText(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
+    internal static string? ReadText(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
 
     // ------------------------------------------------------------------ CSV (RFC 4180)
 
@@ -113,6 +126,7 @@ public static class Exporter
                 {
                     Kind.Time => StoreConnection.ReadTime(r, i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                     Kind.Number => ReadNumber(r, i)?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+                    Kind.Int or Kind.Bool => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
                     _ => Csv(ReadText(r, i)),
                 };
             }
@@ -134,6 +148,8 @@ public static class Exporter
     {
         Kind.Time => new DataField<DateTime>(c.Name),
         Kind.Number => new DataField<double?>(c.Name),
+        Kind.Int => new DataField<long>(c.Name),
+        Kind.Bool => new DataField<bool>(c.Name),
         _ => new DataField<string>(c.Name, c.Nullable),
     };
 
@@ -147,6 +163,8 @@ public static class Exporter
         {
             Kind.Time => (object)new List<DateTime>(rowGroupSize),
             Kind.Number => new List<double?>(rowGroupSize),
+            Kind.Int => new List<long>(rowGroupSize),
+            Kind.Bool => new List<bool>(rowGroupSize),
             _ => new List<string?>(rowGroupSize),
         }).ToArray();
         long rows = 0;
@@ -168,6 +186,14 @@ public static class Exporter
                         await group.WriteAsync(fields[i], (ReadOnlyMemory<double?>)d.ToArray());
                         d.Clear();
                         break;
+                    case List<long> l:
+                        await group.WriteAsync(fields[i], (ReadOnlyMemory<long>)l.ToArray());
+                        l.Clear();
+                        break;
+                    case List<bool> b:
+                        await group.WriteAsync(fields[i], (ReadOnlyMemory<bool>)b.ToArray());
+                        b.Clear();
+                        break;
                     case List<string?> s:
                         await group.WriteAsync(fields[i], s.ToArray());
                         s.Clear();
@@ -185,6 +211,8 @@ public static class Exporter
                 {
                     case List<DateTime> t: t.Add(StoreConnection.ReadTime(r, i)); break;
                     case List<double?> d: d.Add(ReadNumber(r, i)); break;
+                    case List<long> l: l.Add(Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)); break;
+                    case List<bool> b: b.Add(Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture) != 0); break;
                     case List<string?> s: s.Add(ReadText(r, i)); break;
                 }
             }

@@ -20,6 +20,12 @@ public sealed record EvaluationResult(
     ModelScores MatchScoreCeiling,
     IReadOnlyList<string> Features)
 {
+    /// <summary>The recommender trained on the impression log (null when the data has no impressions yet).</summary>
+    public ImpressionEvaluation? Impressions { get; init; }
+
+    /// <summary>Off-policy estimates of the shadow policies' like rates, beside the rates of the runs under them given with --compare-data-dir.</summary>
+    public OffPolicyEvaluation? OffPolicy { get; init; }
+
     public string ToText()
     {
         var sb = new StringBuilder();
@@ -30,6 +36,16 @@ public sealed record EvaluationResult(
             sb.AppendLine($"  {m.Name,-14} {F(m.Auc),6}  {F(m.RecallAt10),9}  {m.Users}");
         sb.AppendLine("  (match-score: the simulator's own interest-match score as the predictor; not a feature, a ceiling for comparison)");
         sb.AppendLine($"  features     {string.Join(", ", Features)}");
+        if (Impressions is { } im)
+        {
+            sb.AppendLine("impression model (negatives: shown, not engaged)");
+            sb.Append(im.ToText());
+        }
+        if (OffPolicy is { } ope)
+        {
+            sb.AppendLine("off-policy evaluation (like rate per impression)");
+            sb.Append(ope.ToText());
+        }
         return sb.ToString();
     }
 }
@@ -42,13 +58,13 @@ public sealed record EvaluationResult(
 /// </summary>
 public static class LikeEvaluator
 {
-    private sealed class Row
+    internal sealed class Row
     {
         public bool Label { get; set; }
         [VectorType(FeatureCount)] public float[] Features { get; set; } = [];
     }
 
-    private sealed class Prediction
+    internal sealed class Prediction
     {
         public float Probability { get; set; }
     }
@@ -64,10 +80,10 @@ public static class LikeEvaluator
         "user_own_posts_on_topic_share", "user_own_posts_on_subtopic_share", "post_length",
     ];
 
-    private const int FeatureCount = 20; // = FeatureNames.Length (an attribute argument must be a constant)
+    internal const int FeatureCount = 20; // = FeatureNames.Length (an attribute argument must be a constant)
 
     /// <summary>Counts known before a moment: views and likes per user, per (user, interest), per author.</summary>
-    private sealed class Counts
+    internal sealed class Counts
     {
         public readonly Dictionary<string, (int V, int L)> User = new();
         public readonly Dictionary<(string, string), (int V, int L)> UserTopic = new();
@@ -132,7 +148,7 @@ public static class LikeEvaluator
             var p = posts[v.PostId];
             while (nextPost < postTimeline.Count && postTimeline[nextPost].CreatedAt <= v.CreatedAt) counts.AddPost(postTimeline[nextPost++]);
             var label = likes.Contains((v.UserId, v.PostId));
-            var row = new Row { Label = label, Features = Features(v, p, profile[v.UserId], counts, prior) };
+            var row = new Row { Label = label, Features = Features(v.UserId, p, profile[v.UserId], counts, prior) };
             if (k < split)
             {
                 train.Add(row);
@@ -153,17 +169,7 @@ public static class LikeEvaluator
         if (train.Count(r => r.Label) == 0 || train.All(r => r.Label))
             throw new InvalidDataException("the training views are all liked or all not liked: nothing to learn from");
 
-        var ml = new MLContext(seed);
-        var model = ml.BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options
-        {
-            NumberOfLeaves = 16,
-            NumberOfTrees = 100,
-            MinimumExampleCountPerLeaf = 20,
-            LearningRate = 0.1,
-            Seed = seed,
-            NumberOfThreads = 1, // reproducible
-        }).Fit(ml.Data.LoadFromEnumerable(train));
-        var engine = ml.Model.CreatePredictionEngine<Row, Prediction>(model);
+        var engine = Train(train, seed);
         var labels = test.Select(x => x.Row.Label).ToArray();
         var modelScores = test.Select(x => (double)engine.Predict(x.Row).Probability).ToArray();
         var rng = new Random(seed);
@@ -177,7 +183,23 @@ public static class LikeEvaluator
             Score("match-score", test.Select(x => x.View.Score).ToArray()), FeatureNames);
     }
 
-    private static float[] Features(DsInteraction v, DsPost p, IReadOnlyList<string> userInterests, Counts c, double prior)
+    /// <summary>A FastTree like-predictor (reproducible: one thread, fixed seed).</summary>
+    internal static PredictionEngine<Row, Prediction> Train(List<Row> train, int seed)
+    {
+        var ml = new MLContext(seed);
+        var model = ml.BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options
+        {
+            NumberOfLeaves = 16,
+            NumberOfTrees = 100,
+            MinimumExampleCountPerLeaf = 20,
+            LearningRate = 0.1,
+            Seed = seed,
+            NumberOfThreads = 1, // reproducible
+        }).Fit(ml.Data.LoadFromEnumerable(train));
+        return ml.Model.CreatePredictionEngine<Row, Prediction>(model);
+    }
+
+    internal static float[] Features(string userId, DsPost p, IReadOnlyList<string> userInterests, Counts c, double prior)
     {
         var f = new float[FeatureCount];
         var i = 0;
@@ -186,13 +208,13 @@ public static class LikeEvaluator
         var rank = userInterests.ToList().FindIndex(x => string.Equals(x, p.Interest, StringComparison.OrdinalIgnoreCase));
         f[i++] = rank < 0 ? 0 : 1f / (rank + 1);
         f[i++] = rank < 0 ? 0 : 1;
-        f[i++] = (float)Counts.Rate(c.User.GetValueOrDefault(v.UserId), prior);
-        f[i++] = (float)Counts.Rate(c.UserTopic.GetValueOrDefault((v.UserId, p.Interest)), prior);
-        f[i++] = (float)Counts.Rate(c.UserSubtopic.GetValueOrDefault((v.UserId, p.Subtopic)), prior);
+        f[i++] = (float)Counts.Rate(c.User.GetValueOrDefault(userId), prior);
+        f[i++] = (float)Counts.Rate(c.UserTopic.GetValueOrDefault((userId, p.Interest)), prior);
+        f[i++] = (float)Counts.Rate(c.UserSubtopic.GetValueOrDefault((userId, p.Subtopic)), prior);
         f[i++] = (float)Counts.Rate(c.Author.GetValueOrDefault(p.AuthorId), prior);
-        f[i++] = c.User.GetValueOrDefault(v.UserId).V;
-        f[i++] = (float)c.PostShare(v.UserId, p.Interest);
-        f[i++] = (float)c.PostShare(v.UserId, "/" + p.Subtopic);
+        f[i++] = c.User.GetValueOrDefault(userId).V;
+        f[i++] = (float)c.PostShare(userId, p.Interest);
+        f[i++] = (float)c.PostShare(userId, "/" + p.Subtopic);
         f[i++] = p.Content.Length;
         return f;
     }

@@ -24,6 +24,7 @@ public static class ReportCharts
                 r.Follows.InDegree.Select(b => b.Label).ToArray(), r.Follows.InDegree.Select(b => (double)b.Count).ToArray()),
             Bars(dir, "post-length.png", $"Post length in characters (distinct-2 {r.Text.Distinct2:0.00})", "posts",
                 r.Text.Lengths.Select(b => b.Label).ToArray(), r.Text.Lengths.Select(b => (double)b.Count).ToArray()),
+            CtrByPosition(r, dir),
         };
         return files;
     }
@@ -55,6 +56,32 @@ public static class ReportCharts
         plt.Axes.SetLimitsX(0, 1);
         plt.Axes.Margins(bottom: 0);
         var path = Path.Combine(dir, "like-rate-by-match.png");
+        plt.SavePng(path, Width, Height);
+        return path;
+    }
+
+    /// <summary>Click-through (opened / shown) and examination by slate position: position bias at a glance.</summary>
+    private static string CtrByPosition(DatasetReport r, string dir)
+    {
+        var plt = new Plot();
+        var rows = r.Impressions.ByPosition;
+        var x = rows.Select(p => (double)p.Position).ToArray();
+        var bars = plt.Add.Bars(x.Length == 0 ? [0] : x, rows.Count == 0 ? [0] : rows.Select(p => p.Ctr).ToArray());
+        bars.Color = Colors.SteelBlue;
+        bars.LegendText = "CTR (opened / shown)";
+        if (rows.Count > 0)
+        {
+            var examined = plt.Add.Scatter(x, rows.Select(p => p.ExaminedRate).ToArray());
+            examined.Color = Colors.OrangeRed;
+            examined.LineWidth = 3;
+            examined.LegendText = "examined / shown";
+            plt.ShowLegend();
+        }
+        plt.Title($"Click-through by slate position ({r.Impressions.Impressions} impressions)");
+        plt.XLabel("position");
+        plt.YLabel("rate");
+        plt.Axes.Margins(bottom: 0);
+        var path = Path.Combine(dir, "ctr-by-position.png");
         plt.SavePng(path, Width, Height);
         return path;
     }

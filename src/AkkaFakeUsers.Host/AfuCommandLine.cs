@@ -34,8 +34,8 @@ public static class AfuCommandLine
         run.Add(ConfigOption());
         root.Add(run);
 
-        var export = new Command("export", "Writes the training tables a run left as CSV or Parquet files.");
-        export.Add(Text("--format", "csv|parquet", "File format."));
+        var export = new Command("export", "Writes the training tables a run left as CSV or Parquet files, or the impression log as MIND (behaviors.tsv, news.tsv) or Open Bandit (obd.csv) files.");
+        export.Add(Text("--format", "csv|parquet|mind|obd", "File format."));
         export.Add(Text("--out", "DIR", "Directory to write to."));
         AddStoreOptions(export);
         root.Add(export);
@@ -43,6 +43,7 @@ public static class AfuCommandLine
         var dataset = new Command("dataset", "report: realism statistics (table, report.json, PNG charts). evaluate: trains a like-predictor on the first 80% of views by time, scores it on the last 20%.");
         dataset.Add(new Argument<string>("what") { Description = "report or evaluate", Arity = ArgumentArity.ZeroOrOne });
         dataset.Add(Text("--out", "DIR", "Directory for the JSON and charts (default ./dataset-report or ./dataset-evaluate)."));
+        dataset.Add(Text("--compare-data-dir", "DIR[,DIR]", "evaluate: data dirs of runs under the target policies (same seed and population); their like rates are printed beside the off-policy estimates."));
         AddStoreOptions(dataset);
         root.Add(dataset);
 

@@ -49,6 +49,15 @@ public static class DatasetCommand
         try
         {
             result = LikeEvaluator.Evaluate(tables);
+            if (tables.Impressions.Count > 0) result = result with { Impressions = ImpressionEvaluator.Evaluate(tables) };
+            var runs = new List<DatasetTables>();
+            foreach (var dir in (args.Flag("compare-data-dir") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var db = Path.Combine(dir, "afu.db");
+                if (!File.Exists(db)) throw new UsageException($"--compare-data-dir {dir}: no afu.db there (give the --data-dir of a run under the target policy)");
+                runs.Add(await DatasetTables.ReadAsync(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(db)), cancel));
+            }
+            if (tables.Shadow.Count > 0 || runs.Count > 0) result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs) };
         }
         catch (InvalidDataException ex)
         {

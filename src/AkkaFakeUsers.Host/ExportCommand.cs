@@ -4,17 +4,16 @@ using AkkaFakeUsers.Dataset;
 
 namespace AkkaFakeUsers.Host;
 
-/// <summary><c>afu export --format csv|parquet --out DIR</c>: the training tables as files, from SQLite or PostgreSQL.</summary>
+/// <summary><c>afu export --format csv|parquet|mind|obd --out DIR</c>: the training tables as files, or the impression log as MIND or Open Bandit files, from SQLite or PostgreSQL.</summary>
 public static class ExportCommand
 {
     public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, IDictionary env, CancellationToken cancel)
     {
         var format = args.Flag("format") switch
         {
-            null => throw new UsageException("--format is required: csv or parquet"),
-            var f when f.Equals("csv", StringComparison.OrdinalIgnoreCase) => ExportFormat.Csv,
-            var f when f.Equals("parquet", StringComparison.OrdinalIgnoreCase) => ExportFormat.Parquet,
-            var f => throw new UsageException($"--format '{f}': must be csv or parquet"),
+            null => throw new UsageException("--format is required: csv, parquet, mind or obd"),
+            var f when Enum.TryParse<ExportFormat>(f, true, out var known) && !int.TryParse(f, out _) => known,
+            var f => throw new UsageException($"--format '{f}': must be csv, parquet, mind or obd"),
         };
         var outDir = args.Flag("out") ?? throw new UsageException("--out DIR is required");
         var settings = CommandSettings.Load(args, env);

@@ -105,9 +105,10 @@ public sealed class HealthEndpoint : IAsyncDisposable
         }
         if (await registry.TryAskAsync<FeedActor, FeedStatus>(GetFeedStatus.Instance, AskTimeout) is { } feed)
         {
-            Metric("afu_users_by_interest", "gauge", "Users on this node by interest (a user counts once per interest).",
-                feed.MembersByInterest.OrderBy(kv => kv.Key).Select(kv => ($"interest=\"{kv.Key}\"", (double)kv.Value)));
-            One("afu_feed_deliveries_total", "counter", "Posts handed to users by this node's feed.", feed.Deliveries);
+            Metric("afu_feed_slates_total", "counter", "Slates served by this node's feed, by policy.",
+                feed.SlatesByPolicy.OrderBy(kv => kv.Key).Select(kv => ($"policy=\"{kv.Key}\"", (double)kv.Value)));
+            One("afu_feed_impressions_total", "counter", "Posts shown in slates by this node's feed.", feed.Impressions);
+            One("afu_feed_pool_posts", "gauge", "Posts in this node's candidate pool.", feed.Pool);
         }
         if (await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, AskTimeout) is { } proj)
             One("afu_projection_lag_events", "gauge", "Journal events not yet in the training tables.", proj.Lag);

@@ -1,6 +1,7 @@
 namespace AkkaFakeUsers.Domain;
 
-public enum InteractionType { View, Like, Comment }
+/// <summary>Hide: the explicit negative (the user asked to see less of this post).</summary>
+public enum InteractionType { View, Like, Comment, Hide }
 
 public static class InteractionTypes
 {
@@ -9,31 +10,22 @@ public static class InteractionTypes
         InteractionType.View => "view",
         InteractionType.Like => "like",
         InteractionType.Comment => "comment",
+        InteractionType.Hide => "hide",
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 }
 
-/// <summary>The knobs of <see cref="Reactions.Decide"/> (afu.reactions in simulation.conf).</summary>
+/// <summary>The knobs of <see cref="Reactions"/> (afu.reactions in simulation.conf).</summary>
 public sealed record ReactionSettings(
     double InteractionProbability = 0.7,
     double LikeBase = 0.01,
     double LikeSlope = 0.8,
     double CommentBase = 0.01,
     double CommentSlope = 0.1,
-    TimeSpan? MaxDelay = null,
     bool InterestSignal = true,
-    double LikeExponent = 6)
-{
-    public TimeSpan MaxDelayOrDefault => MaxDelay ?? TimeSpan.FromSeconds(60);
-}
+    double LikeExponent = 6);
 
-/// <summary>What a user will do with a post, and when (simulated time after the post was created).</summary>
-public sealed record ReactionPlan(bool View, bool Like, bool Comment, TimeSpan ViewDelay, TimeSpan LikeDelay, TimeSpan CommentDelay)
-{
-    public static readonly ReactionPlan None = new(false, false, false, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
-}
-
-/// <summary>Pure reaction decisions: view (likely), like (rises with the match score), comment (rare).</summary>
+/// <summary>Pure reaction probabilities of an examined post: open (a view; likely), like (rises steeply with the match score), comment (rare). <see cref="Sessions.Examine"/> draws them.</summary>
 public static class Reactions
 {
     public static double ViewProbability(ReactionSettings s, double score) => Clamp01(s.InteractionProbability * (0.75 + 0.25 * Signal(s, score)));
@@ -43,33 +35,6 @@ public static class Reactions
         Clamp01((s.LikeBase + s.LikeSlope * Math.Pow(Signal(s, score), s.LikeExponent)) * (s.InterestSignal ? boost : 1.0));
 
     public static double CommentProbability(ReactionSettings s, double score) => Clamp01(s.CommentBase + s.CommentSlope * Signal(s, score));
-
-    /// <summary>
-    /// Decides with the given random source. Like and comment are conditional on a view. Delays fall in
-    /// [0, max-delay], skewed early (most reactions come in the first seconds after a post, as on a real feed).
-    /// </summary>
-    public static ReactionPlan Decide(ReactionSettings s, double score, Random rng, double likeBoost = 1.0)
-    {
-        // Draw every number up front so the plan for a (user, post) pair is the same whatever the branch.
-        var uView = rng.NextDouble();
-        var uLike = rng.NextDouble();
-        var uComment = rng.NextDouble();
-        var dView = rng.NextDouble();
-        var dLike = rng.NextDouble();
-        var dComment = rng.NextDouble();
-
-        var view = uView < ViewProbability(s, score);
-        if (!view) return ReactionPlan.None;
-        var like = uLike < LikeProbability(s, score, likeBoost);
-        var comment = uComment < CommentProbability(s, score);
-
-        var max = s.MaxDelayOrDefault.TotalSeconds;
-        var viewAt = max * dView * dView * 0.8;
-        var likeAt = Math.Min(max, viewAt + 1 + dLike * 7);
-        var commentAt = Math.Min(max, viewAt + 5 + dComment * 20);
-        return new ReactionPlan(true, like, comment,
-            TimeSpan.FromSeconds(viewAt), TimeSpan.FromSeconds(likeAt), TimeSpan.FromSeconds(commentAt));
-    }
 
     /// <summary>
     /// With the interest signal switched off, decisions ignore the match (a control for leak checks): every view is decided

@@ -1,94 +1,102 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
-using AkkaFakeUsers.Domain;
+using Akka.Event;
 using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Feed;
 
 /// <summary>
-/// One per node. Subscribes to the "posts" topic and hands each post to a bounded audience of this node's users:
-/// interest-matched, plus random exploration. Audience choice is seeded by (run seed, post id): reproducible.
+/// One per node. Keeps the candidate pool of recent posts (each post arrives once per node on the "posts" topic) and
+/// serves slates to this node's users on request, ranked by the policy the user's share of the population is assigned
+/// (<see cref="FeedServer"/>). It also counts likes (the "likes" topic) for the popular policy, trains the learned
+/// policy on what users report back and publishes its weights on a schedule, takes a new policy mix from the
+/// "feed-control" topic, and hands comment notices to local users.
 /// </summary>
-public sealed class FeedActor : ReceiveActor
+public sealed class FeedActor : ReceiveActor, IWithTimers
 {
-    private readonly AudienceIndex<IActorRef> _index = new();
-    private readonly FollowIndex _follows = new();
+    private sealed record RefreshLearned
+    {
+        public static readonly RefreshLearned Instance = new();
+    }
+
+    private readonly Dictionary<string, IActorRef> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byRef = new();
     private readonly IActorRef _mediator;
-    private long _postsReceived, _deliveries, _explorations, _remote, _followDeliveries;
+    private readonly FeedServer _server;
+    private readonly TimeSpan _learnedRefresh;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private long _postsReceived, _remotePosts, _likes;
 
-    public FeedActor(IActorRef mediator, long seed, int audienceSize, double exploration)
+    public FeedActor(IActorRef mediator, FeedServing serving, TimeSpan learnedRefresh)
     {
         _mediator = mediator;
+        _server = new FeedServer(serving);
+        _learnedRefresh = learnedRefresh;
 
-        Receive<JoinFeed>(j =>
-        {
-            _index.Add(j.UserId, j.Interests, j.User);
-            _byRef[j.User] = j.UserId;
-            Context.Watch(j.User);
-            foreach (var f in j.Following ?? []) _follows.Add(j.UserId, f);
-        });
-        Receive<FollowAdded>(f => _follows.Add(f.FollowerId, f.FolloweeId));
-        Receive<LeaveFeed>(l =>
-        {
-            if (_index.TryGet(l.UserId, out var r))
-            {
-                _byRef.Remove(r);
-                Context.Unwatch(r);
-            }
-            _index.Remove(l.UserId);
-            _follows.RemoveFollower(l.UserId);
-        });
-        Receive<Terminated>(t =>
-        {
-            if (!_byRef.Remove(t.ActorRef, out var id)) return;
-            _index.Remove(id);
-            _follows.RemoveFollower(id);
-        });
+        Receive<SlateRequest>(r => Sender.Tell(_server.Serve(r)));
         Receive<PostPublished>(post =>
         {
             _postsReceived++;
-            var rng = DeterministicRandom.For(seed, "audience", post.PostId);
-            var fromElsewhere = !_index.TryGet(post.UserId, out _);
-            var audience = _index.Select(post.Interest, post.UserId, audienceSize, exploration, rng);
-            foreach (var (id, user, explore) in audience) Deliver(new DeliverPost(id, post, explore), user, fromElsewhere);
-            // Followers of the author see the post too (once: those already in the audience got it above).
-            var followers = _follows.FollowersOf(post.UserId);
-            if (followers.Count == 0) return;
-            var reached = audience.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var id in followers)
+            if (!_members.ContainsKey(post.UserId)) _remotePosts++;
+            _server.Pool.Add(post);
+        });
+        Receive<PostLiked>(l =>
+        {
+            _likes++;
+            _server.Pool.Like(l.PostId);
+        });
+        Receive<SlateFeedback>(_server.Learn);
+        Receive<RefreshLearned>(_ => _server.Serving.Learned.Refresh());
+        Receive<SetFeedPolicy>(s =>
+        {
+            if (!PolicyMix.TryParse(s.Mix, serving.Exploration, serving.Learned, out var mix, out var error))
             {
-                if (reached.Contains(id) || !_index.TryGet(id, out var user)) continue;
-                Deliver(new DeliverPost(id, post, false, ViaFollow: true), user, fromElsewhere);
-                _followDeliveries++;
+                _log.Warning("feed policy '{0}' ignored: {1}", s.Mix, error);
+                return;
             }
+            _server.UseMix(mix);
+            _log.Info("feed policy is now {0}", mix.Describe());
+        });
+        Receive<JoinFeed>(j =>
+        {
+            _members[j.UserId] = j.User;
+            _byRef[j.User] = j.UserId;
+            Context.Watch(j.User);
+        });
+        Receive<LeaveFeed>(l =>
+        {
+            if (!_members.Remove(l.UserId, out var r)) return;
+            _byRef.Remove(r);
+            Context.Unwatch(r);
+        });
+        Receive<Terminated>(t =>
+        {
+            if (_byRef.Remove(t.ActorRef, out var id)) _members.Remove(id);
         });
         Receive<CommentNotice>(n =>
         {
-            if (_index.TryGet(n.UserId, out var user)) user.Tell(n);
+            if (_members.TryGetValue(n.UserId, out var user)) user.Tell(n);
         });
         Receive<SubscribeAck>(_ => { });
-        Receive<GetFeedStatus>(_ => Sender.Tell(new FeedStatus(_index.Count, _postsReceived, _deliveries, _explorations, _index.CountByInterest, _remote,
-            _followDeliveries, _follows.Edges)));
+        Receive<GetFeedStatus>(_ => Sender.Tell(Status()));
     }
 
-    private void Deliver(DeliverPost d, IActorRef user, bool fromElsewhere)
-    {
-        user.Tell(d);
-        _deliveries++;
-        if (d.Exploration) _explorations++;
-        if (fromElsewhere) _remote++;
-    }
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private FeedStatus Status() => new(_members.Count, _postsReceived, _server.Pool.Count, _server.SlatesServed, _server.Impressions, _server.RandomSlates,
+        _server.EmptySlates, new Dictionary<string, long>(_server.SlatesByPolicy), _server.Serving.Mix.Describe(), _remotePosts, _likes,
+        _server.Serving.Learned.Examples, _server.Serving.Learned.Refreshes);
 
     protected override void PreStart()
     {
-        _mediator.Tell(new Subscribe(FeedTopics.Posts, Self));
-        _mediator.Tell(new Subscribe(FeedTopics.Comments, Self));
+        foreach (var topic in new[] { FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control })
+            _mediator.Tell(new Subscribe(topic, Self));
+        if (_learnedRefresh > TimeSpan.Zero) Timers.StartPeriodicTimer("learned", RefreshLearned.Instance, _learnedRefresh);
     }
 
     protected override void PostStop()
     {
-        _mediator.Tell(new Unsubscribe(FeedTopics.Posts, Self));
-        _mediator.Tell(new Unsubscribe(FeedTopics.Comments, Self));
+        foreach (var topic in new[] { FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control })
+            _mediator.Tell(new Unsubscribe(topic, Self));
     }
 }

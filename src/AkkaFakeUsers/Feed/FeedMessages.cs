@@ -1,4 +1,3 @@
-using Akka.Actor;
 using AkkaFakeUsers.Serialization;
 
 namespace AkkaFakeUsers.Feed;
@@ -8,7 +7,24 @@ public sealed record GetFeedStatus : IAfuSerializable
     public static readonly GetFeedStatus Instance = new();
 }
 
-/// <param name="RemoteDeliveries">Deliveries of posts whose author is not a user of this node (they came over pub/sub from another node).</param>
-/// <param name="FollowDeliveries">Deliveries to followers of the author who were not in the interest audience.</param>
-public sealed record FeedStatus(int Members, long PostsReceived, long Deliveries, long ExplorationDeliveries, IReadOnlyDictionary<string, int> MembersByInterest, long RemoteDeliveries = 0,
-    long FollowDeliveries = 0, int FollowEdges = 0) : IAfuSerializable;
+/// <summary>Switches every node's feed to a new policy mix (published on the feed-control topic by <c>feed policy …</c>).</summary>
+public sealed record SetFeedPolicy(string Mix) : IAfuSerializable;
+
+/// <param name="Members">Live users of this node.</param>
+/// <param name="PostsReceived">Posts that reached this node's pool (<paramref name="RemotePosts"/> of them by users of other nodes).</param>
+/// <param name="Pool">Posts in the candidate pool now.</param>
+/// <param name="Slates">Slates served (<paramref name="RandomSlates"/> of them of the random share; <paramref name="EmptySlates"/> found no candidate).</param>
+public sealed record FeedStatus(
+    int Members,
+    long PostsReceived,
+    int Pool,
+    long Slates,
+    long Impressions,
+    long RandomSlates,
+    long EmptySlates,
+    IReadOnlyDictionary<string, long> SlatesByPolicy,
+    string Policy,
+    long RemotePosts,
+    long Likes,
+    long LearnedExamples,
+    long LearnedRefreshes) : IAfuSerializable;

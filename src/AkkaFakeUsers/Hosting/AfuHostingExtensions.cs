@@ -144,7 +144,11 @@ public static class AfuHostingExtensions
         builder.WithActors((system, registry) =>
         {
             var mediator = DistributedPubSub.Get(system).Mediator;
-            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, settings.Seed, settings.AudienceSize, settings.Exploration)), "feed");
+            var f = settings.Feed;
+            var learned = new LearnedModel();
+            var serving = new FeedServing(settings.Seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
+                f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned);
+            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh)), "feed");
             registry.Register<FeedActor>(feed);
         });
 

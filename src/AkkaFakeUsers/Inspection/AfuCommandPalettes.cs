@@ -140,18 +140,35 @@ public sealed class LlmPalette(InspectionContext ctx) : ICommandPaletteHandler
     }
 }
 
-/// <summary><c>feed status</c>.</summary>
+/// <summary><c>feed status</c>, <c>feed policy MIX</c> (every node's feed switches to the mix).</summary>
 public sealed class FeedPalette(InspectionContext ctx) : ICommandPaletteHandler
 {
-    public CommandPalette Palette { get; } = new("feed", "the feed of this node", [Ctx.Cmd("status", "audience members, posts received, deliveries")]);
+    public CommandPalette Palette { get; } = new("feed", "the feed of this node",
+    [
+        Ctx.Cmd("status", "candidate pool, slates served by policy, random share, learned policy"),
+        Ctx.Cmd("policy", "switch every node's feed to a policy mix, e.g. feed policy \"interest=0.8, popular=0.2\"",
+            CommandArgument.Position("mix", PolicyMixText.Help)),
+    ]);
 
     public async Task<CommandResult> HandleAsync(ParsedCommand c, CancellationToken ct)
     {
+        if (c.Definition.Name == "policy")
+        {
+            var text = c.Get("mix") ?? "";
+            if (!PolicyMixText.TryParse(text, out var mix, out var error)) return CommandResult.Error($"{error}\nusage: {c.Usage}");
+            var normal = string.Join(", ", mix.Select(p => $"{p.Name}={Ctx.F(p.Share)}"));
+            Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(ctx.System).Mediator
+                .Tell(new Akka.Cluster.Tools.PublishSubscribe.Publish(FeedTopics.Control, new SetFeedPolicy(normal)));
+            return CommandResult.Success($"feed policy -> {normal} (published to every node's feed)");
+        }
         var s = await (await ctx.Actor<FeedActor>(ct)).Ask<FeedStatus>(GetFeedStatus.Instance, InspectionContext.AskTimeout, ct);
-        var per = s.PostsReceived == 0 ? 0 : (double)s.Deliveries / s.PostsReceived;
+        var byPolicy = s.SlatesByPolicy.Count == 0 ? "none" : string.Join(", ", s.SlatesByPolicy.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"));
+        var randomShare = s.Slates == 0 ? 0 : 100.0 * s.RandomSlates / s.Slates;
         return CommandResult.Success(
-            $"members       {s.Members} ({string.Join(", ", s.MembersByInterest.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))})\n" +
-            $"posts         {s.PostsReceived} received\ndeliveries    {s.Deliveries} ({Ctx.F(per)} per post, {s.ExplorationDeliveries} exploration, {s.RemoteDeliveries} of posts from other nodes)\n" +
-            $"audience      {ctx.Settings.AudienceSize} + {Ctx.F(ctx.Settings.Exploration * 100)}% exploration");
+            $"members       {s.Members} live users on this node\npolicy        {s.Policy}\n" +
+            $"pool          {s.Pool} posts ({s.PostsReceived} received, {s.RemotePosts} from other nodes' users, {s.Likes} likes counted)\n" +
+            $"slates        {s.Slates} ({byPolicy}); {s.Impressions} impressions, {s.EmptySlates} empty\n" +
+            $"random share  {s.RandomSlates} slates ({Ctx.F(randomShare)}%, configured {Ctx.F(ctx.Settings.Feed.RandomShare * 100)}%)\n" +
+            $"learned       trained on {s.LearnedExamples} examined slots, refreshed {s.LearnedRefreshes} times");
     }
 }

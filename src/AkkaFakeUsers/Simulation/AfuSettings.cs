@@ -13,6 +13,17 @@ public sealed record InspectionSettings(string Host, int Port, string Token);
 /// <param name="Port">-1 = no health/metrics endpoint.</param>
 public sealed record HealthSettings(string Host, int Port);
 
+/// <summary>How the feeds serve slates (afu.feed): the policy mix, exploration, the random share, retrieval and the pool.</summary>
+public sealed record FeedSettings(
+    IReadOnlyList<PolicyChoice> Policies,
+    double Exploration,
+    double RandomShare,
+    int Candidates,
+    int PoolSize,
+    TimeSpan MaxPostAge,
+    IReadOnlyList<PolicyChoice> Shadows,
+    TimeSpan LearnedRefresh);
+
 /// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
 public sealed record AfuSettings
 {
@@ -32,8 +43,8 @@ public sealed record AfuSettings
     public required ReactionSettings Reactions { get; init; }
     /// <summary>Realism: heavy-tailed activity, daily curve, follows, threads, trends, drift, joiners (afu.behaviour).</summary>
     public BehaviourSettings Behaviour { get; init; } = BehaviourSettings.Default;
-    public required int AudienceSize { get; init; }
-    public required double Exploration { get; init; }
+    public required SessionSettings Sessions { get; init; }
+    public required FeedSettings Feed { get; init; }
     public required double TimeScale { get; init; }
     public required int SnapshotEvery { get; init; }
     public required LlmSettings Llm { get; init; }
@@ -48,7 +59,7 @@ public sealed record AfuSettings
         : UserCountMin + DeterministicRandom.For(Seed, "population", "count").Next(UserCountMax - UserCountMin + 1);
 
     /// <summary>The settings every user is decided by (<see cref="Users.FakeUserDecider"/>).</summary>
-    public UserRules UserRules() => new(Seed, Interests, PostInterval, PostJitter, Reactions, Behaviour, SnapshotEvery);
+    public UserRules UserRules() => new(Seed, Interests, PostInterval, PostJitter, Reactions, Behaviour, SnapshotEvery, Sessions, Feed.MaxPostAge);
 
     public string SqlitePath => Path.GetFullPath(Path.Combine(DataDir, "afu.db"));
 }

@@ -28,7 +28,7 @@ public sealed record Setting(string Key, SettingKind Kind, string Default, strin
     public bool AllowZero { get; init; }
     public IReadOnlyList<string> Allowed { get; init; } = [];
 
-    /// <summary>AFU__SECTION__KEY: afu.feed.audience-size is AFU__FEED__AUDIENCE_SIZE.</summary>
+    /// <summary>AFU__SECTION__KEY: afu.feed.random-share is AFU__FEED__RANDOM_SHARE.</summary>
     public string GenericEnv => "AFU__" + string.Join("__", Key["afu.".Length..].Split('.').Select(p => p.Replace('-', '_').ToUpperInvariant()));
 }
 
@@ -73,15 +73,13 @@ public static class SettingsCatalog
         "With the daily curve off: each wait is interval x activity x (1 +/- jitter), so users never post in lock-step.");
 
     public static readonly Setting InteractionProbability = new("afu.reactions.interaction-probability", SettingKind.Double, "0.7",
-        "Base probability that a delivered post is viewed (rises a little with the match score).") { Env = "INTERACTION_PROBABILITY", Min = 0, Max = 1 };
+        "Base probability that an examined post of a slate is opened (a view; rises a little with the match score).") { Env = "INTERACTION_PROBABILITY", Min = 0, Max = 1 };
     public static readonly Setting LikeBase = Num("afu.reactions.like-base", "0.01", 0, 1,
         "P(like | view) = like-base + like-slope x score^like-exponent: users like what they love most (score 1: 0.81), rarely what they merely share (0.7: 0.10).");
     public static readonly Setting LikeSlope = Num("afu.reactions.like-slope", "0.8", 0, 1, "See like-base.");
     public static readonly Setting LikeExponent = Num("afu.reactions.like-exponent", "6", 0.1, 20, "See like-base.");
     public static readonly Setting CommentBase = Num("afu.reactions.comment-base", "0.01", 0, 1, "P(comment | view) = comment-base + comment-slope x score.");
     public static readonly Setting CommentSlope = Num("afu.reactions.comment-slope", "0.1", 0, 1, "See comment-base.");
-    public static readonly Setting MaxDelay = new("afu.reactions.max-delay", SettingKind.Duration, "60s",
-        "Reactions happen 0..max-delay after the post (simulated time), most of them early.") { AllowZero = true };
     public static readonly Setting InterestSignal = S("afu.reactions.interest-signal", SettingKind.Bool, "on",
         "off: decisions ignore interests, every view decided as if its score were 0.85 (a control: a recommender trained on such data scores ~0.5 AUC).");
 
@@ -122,8 +120,34 @@ public static class SettingsCatalog
     public static readonly Setting GrowthPerDay = Num("afu.behaviour.joining.growth-per-day", "0.05", 0, 100,
         "New users join: the population grows by this share of its configured size per simulated day (0 = fixed).");
 
-    public static readonly Setting AudienceSize = Whole("afu.feed.audience-size", "50", 1, 100_000, "How many local users see one post (interest-matched).");
-    public static readonly Setting Exploration = Num("afu.feed.exploration", "0.1", 0, 1, "Plus this share of audience-size random others.");
+    public static readonly Setting SessionInterval = S("afu.sessions.interval", SettingKind.Duration, "120s",
+        "Mean simulated time between two sessions of an average user (scaled by its activity factor and the daily curve, as posting is). Each session asks the feed for one slate.");
+    public static readonly Setting SlateSize = Whole("afu.sessions.slate-size", "10", 1, 100, "K: posts per slate.");
+    public static readonly Setting Examination = new("afu.sessions.examination", SettingKind.Enum, "cascade",
+        "cascade: position i is examined with probability examination-decay^(i-1) and the user may stop after a like or comment (position bias, as in real logs); flat: every position with flat-examination and no stopping (the control: no position bias).")
+        { Allowed = ["cascade", "flat"] };
+    public static readonly Setting ExaminationDecay = Num("afu.sessions.examination-decay", "0.8", 0.01, 1, "See examination.");
+    public static readonly Setting FlatExamination = Num("afu.sessions.flat-examination", "0.6", 0.01, 1, "See examination.");
+    public static readonly Setting StopAfterEngagement = Num("afu.sessions.stop-after-engagement", "0.3", 0, 1, "Cascade: after a like or comment the user leaves the slate with this probability.");
+    public static readonly Setting HideBase = Num("afu.sessions.hide-base", "0.005", 0, 1,
+        "P(hide | examined, not opened) = hide-base + hide-slope x (1 - match)^2: the explicit negative, likelier the worse the match.");
+    public static readonly Setting HideSlope = Num("afu.sessions.hide-slope", "0.08", 0, 1, "See hide-base.");
+
+    public static readonly Setting FeedPolicies = new("afu.feed.policies", SettingKind.String, "\"interest=0.8, popular=0.2\"",
+        "Which policy ranks whose slates, by share of the population (a user's share is drawn from the seed): chronological, interest, popular, random, learned, or epsilon:E:name. `afu inspect feed policy …` switches it on a running cluster.")
+        { Flag = "feed-policy", FlagValue = "MIX" };
+    public static readonly Setting Exploration = Num("afu.feed.exploration", "0.05", 0, 1,
+        "Epsilon of every policy named without one: this share of its slates is a uniformly random ordering, so every candidate has a non-zero propensity.");
+    public static readonly Setting RandomShare = Num("afu.feed.random-share", "0.02", 0, 1,
+        "Share of all slates that are a uniformly random ordering of K candidates, flagged is_random (propensity 1/candidates): the unbiased slice.");
+    public static readonly Setting Candidates = Whole("afu.feed.candidates", "200", 1, 100_000,
+        "Posts retrieved per slate (followed authors, the reader's interests, hot, newest) and scored by the policy; never a scan of the pool.");
+    public static readonly Setting PoolSize = Whole("afu.feed.pool-size", "20000", 1, 10_000_000, "Most recent posts each node's feed keeps as candidates.");
+    public static readonly Setting MaxPostAge = S("afu.feed.max-post-age", SettingKind.Duration, "6h", "Posts older than this (simulated) leave the pool and are no longer shown.");
+    public static readonly Setting ShadowPolicies = S("afu.feed.shadow-policies", SettingKind.StringList, "[]",
+        "Policies whose propensity of every shown slot is logged too (table impression_propensities), so logs support off-policy evaluation of them, e.g. [popular, random].");
+    public static readonly Setting LearnedRefresh = S("afu.feed.learned-refresh", SettingKind.Duration, "10s",
+        "How often (real time) the learned policy starts scoring with the weights trained so far on the impressions users report back.");
 
     public static readonly Setting TimeScale = new("afu.simulation.time-scale", SettingKind.Double, "1.0",
         "Time compression: 60 means one real second is a simulated minute.") { Flag = "time-scale", Min = 0.001, Max = 100_000 };
@@ -192,7 +216,7 @@ public static class SettingsCatalog
         sb.AppendLine("# AkkaFakeUsers simulation settings: every key with its default. Made from SettingsCatalog (src/AkkaFakeUsers/Simulation);");
         sb.AppendLine("# a test keeps this file equal to it. Copy the keys you change into a file of your own and pass it with --config.");
         sb.AppendLine("# Every key can be set by an environment variable: the named one shown above it, or generically AFU__SECTION__KEY");
-        sb.AppendLine("# (AFU__FEED__AUDIENCE_SIZE=30 sets afu.feed.audience-size). Precedence: CLI flag > env var > --config FILE > this file.");
+        sb.AppendLine("# (AFU__FEED__RANDOM_SHARE=0.05 sets afu.feed.random-share). Precedence: CLI flag > env var > --config FILE > this file.");
         sb.AppendLine("# Durations: a number with a unit (500ms, 30s, 5m, 1h, 2d); a bare number means seconds.");
         var open = new List<string>();
         foreach (var s in All)

@@ -99,7 +99,6 @@ public static class SettingsLoader
             r.Double(SettingsCatalog.LikeSlope),
             r.Double(SettingsCatalog.CommentBase),
             r.Double(SettingsCatalog.CommentSlope),
-            r.Duration(SettingsCatalog.MaxDelay),
             r.Bool(SettingsCatalog.InterestSignal),
             r.Double(SettingsCatalog.LikeExponent));
 
@@ -118,6 +117,27 @@ public static class SettingsLoader
             new DriftSettings(r.Bool(SettingsCatalog.DriftEnabled), r.Double(SettingsCatalog.DriftRate), r.Int(SettingsCatalog.DriftMaxInterests),
                 r.Double(SettingsCatalog.DriftDropBelow)),
             new JoinSettings(r.Double(SettingsCatalog.GrowthPerDay)));
+
+        var sessions = new SessionSettings(
+            r.Duration(SettingsCatalog.SessionInterval),
+            r.Int(SettingsCatalog.SlateSize),
+            r.Enum<ExaminationModel>(SettingsCatalog.Examination),
+            r.Double(SettingsCatalog.ExaminationDecay),
+            r.Double(SettingsCatalog.FlatExamination),
+            r.Double(SettingsCatalog.StopAfterEngagement),
+            r.Double(SettingsCatalog.HideBase),
+            r.Double(SettingsCatalog.HideSlope));
+        var policiesText = r.String(SettingsCatalog.FeedPolicies);
+        if (!PolicyMixText.TryParse(policiesText, out var policies, out var policyError))
+            errors.Add($"afu.feed.policies ({r.Origin(SettingsCatalog.FeedPolicies)}): {policyError}");
+        var shadows = new List<PolicyChoice>();
+        foreach (var name in r.StringList(SettingsCatalog.ShadowPolicies))
+        {
+            if (PolicyMixText.TryParseOne(name, 1, out var shadow, out var shadowError)) shadows.Add(shadow);
+            else errors.Add($"afu.feed.shadow-policies ({r.Origin(SettingsCatalog.ShadowPolicies)}): {shadowError}");
+        }
+        var feed = new FeedSettings(policies, r.Double(SettingsCatalog.Exploration), r.Double(SettingsCatalog.RandomShare), r.Int(SettingsCatalog.Candidates),
+            r.Int(SettingsCatalog.PoolSize), r.Duration(SettingsCatalog.MaxPostAge), shadows, r.Duration(SettingsCatalog.LearnedRefresh));
 
         var llm = new LlmSettings(
             r.Enum<LlmMode>(SettingsCatalog.LlmMode),
@@ -150,8 +170,8 @@ public static class SettingsLoader
             PostJitter = r.Double(SettingsCatalog.PostJitter),
             Reactions = reactions,
             Behaviour = behaviour,
-            AudienceSize = r.Int(SettingsCatalog.AudienceSize),
-            Exploration = r.Double(SettingsCatalog.Exploration),
+            Sessions = sessions,
+            Feed = feed,
             TimeScale = r.Double(SettingsCatalog.TimeScale),
             SnapshotEvery = r.Int(SettingsCatalog.SnapshotEvery),
             Llm = llm,

@@ -5,7 +5,8 @@ using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Storage;
 
-public enum ColumnKind { Text, Time, Json }
+/// <summary>Column kinds: Int, Real and Bool are INTEGER/REAL/INTEGER 0-1 on SQLite, integer/double precision/boolean on PostgreSQL.</summary>
+public enum ColumnKind { Text, Time, Json, Int, Real, Bool }
 
 /// <summary>A training table the projection inserts into: its columns in the order <see cref="EventRows.For"/> gives values.</summary>
 public sealed class TableShape
@@ -17,9 +18,18 @@ public sealed class TableShape
         var list = string.Join(", ", columns.Select(c => c.Name));
         InsertOneSql = $"INSERT INTO {name} ({list}) VALUES ({string.Join(", ", columns.Select(c => "@" + c.Name))}) ON CONFLICT DO NOTHING";
         InsertArraysSql =
-            $"INSERT INTO {name} ({list}) SELECT {string.Join(", ", columns.Select(c => c.Kind == ColumnKind.Json ? $"CAST({c.Name} AS jsonb)" : c.Name))} " +
+            $"INSERT INTO {name} ({list}) SELECT {string.Join(", ", columns.Select(c => PgCast(c.Name, c.Kind)))} " +
             $"FROM unnest({string.Join(", ", columns.Select(c => $"@{c.Name}::{(c.Kind == ColumnKind.Time ? "timestamptz" : "text")}[]"))}) AS u({list}) ON CONFLICT DO NOTHING";
     }
+
+    private static string PgCast(string name, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Json => $"CAST({name} AS jsonb)",
+        ColumnKind.Int => $"CAST({name} AS integer)",
+        ColumnKind.Real => $"CAST({name} AS double precision)",
+        ColumnKind.Bool => $"CAST({name} AS boolean)",
+        _ => name,
+    };
 
     public string Name { get; }
 
@@ -32,7 +42,7 @@ public sealed class TableShape
     public string InsertArraysSql { get; }
 }
 
-/// <summary>One row: the table and its column values (strings, UTC times, null) in the table's column order.</summary>
+/// <summary>One row: the table and its column values (strings, UTC times, ints, doubles, bools, null) in the table's column order.</summary>
 public sealed record EventRow(TableShape Table, object?[] Values);
 
 /// <summary>
@@ -52,15 +62,47 @@ public static class EventRows
     public static readonly TableShape Follows = new("follows",
         ("follower_id", ColumnKind.Text), ("followee_id", ColumnKind.Text), ("created_at", ColumnKind.Time), ("metadata", ColumnKind.Json));
 
-    /// <summary>The row that projects one event; null for events that make no row.</summary>
-    public static EventRow? For(IUserEvent e) => e switch
+    /// <summary>The impression log: one row per shown post of a slate (contract in the README), plus the true interest match of the post for the user (match_score).</summary>
+    public static readonly TableShape Impressions = new("impressions",
+        ("id", ColumnKind.Text), ("slate_id", ColumnKind.Text), ("session_id", ColumnKind.Text), ("user_id", ColumnKind.Text), ("post_id", ColumnKind.Text),
+        ("position", ColumnKind.Int), ("policy", ColumnKind.Text), ("score", ColumnKind.Real), ("propensity", ColumnKind.Real), ("candidates", ColumnKind.Int),
+        ("is_random", ColumnKind.Bool), ("shown_at", ColumnKind.Time), ("examined", ColumnKind.Bool), ("viewed", ColumnKind.Bool), ("dwell_ms", ColumnKind.Int),
+        ("liked", ColumnKind.Bool), ("commented", ColumnKind.Bool), ("hid", ColumnKind.Bool), ("match_score", ColumnKind.Real));
+
+    /// <summary>The propensity of each shown slot under each shadow policy (afu.feed.shadow-policies), for off-policy evaluation.</summary>
+    public static readonly TableShape ImpressionPropensities = new("impression_propensities",
+        ("impression_id", ColumnKind.Text), ("policy", ColumnKind.Text), ("propensity", ColumnKind.Real));
+
+    /// <summary>The rows that project one event (none for events that make no row; a slate makes one per shown post).</summary>
+    public static IEnumerable<EventRow> For(IUserEvent e)
     {
-        UserCreated u => new(Users, [u.Profile.UserId, u.Profile.Username, u.Bio, string.Join(",", u.Profile.InterestNames), u.CreatedAt]),
-        PostPublished p => new(Posts, [p.PostId, p.UserId, p.Content, p.Interest, p.Subtopic, p.CreatedAt, PostMetadata(p)]),
-        InteractionRecorded i => new(Interactions, [i.InteractionId, i.UserId, i.PostId, i.Type.Name(), i.Content, i.CreatedAt, InteractionMetadata(i)]),
-        UserFollowed f => new(Follows, [f.FollowerId, f.FolloweeId, f.CreatedAt, FollowMetadata(f)]),
-        _ => null,
-    };
+        switch (e)
+        {
+            case UserCreated u:
+                yield return new(Users, [u.Profile.UserId, u.Profile.Username, u.Bio, string.Join(",", u.Profile.InterestNames), u.CreatedAt]);
+                break;
+            case PostPublished p:
+                yield return new(Posts, [p.PostId, p.UserId, p.Content, p.Interest, p.Subtopic, p.CreatedAt, PostMetadata(p)]);
+                break;
+            case InteractionRecorded i:
+                yield return new(Interactions, [i.InteractionId, i.UserId, i.PostId, i.Type.Name(), i.Content, i.CreatedAt, InteractionMetadata(i)]);
+                break;
+            case UserFollowed f:
+                yield return new(Follows, [f.FollowerId, f.FolloweeId, f.CreatedAt, FollowMetadata(f)]);
+                break;
+            case SlateShown s:
+                foreach (var i in s.Items)
+                {
+                    var id = Impression.IdFor(s.SlateId, i.Position);
+                    yield return new(Impressions, [id, s.SlateId, s.SessionId, s.UserId, i.PostId, i.Position, s.Policy, i.Score, i.Propensity, s.Candidates,
+                        s.IsRandom, s.CreatedAt, i.Examined, i.Viewed, i.DwellMs, i.Liked, i.Commented, i.Hid, i.MatchScore]);
+                    if (i.Shadow is null) continue;
+                    foreach (var (policy, p) in i.Shadow.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                        yield return new(ImpressionPropensities, [id, policy, p]);
+                }
+                break;
+        }
+    }
 
     public static string PostMetadata(PostPublished p) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -82,6 +124,7 @@ public static class EventRows
         ["feed_source"] = i.FeedSource,
         ["parent_id"] = i.ParentId,
         ["thread_depth"] = i.Depth,
+        ["impression_id"] = i.ImpressionId,
     });
 
     public static string FollowMetadata(UserFollowed f) => JsonSerializer.Serialize(new Dictionary<string, object?>

@@ -8,12 +8,14 @@ namespace AkkaFakeUsers.Storage;
 public static class TrainingSchema
 {
     /// <summary>The tables the projection writes (besides its offset table).</summary>
-    public static readonly string[] Tables = ["users", "posts", "user_interactions", "follows"];
+    public static readonly string[] Tables = ["users", "posts", "user_interactions", "follows", "impressions", "impression_propensities"];
 
     public static string[] Statements(SqlDialect dialect)
     {
         var json = dialect == SqlDialect.Postgres ? "jsonb" : "TEXT";
         var time = dialect == SqlDialect.Postgres ? "timestamptz" : "TEXT";
+        var flag = dialect == SqlDialect.Postgres ? "boolean" : "INTEGER";
+        var real = dialect == SqlDialect.Postgres ? "double precision" : "REAL";
         return
         [
             $"""
@@ -39,7 +41,7 @@ public static class TrainingSchema
               id TEXT PRIMARY KEY,
               user_id TEXT NOT NULL,
               post_id TEXT NOT NULL,
-              type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment')),
+              type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment', 'hide')),
               content TEXT NULL,
               created_at {time} NOT NULL,
               metadata {json} NOT NULL)
@@ -56,6 +58,37 @@ public static class TrainingSchema
               PRIMARY KEY (follower_id, followee_id))
             """,
             "CREATE INDEX IF NOT EXISTS ix_follows_followee ON follows (followee_id)",
+            $"""
+            CREATE TABLE IF NOT EXISTS impressions (
+              id TEXT PRIMARY KEY,
+              slate_id TEXT NOT NULL,
+              session_id TEXT NOT NULL,
+              user_id TEXT NOT NULL,
+              post_id TEXT NOT NULL,
+              position INTEGER NOT NULL CHECK (position >= 1),
+              policy TEXT NOT NULL,
+              score {real} NOT NULL,
+              propensity {real} NOT NULL CHECK (propensity > 0 AND propensity <= 1),
+              candidates INTEGER NOT NULL CHECK (candidates >= 1),
+              is_random {flag} NOT NULL,
+              shown_at {time} NOT NULL,
+              examined {flag} NOT NULL,
+              viewed {flag} NOT NULL,
+              dwell_ms INTEGER NOT NULL,
+              liked {flag} NOT NULL,
+              commented {flag} NOT NULL,
+              hid {flag} NOT NULL,
+              match_score {real} NOT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS ix_impressions_slate ON impressions (slate_id)",
+            "CREATE INDEX IF NOT EXISTS ix_impressions_shown_at ON impressions (shown_at)",
+            $"""
+            CREATE TABLE IF NOT EXISTS impression_propensities (
+              impression_id TEXT NOT NULL,
+              policy TEXT NOT NULL,
+              propensity {real} NOT NULL,
+              PRIMARY KEY (impression_id, policy))
+            """,
             $"""
             CREATE TABLE IF NOT EXISTS projection_offsets (
               name TEXT PRIMARY KEY,

@@ -47,8 +47,8 @@ public sealed class SqliteTrainingWriter(StoreConnection db) : ITrainingWriter
         try
         {
             foreach (var je in batch)
+            foreach (var row in EventRows.For(je.Event))
             {
-                if (EventRows.For(je.Event) is not { } row) continue;
                 var table = row.Table;
                 if (!commands.TryGetValue(table, out var cmd))
                 {
@@ -56,7 +56,13 @@ public sealed class SqliteTrainingWriter(StoreConnection db) : ITrainingWriter
                     foreach (var col in table.Columns) StoreConnection.AddParam(cmd, "@" + col.Name, DBNull.Value);
                 }
                 for (var i = 0; i < row.Values.Length; i++)
-                    cmd.Parameters[i].Value = table.Columns[i].Kind == ColumnKind.Time ? db.TimeValue((DateTime)row.Values[i]!) : row.Values[i] ?? DBNull.Value;
+                    cmd.Parameters[i].Value = row.Values[i] switch
+                    {
+                        null => DBNull.Value,
+                        DateTime t => db.TimeValue(t),
+                        bool b => b ? 1 : 0,
+                        var v => v,
+                    };
                 cmd.ExecuteNonQuery();
             }
             using var offset = StoreConnection.Command(c, tx, OffsetSql);
@@ -82,8 +88,8 @@ public sealed class PostgresTrainingWriter(StoreConnection db) : ITrainingWriter
         if (batch.Count == 0) return;
         var byTable = new Dictionary<TableShape, List<object?[]>>();
         foreach (var je in batch)
+        foreach (var row in EventRows.For(je.Event))
         {
-            if (EventRows.For(je.Event) is not { } row) continue;
             if (!byTable.TryGetValue(row.Table, out var list)) byTable[row.Table] = list = new List<object?[]>();
             list.Add(row.Values);
         }
@@ -98,7 +104,7 @@ public sealed class PostgresTrainingWriter(StoreConnection db) : ITrainingWriter
                 var (name, kind) = table.Columns[i];
                 object column = kind == ColumnKind.Time
                     ? rows.Select(r => (DateTime)db.TimeValue((DateTime)r[i]!)).ToArray()
-                    : rows.Select(r => (string?)r[i]).ToArray();
+                    : rows.Select(r => Text(r[i])).ToArray();
                 cmd.Parameters.Add(new NpgsqlParameter("@" + name, column));
             }
             b.BatchCommands.Add(cmd);
@@ -109,4 +115,15 @@ public sealed class PostgresTrainingWriter(StoreConnection db) : ITrainingWriter
         await b.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>Every non-time value travels as text and is cast by the INSERT (<see cref="TableShape.InsertArraysSql"/>).</summary>
+    private static string? Text(object? v) => v switch
+    {
+        null => null,
+        string s => s,
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => v.ToString(),
+    };
 }

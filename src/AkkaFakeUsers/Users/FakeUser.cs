@@ -63,7 +63,8 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         Command<PostTick>(Handle);
         Command<PostNow>(Handle);
         Command<TextGenerated>(Handle);
-        Command<DeliverPost>(Handle);
+        Command<SessionTick>(Handle);
+        Command<SlateServed>(Handle);
         Command<CommentNotice>(Handle);
         Command<ReactionDue>(Handle);
         Command<PauseUser>(Handle);
@@ -123,7 +124,8 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
                 case CancelTimers: Timers.CancelAll(); break;
                 case AskForText a: _deps.Gateway.Tell(a.Request, Self); break;
                 case PublishOn p: _deps.Mediator.Tell(new Publish(p.Topic, p.Message)); break;
-                case JoinTheFeed j: _deps.Feed.Tell(new JoinFeed(_userId, j.Interests, Self, j.Following)); break;
+                case JoinTheFeed: _deps.Feed.Tell(new JoinFeed(_userId, Self)); break;
+                case AskForSlate a: _deps.Feed.Tell(a.Request, Self); break;
                 case TellFeed f: _deps.Feed.Tell(f.Message); break;
                 case ReplyWith r: sender.Tell(r.Message); break;
                 case PassivateSelf: Context.Parent.Tell(new Passivate(StopUser.Instance)); break;

@@ -1,3 +1,4 @@
+// Every rule of a user in one pure function, grouped by what it decides on: 340 lines because the rules are one unit.
 using System.Collections.Immutable;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Llm;
@@ -13,6 +14,7 @@ namespace AkkaFakeUsers.Users;
 public static class FakeUserDecider
 {
     public const string PostTimerKey = "post";
+    public const string SessionTimerKey = "session";
 
     public static Decision Decide(FakeUserState state, UserRuntime runtime, object input, UserContext ctx)
     {
@@ -27,7 +29,8 @@ public static class FakeUserDecider
                 d.Effect(new ReplyWith(state.Exists ? "ok" : $"user {ctx.UserId} does not exist"));
                 break;
             case TextGenerated t: d.OnText(t); break;
-            case DeliverPost p: d.OnDelivery(p); break;
+            case SessionTick: d.Runtime = d.Runtime with { SessionTimerSet = false }; d.OpenSession(); break;
+            case SlateServed s: d.OnSlate(s); break;
             case CommentNotice n: d.OnCommentNotice(n); break;
             case ReactionDue r: d.OnReactionDue(r); break;
             case PauseUser:
@@ -47,14 +50,12 @@ public static class FakeUserDecider
     /// <summary>Replies come 20 s to ~10 min (simulated) after the comment they answer, most within the first minutes.</summary>
     public static TimeSpan ReplyDelay(double u) => TimeSpan.FromSeconds(20 + 580 * u * u);
 
-    /// <summary>Thread depth of a reaction: 0 for views and likes, 1 for a comment on a post, the parent's depth + 1 for a reply.</summary>
+    /// <summary>Thread depth of a reaction: 0 for views, likes and hides, 1 for a comment on a post, the parent's depth + 1 for a reply.</summary>
     public static int Depth(ReactionDue due) => due.Type != InteractionType.Comment ? 0 : due.ReplyTo is null ? 1 : due.ReplyTo.Depth + 1;
 
     /// <summary>One decision being built: the state as the events so far leave it, the runtime, events and effects.</summary>
     private sealed class Builder(FakeUserState state, UserRuntime runtime, UserContext ctx)
     {
-        private readonly FakeUserState _before = state;
-        private readonly bool _wasLive = runtime.Live;
         private readonly List<IUserEvent> _events = [];
         private readonly List<UserEffect> _effects = [];
         private FakeUserState _state = state;
@@ -73,14 +74,7 @@ public static class FakeUserDecider
             _state = _state.Apply(e, Rules);
         }
 
-        public Decision Result()
-        {
-            // Drift brought in (or dropped) an interest: the feed's interest index must know.
-            if (_wasLive && _events.Count > 0 && _state.Profile is { } p && _before.Profile is { } b
-                && (p.Interests.Count != b.Interests.Count || p.PrimaryInterest != b.PrimaryInterest))
-                _effects.Insert(0, new JoinTheFeed(p.InterestNames.ToArray(), _state.Follows.ToArray()));
-            return new Decision(Runtime, _events.ToArray(), _effects.ToArray());
-        }
+        public Decision Result() => new(Runtime, _events.ToArray(), _effects.ToArray());
 
         // -------------------------------------------------------------- lifecycle
 
@@ -91,7 +85,11 @@ public static class FakeUserDecider
             {
                 if (!Runtime.Live) GoLive();
                 else if (Runtime.Paused) Pause();
-                else if (!Runtime.PostTimerSet) ScheduleNextPost(first: true);
+                else
+                {
+                    if (!Runtime.PostTimerSet) ScheduleNextPost(first: true);
+                    if (!Runtime.SessionTimerSet) ScheduleNextSession(first: true);
+                }
                 return;
             }
             var profile = ProfileRules.Create(Rules.Seed, cmd.Index > 0 ? cmd.Index : ctx.Index, Rules.Interests, Rules.Behaviour.Activity);
@@ -102,15 +100,17 @@ public static class FakeUserDecider
         public void GoLive()
         {
             Runtime = Runtime with { Live = true };
-            Effect(new JoinTheFeed(Profile.InterestNames.ToArray(), _state.Follows.ToArray()));
-            if (!Runtime.Paused) ScheduleNextPost(first: true);
+            Effect(JoinTheFeed.Instance);
+            if (Runtime.Paused) return;
+            ScheduleNextPost(first: true);
+            ScheduleNextSession(first: true);
         }
 
         public void Pause()
         {
             Runtime = Runtime with
             {
-                Paused = true, PostTimerSet = false, PendingPost = null,
+                Paused = true, PostTimerSet = false, SessionTimerSet = false, PendingPost = null, PendingSlate = null,
                 PendingComments = Runtime.PendingComments.Clear(), Planned = Runtime.Planned.Clear(),
             };
             Effect(CancelTimers.Instance);
@@ -120,7 +120,9 @@ public static class FakeUserDecider
         {
             if (!Runtime.Paused) return;
             Runtime = Runtime with { Paused = false };
-            if (_state.Exists) ScheduleNextPost(first: true);
+            if (!_state.Exists) return;
+            ScheduleNextPost(first: true);
+            ScheduleNextSession(first: true);
         }
 
         // -------------------------------------------------------------- posting
@@ -128,15 +130,30 @@ public static class FakeUserDecider
         private void ScheduleNextPost(bool first)
         {
             if (Runtime.Paused || !_state.Exists) return;
+            var at = NextAt(Rules.PostInterval, "timing", Runtime.TimingDraws, first);
+            Runtime = Runtime with { TimingDraws = Runtime.TimingDraws + 1, PostTimerSet = true };
+            Effect(new StartTimer(PostTimerKey, PostTick.Instance, at));
+        }
+
+        /// <summary>Sessions follow the same rhythm as posting (the user's heavy-tailed activity and the daily curve), at their own mean interval.</summary>
+        private void ScheduleNextSession(bool first)
+        {
+            if (Runtime.Paused || !_state.Exists) return;
+            var at = NextAt(Rules.Sessions.Interval, "session-timing", Runtime.SessionDraws, first);
+            Runtime = Runtime with { SessionDraws = Runtime.SessionDraws + 1, SessionTimerSet = true };
+            Effect(new StartTimer(SessionTimerKey, SessionTick.Instance, at));
+        }
+
+        private DateTime NextAt(TimeSpan interval, string purpose, long draw, bool first)
+        {
             var b = Rules.Behaviour;
-            // ActivityFactor is the user's posting rate relative to the mean (heavy-tailed): the mean gap shrinks with it.
-            var mean = Rules.PostInterval.TotalSeconds / Math.Max(0.001, Profile.ActivityFactor);
-            var u = DeterministicRandom.For(Rules.Seed, "timing", UserId, Runtime.TimingDraws).NextDouble();
+            // ActivityFactor is the user's rate relative to the mean (heavy-tailed): the mean gap shrinks with it.
+            var mean = interval.TotalSeconds / Math.Max(0.001, Profile.ActivityFactor);
+            var u = DeterministicRandom.For(Rules.Seed, purpose, UserId, draw).NextDouble();
             var sim = b.Daily.Enabled
                 ? Activity.NextGap(b.Daily, ctx.Now, TimeSpan.FromSeconds(mean), Activity.Chronotype(b.Daily, Rules.Seed, ctx.Index), u).TotalSeconds
                 : first ? mean * u : mean * (1 + Rules.PostJitter * (2 * u - 1));
-            Runtime = Runtime with { TimingDraws = Runtime.TimingDraws + 1, PostTimerSet = true };
-            Effect(new StartTimer(PostTimerKey, PostTick.Instance, ctx.Now + TimeSpan.FromSeconds(Math.Max(0.001, sim))));
+            return ctx.Now + TimeSpan.FromSeconds(Math.Max(0.001, sim));
         }
 
         /// <param name="manual">sim post: posts even while paused, and leaves the timer as it is.</param>
@@ -186,25 +203,71 @@ public static class FakeUserDecider
                 Runtime = Runtime with { Planned = Runtime.Planned.Remove(due.Id(UserId)) };
                 return;
             }
-            Record(due, text, msg.Text.GeneratedBy, msg.Text.ModelVersion);
+            Record(due, text, msg.Text.GeneratedBy, msg.Text.ModelVersion, ctx.Now);
         }
 
         // -------------------------------------------------------------- reacting
 
-        public void OnDelivery(DeliverPost d)
-        {
-            var post = d.Post;
-            if (!_state.Exists || Runtime.Paused || post.UserId == UserId) return;
-            if (FakeUserState.IsStale(post.CreatedAt, ctx.Now, Rules.Horizon) || _state.Reacted.ContainsKey(post.PostId)) return;
-            if (Runtime.Planned.Contains(InteractionRecorded.IdFor(UserId, post.PostId, InteractionType.View))) return;
+        // -------------------------------------------------------------- sessions
 
-            var score = Matching.Score(Profile.Interests, post.Interest, post.Subtopic);
-            var plan = Reactions.Decide(Rules.Reactions, score, DeterministicRandom.For(Rules.Seed, "react", UserId + "|" + post.PostId),
-                post.Trending ? Rules.Behaviour.Trends.LikeBoost : 1.0);
-            if (!plan.View) return;
-            Plan(new ReactionDue(d, InteractionType.View, score), post.CreatedAt + plan.ViewDelay);
-            if (plan.Like) Plan(new ReactionDue(d, InteractionType.Like, score), post.CreatedAt + plan.LikeDelay);
-            if (plan.Comment) Plan(new ReactionDue(d, InteractionType.Comment, score), post.CreatedAt + plan.CommentDelay);
+        /// <summary>The user opens the app: it asks its node's feed for a slate (a newer request supersedes an unanswered one).</summary>
+        public void OpenSession()
+        {
+            if (!_state.Exists || Runtime.Paused) return;
+            ScheduleNextSession(first: false);
+            var seq = _state.LastSessionSeq + 1;
+            var session = SessionIds.Session(UserId, seq);
+            var slate = SessionIds.Slate(session, 1);
+            Runtime = Runtime with { PendingSlate = slate };
+            Effect(new AskForSlate(new SlateRequest(UserId, session, slate, Rules.Sessions.SlateSize, Profile.Interests, _state.Follows, ctx.Now)));
+        }
+
+        /// <summary>
+        /// The feed answered: the user reads the slate top-down (<see cref="Sessions.Examine"/>), and every slot becomes a row
+        /// of the impression log (one <see cref="SlateShown"/>), every open, like and hide an interaction tied to its slot,
+        /// and every comment a text to write. The slots' moments follow one another by their dwell times.
+        /// </summary>
+        public void OnSlate(SlateServed s)
+        {
+            if (Runtime.PendingSlate != s.SlateId || !_state.Exists || Runtime.Paused) return;
+            Runtime = Runtime with { PendingSlate = null };
+            if (s.Items.Count == 0) return;
+            var views = new SlotView[s.Items.Count];
+            for (var i = 0; i < views.Length; i++)
+            {
+                var post = s.Items[i].Post;
+                var seen = _state.HasReacted(post.PostId, InteractionType.View) || _state.HasReacted(post.PostId, InteractionType.Hide);
+                views[i] = new SlotView(Matching.Score(Profile.Interests, post.Interest, post.Subtopic), seen,
+                    post.Trending ? Rules.Behaviour.Trends.LikeBoost : 1.0);
+            }
+            var outcomes = Domain.Sessions.Examine(Rules.Sessions, Rules.Reactions, views, DeterministicRandom.For(Rules.Seed, "session", s.SlateId));
+            var seq = _state.LastSessionSeq + 1;
+            var impressions = new Impression[views.Length];
+            for (var i = 0; i < views.Length; i++)
+            {
+                var (item, o) = (s.Items[i], outcomes[i]);
+                impressions[i] = new Impression(item.Post.PostId, item.Post.UserId, item.Position, item.Score, item.Propensity, views[i].Score,
+                    o.Examined, o.Viewed, o.DwellMs, o.Liked, o.Commented, o.Hid, item.Shadow);
+            }
+            Emit(new SlateShown(s.SlateId, s.SessionId, seq, UserId, s.Policy, s.Candidates, s.IsRandom, ctx.Now, impressions));
+
+            var at = ctx.Now;
+            var feedback = new List<(CandidateFeatures, bool)>();
+            for (var i = 0; i < views.Length; i++)
+            {
+                var (item, o) = (s.Items[i], outcomes[i]);
+                if (!o.Examined) continue;
+                feedback.Add((item.Features, o.Liked));
+                var impression = Impression.IdFor(s.SlateId, item.Position);
+                ReactionDue Due(InteractionType t) => new(item.Post, t, views[i].Score, null, impression, s.Policy, s.IsRandom);
+                at += TimeSpan.FromMilliseconds(o.Viewed ? 800 : 0);
+                if (o.Viewed) Record(Due(InteractionType.View), null, null, null, at);
+                if (o.Liked) Record(Due(InteractionType.Like), null, null, null, at + TimeSpan.FromMilliseconds(o.DwellMs / 2.0));
+                if (o.Hid) Record(Due(InteractionType.Hide), null, null, null, at + TimeSpan.FromMilliseconds(o.DwellMs));
+                if (o.Commented && !Runtime.Planned.Contains(Due(InteractionType.Comment).Id(UserId))) OnReactionDue(Due(InteractionType.Comment));
+                at += TimeSpan.FromMilliseconds(o.DwellMs);
+            }
+            if (feedback.Count > 0) Effect(new TellFeed(new SlateFeedback(feedback)));
         }
 
         private void Plan(ReactionDue due, DateTime at)
@@ -219,8 +282,7 @@ public static class FakeUserDecider
         {
             var c = n.Comment;
             if (!Runtime.Live || !_state.Exists || Runtime.Paused || c.UserId == UserId) return;
-            var due = new ReactionDue(new DeliverPost(UserId, n.Post, false), InteractionType.Comment,
-                Matching.Score(Profile.Interests, n.Post.Interest, n.Post.Subtopic), c);
+            var due = new ReactionDue(n.Post, InteractionType.Comment, Matching.Score(Profile.Interests, n.Post.Interest, n.Post.Subtopic), c, Source: "thread");
             if (Runtime.Planned.Contains(due.Id(UserId)) || _state.HasReacted(c.InteractionId, InteractionType.Comment)) return;
             var rng = DeterministicRandom.For(Rules.Seed, "reply", UserId + "|" + c.InteractionId);
             if (rng.NextDouble() >= Social.ReplyProbability(Rules.Behaviour.Threads, c.Depth)) return;
@@ -230,14 +292,12 @@ public static class FakeUserDecider
         public void OnReactionDue(ReactionDue due)
         {
             if (Runtime.Paused || _state.HasReacted(due.MarkKey, due.Type)) return;
-            if (due.Type != InteractionType.Comment)
-            {
-                Record(due, null, null, null);
-                return;
-            }
-            var post = due.Delivery.Post;
+            var post = due.Post;
             var requestId = Runtime.NextRequestId + 1;
-            Runtime = Runtime with { NextRequestId = requestId, PendingComments = Runtime.PendingComments.SetItem(requestId, due) };
+            Runtime = Runtime with
+            {
+                NextRequestId = requestId, PendingComments = Runtime.PendingComments.SetItem(requestId, due), Planned = Runtime.Planned.Add(due.Id(UserId)),
+            };
             var rng = DeterministicRandom.For(Rules.Seed, "comment", due.Id(UserId));
             // A reply quotes the comment it answers; a comment quotes the post.
             var (quoted, quotedAuthor) = due.ReplyTo is { } parent ? (parent.Content, parent.UserId) : (post.Content, post.UserId);
@@ -245,17 +305,21 @@ public static class FakeUserDecider
                 new ContentRequest(TextKind.Comment, UserId, post.Interest, post.Subtopic, Profile.Persona, rng.Next(), quoted, quotedAuthor))));
         }
 
-        private void Record(ReactionDue due, string? content, string? generatedBy, string? model)
+        private void Record(ReactionDue due, string? content, string? generatedBy, string? model, DateTime at)
         {
-            var post = due.Delivery.Post;
+            var post = due.Post;
             var id = due.Id(UserId);
             Runtime = Runtime with { Planned = Runtime.Planned.Remove(id) };
             if (_state.HasReacted(due.MarkKey, due.Type)) return;
             var e = new InteractionRecorded(id, UserId, post.PostId, post.UserId, due.Type, content, due.Score,
-                due.Delivery.Exploration, post.CreatedAt, ctx.Now, generatedBy, model,
-                post.Interest, due.ReplyTo?.InteractionId, Depth(due), due.Delivery.ViaFollow);
+                due.Exploration, post.CreatedAt, at, generatedBy, model,
+                post.Interest, due.ReplyTo?.InteractionId, Depth(due), false, due.ImpressionId, due.Source);
             Emit(e);
-            if (e.Type == InteractionType.Like) MaybeFollow(e);
+            if (e.Type == InteractionType.Like)
+            {
+                Effect(new PublishOn(FeedTopics.Likes, new PostLiked(post.PostId)));
+                MaybeFollow(e);
+            }
             else if (e.Type == InteractionType.Comment)
             {
                 // The one answered (the post's author, or the author of the comment replied to) may reply in turn. The
@@ -271,8 +335,8 @@ public static class FakeUserDecider
             var author = like.PostAuthorId;
             var rng = DeterministicRandom.For(Rules.Seed, "follow", UserId + "|" + like.PostId);
             if (author == UserId || !Social.ShouldFollow(Rules.Behaviour.Follow, like.MatchScore, _state.Follows.Count, _state.Follows.Contains(author), rng)) return;
+            // The feed needs no telling: following travels with every slate request.
             Emit(new UserFollowed(UserId, author, like.MatchScore, like.PostId, ctx.Now));
-            Effect(new TellFeed(new FollowAdded(UserId, author)));
         }
     }
 }

@@ -11,20 +11,31 @@ public sealed record PostTick : Akka.Actor.INotInfluenceReceiveTimeout
     public static readonly PostTick Instance = new();
 }
 
+/// <summary>The user's session timer fired: it opens the app and asks its feed for a slate.</summary>
+public sealed record SessionTick : Akka.Actor.INotInfluenceReceiveTimeout
+{
+    public static readonly SessionTick Instance = new();
+}
+
 /// <summary>The user's recovery finished (the actor tells the decider so it can bring an existing user back to life).</summary>
 public sealed record Recovered
 {
     public static readonly Recovered Instance = new();
 }
 
-/// <summary>A planned reaction is due (a timer message). <paramref name="ReplyTo"/>: for a reply, the comment it answers.</summary>
-public sealed record ReactionDue(DeliverPost Delivery, Domain.InteractionType Type, double Score, InteractionRecorded? ReplyTo = null)
+/// <summary>
+/// A reaction that needs a text (a comment from a slate, or a reply, which is a timer message). <paramref name="ReplyTo"/>:
+/// for a reply, the comment it answers. <paramref name="ImpressionId"/> and <paramref name="Source"/>: the slate slot and
+/// policy it came from.
+/// </summary>
+public sealed record ReactionDue(PostPublished Post, Domain.InteractionType Type, double Score, InteractionRecorded? ReplyTo = null,
+    string? ImpressionId = null, string? Source = null, bool Exploration = false)
 {
     /// <summary>Where the user's reaction marks keep this one (see <see cref="FakeUserState.MarkKey"/>): the post, or for a reply the comment.</summary>
-    public string MarkKey => ReplyTo?.InteractionId ?? Delivery.Post.PostId;
+    public string MarkKey => ReplyTo?.InteractionId ?? Post.PostId;
 
     public string Id(string userId) => ReplyTo is null
-        ? InteractionRecorded.IdFor(userId, Delivery.Post.PostId, Type)
+        ? InteractionRecorded.IdFor(userId, Post.PostId, Type)
         : InteractionRecorded.ReplyIdFor(userId, ReplyTo.InteractionId);
 }
 
@@ -37,6 +48,8 @@ public sealed record PendingPost(long RequestId, long Seq, string Interest, stri
 /// <see cref="FakeUserState"/>.
 /// </summary>
 /// <param name="TimingDraws">How many posting gaps were drawn: the next gap's random number is drawn from (seed, user, this count).</param>
+/// <param name="SessionDraws">How many session gaps were drawn (the same, for sessions).</param>
+/// <param name="PendingSlate">The slate asked of the feed and not yet answered.</param>
 public sealed record UserRuntime(
     bool Paused,
     bool Live,
@@ -45,7 +58,10 @@ public sealed record UserRuntime(
     long NextRequestId,
     PendingPost? PendingPost,
     ImmutableDictionary<long, ReactionDue> PendingComments,
-    ImmutableHashSet<string> Planned)
+    ImmutableHashSet<string> Planned,
+    bool SessionTimerSet = false,
+    long SessionDraws = 0,
+    string? PendingSlate = null)
 {
     public static UserRuntime Initial { get; } = new(false, false, false, 0, 0, null,
         ImmutableDictionary<long, ReactionDue>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal));
@@ -66,13 +82,19 @@ public sealed record CancelTimers : UserEffect
 /// <summary>Ask the LLM gateway for a text; it answers with <see cref="TextGenerated"/>.</summary>
 public sealed record AskForText(GenerateText Request) : UserEffect;
 
+/// <summary>Ask this node's feed for a slate; it answers with <see cref="SlateServed"/>.</summary>
+public sealed record AskForSlate(SlateRequest Request) : UserEffect;
+
 /// <summary>Publish on a pub/sub topic (<see cref="FeedTopics"/>).</summary>
 public sealed record PublishOn(string Topic, object Message) : UserEffect;
 
-/// <summary>Join (or rejoin, after the interests changed) this node's feed as a reader of these interests and authors.</summary>
-public sealed record JoinTheFeed(IReadOnlyList<string> Interests, IReadOnlyList<string> Following) : UserEffect;
+/// <summary>Join this node's feed as a live local user (comment notices reach it there).</summary>
+public sealed record JoinTheFeed : UserEffect
+{
+    public static readonly JoinTheFeed Instance = new();
+}
 
-/// <summary>Tell this node's feed (follow, leave).</summary>
+/// <summary>Tell this node's feed (leave, slate feedback).</summary>
 public sealed record TellFeed(object Message) : UserEffect;
 
 /// <summary>Answer whoever sent the input.</summary>

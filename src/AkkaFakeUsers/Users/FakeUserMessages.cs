@@ -32,12 +32,6 @@ public sealed record UserPaused(string UserId) : IAfuSerializable;
 
 public sealed record ResumeUser(string UserId) : IUserMessage, IAfuSerializable;
 
-/// <summary>A post from the feed reaches this user (exploration: not chosen by interest; via-follow: the user follows the author).</summary>
-public sealed record DeliverPost(string UserId, PostPublished Post, bool Exploration, bool ViaFollow = false) : IUserMessage, IAfuSerializable
-{
-    [JsonIgnore] public string Source => ViaFollow ? "follow" : Exploration ? "explore" : "interest";
-}
-
 /// <summary>
 /// A comment was made that this user may answer: a comment on their post, or a reply to their comment. Sent by the
 /// commenter on the "comments" topic; each node's feed hands it to the user if it lives there and is live.
@@ -83,7 +77,11 @@ public sealed record PostPublished(
     string ModelVersion,
     bool Trending = false) : IUserEvent;
 
-/// <summary>One view, like or comment, with the interest-match score it was decided on.</summary>
+/// <summary>
+/// One view, like, comment or hide, with the interest-match score it was decided on. <paramref name="ImpressionId"/>: the
+/// slate slot it came from (null for a reply to a comment notice); <paramref name="Source"/>: the policy that served it,
+/// or "thread" for a reply.
+/// </summary>
 public sealed record InteractionRecorded(
     string InteractionId,
     string UserId,
@@ -100,21 +98,65 @@ public sealed record InteractionRecorded(
     string? PostInterest = null,
     string? ParentId = null,
     int Depth = 0,
-    bool ViaFollow = false) : IUserEvent
+    bool ViaFollow = false,
+    string? ImpressionId = null,
+    string? Source = null) : IUserEvent
 {
     public static string IdFor(string userId, string postId, InteractionType type) => $"{userId}/{type.Name()}/{postId}";
 
     /// <summary>A reply of <paramref name="userId"/> to the comment <paramref name="parentId"/> (at most one per user and comment).</summary>
     public static string ReplyIdFor(string userId, string parentId) => $"{userId}/reply/{parentId}";
 
-    /// <summary>"follow", "explore" or "interest": how the post reached the user.</summary>
-    [JsonIgnore] public string FeedSource => ViaFollow ? "follow" : Exploration ? "explore" : "interest";
+    /// <summary>How the post reached the user: the serving policy ("interest", "popular", …, "random" for the random share), "thread" for a reply; events written before slates: "follow", "explore" or "interest".</summary>
+    [JsonIgnore] public string FeedSource => Source ?? (ViaFollow ? "follow" : Exploration ? "explore" : "interest");
 }
 
 /// <summary>The user followed an author after liking their post; the feed then brings the author's posts to the user.</summary>
 public sealed record UserFollowed(string FollowerId, string FolloweeId, double MatchScore, string ViaPostId, DateTime CreatedAt) : IUserEvent
 {
     [JsonIgnore] public string UserId => FollowerId;
+}
+
+/// <summary>
+/// A slate the user was shown in a session, and what it did with every slot: one event per slate (the impression log's
+/// rows). <paramref name="SessionSeq"/> numbers the user's sessions; the interactions it caused follow as their own events.
+/// </summary>
+public sealed record SlateShown(
+    string SlateId,
+    string SessionId,
+    long SessionSeq,
+    string UserId,
+    string Policy,
+    int Candidates,
+    bool IsRandom,
+    DateTime CreatedAt,
+    IReadOnlyList<Impression> Items) : IUserEvent;
+
+/// <summary>One shown post of a slate: where, how likely the policy was to show it there, and what the user did.</summary>
+public sealed record Impression(
+    string PostId,
+    string AuthorId,
+    int Position,
+    double Score,
+    double Propensity,
+    double MatchScore,
+    bool Examined,
+    bool Viewed,
+    int DwellMs,
+    bool Liked,
+    bool Commented,
+    bool Hid,
+    IReadOnlyDictionary<string, double>? Shadow = null)
+{
+    public static string IdFor(string slateId, int position) => $"{slateId}#{position}";
+}
+
+public static class SessionIds
+{
+    public static string Session(string userId, long seq) => $"{userId}/session-{seq}";
+
+    /// <summary>A session shows one slate today; the id leaves room for more (scrolling on).</summary>
+    public static string Slate(string sessionId, int page) => $"{sessionId}/slate-{page}";
 }
 
 public static class PostIds

@@ -4,18 +4,19 @@ using AkkaFakeUsers.Serialization;
 
 namespace AkkaFakeUsers.Users;
 
-public sealed record UserCounters(long Posts, long Views, long Likes, long Comments)
+public sealed record UserCounters(long Posts, long Views, long Likes, long Comments, long Hides = 0, long Slates = 0)
 {
     public static readonly UserCounters Zero = new(0, 0, 0, 0);
 }
 
 /// <summary>Which reactions a user already made to a post (post's creation time kept for pruning).</summary>
-public sealed record ReactionMark(DateTime PostCreatedAt, bool Viewed, bool Liked, bool Commented)
+public sealed record ReactionMark(DateTime PostCreatedAt, bool Viewed, bool Liked, bool Commented, bool Hid = false)
 {
     public bool Has(InteractionType t) => t switch
     {
         InteractionType.View => Viewed,
         InteractionType.Like => Liked,
+        InteractionType.Hide => Hid,
         _ => Commented,
     };
 
@@ -23,6 +24,7 @@ public sealed record ReactionMark(DateTime PostCreatedAt, bool Viewed, bool Like
     {
         InteractionType.View => this with { Viewed = true },
         InteractionType.Like => this with { Liked = true },
+        InteractionType.Hide => this with { Hid = true },
         _ => this with { Commented = true },
     };
 }
@@ -39,7 +41,8 @@ public sealed record FakeUserState(
     long LastPostSeq,
     ImmutableDictionary<string, ReactionMark> Reacted,
     ImmutableList<string> LastPosts,
-    ImmutableHashSet<string>? Following = null) : IAfuSerializable
+    ImmutableHashSet<string>? Following = null,
+    long LastSessionSeq = 0) : IAfuSerializable
 {
     public const int LastPostsKept = 5;
 
@@ -73,6 +76,7 @@ public sealed record FakeUserState(
         },
         InteractionRecorded e => ApplyInteraction(e, rules.Horizon, rules.Behaviour.Drift),
         UserFollowed e => this with { Following = Follows.Add(e.FolloweeId) },
+        SlateShown e => this with { LastSessionSeq = Math.Max(LastSessionSeq, e.SessionSeq), Counters = Counters with { Slates = Counters.Slates + 1 } },
         _ => this,
     };
 
@@ -82,6 +86,7 @@ public sealed record FakeUserState(
         {
             InteractionType.View => Counters with { Views = Counters.Views + 1 },
             InteractionType.Like => Counters with { Likes = Counters.Likes + 1 },
+            InteractionType.Hide => Counters with { Hides = Counters.Hides + 1 },
             _ => Counters with { Comments = Counters.Comments + 1 },
         };
         var key = MarkKey(e);

@@ -12,12 +12,48 @@ public static class FeedTopics
 
     /// <summary>Comment notices (someone answered a user's post or comment) travel here, to the node where that user lives.</summary>
     public const string Comments = "comments";
+
+    /// <summary>Likes (<see cref="PostLiked"/>), so every node's feed knows how popular a post is.</summary>
+    public const string Likes = "likes";
+
+    /// <summary>Feed control (a new policy mix), sent by the inspection port to every node's feed.</summary>
+    public const string Control = "feed-control";
 }
 
-/// <summary>A local user joins this node's audience index (sent when it starts or its interests change), with the authors it follows.</summary>
-public sealed record JoinFeed(string UserId, IReadOnlyList<string> Interests, IActorRef User, IReadOnlyList<string>? Following = null);
-
-/// <summary>A local user started following an author: the author's posts now reach it.</summary>
-public sealed record FollowAdded(string FollowerId, string FolloweeId);
+/// <summary>A local user is live on this node (sent when it starts): comment notices for it are handed to <paramref name="User"/>.</summary>
+public sealed record JoinFeed(string UserId, IActorRef User);
 
 public sealed record LeaveFeed(string UserId);
+
+// ---------------------------------------------------------------- slates (a session asks its node's feed for one)
+
+/// <summary>A user opens the app: "give me a slate of <paramref name="Size"/>". Answered with <see cref="SlateServed"/>.</summary>
+/// <param name="Now">The simulated instant of the request (posts older than the feed's max age are not candidates).</param>
+public sealed record SlateRequest(
+    string UserId,
+    string SessionId,
+    string SlateId,
+    int Size,
+    IReadOnlyList<Domain.InterestWeight> Interests,
+    IReadOnlyCollection<string> Following,
+    DateTime Now);
+
+/// <summary>One shown post: position from 1, the policy's score, and the exact probability that the policy shows this post at this position.</summary>
+/// <param name="Shadow">The same probability under each of the run's shadow policies (afu.feed.shadow-policies), for off-policy evaluation.</param>
+public sealed record SlateItem(
+    PostPublished Post,
+    int Position,
+    double Score,
+    double Propensity,
+    Domain.CandidateFeatures Features,
+    IReadOnlyDictionary<string, double>? Shadow = null);
+
+/// <summary>The feed's answer: a ranked slate drawn by <paramref name="Policy"/> from a candidate pool of <paramref name="Candidates"/> posts.</summary>
+/// <param name="IsRandom">A slate of the random share: a uniformly random ordering (propensity 1 / candidates).</param>
+public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items);
+
+/// <summary>Someone liked a post: every node's feed counts it (the popular policy's hot score). Travels on <see cref="FeedTopics.Likes"/>.</summary>
+public sealed record PostLiked(string PostId) : Serialization.IAfuSerializable;
+
+/// <summary>What the user did with the slots it examined, told to its node's feed so the learned policy trains on it.</summary>
+public sealed record SlateFeedback(IReadOnlyList<(Domain.CandidateFeatures Features, bool Liked)> Examined);

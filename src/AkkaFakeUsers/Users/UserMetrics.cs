@@ -8,7 +8,7 @@ namespace AkkaFakeUsers.Users;
 /// </summary>
 public sealed class UserMetrics
 {
-    private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _follows, _persistFailures;
+    private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _follows, _persistFailures, _hides, _slates, _impressions;
 
     public long UsersCreated => Interlocked.Read(ref _usersCreated);
     public long UsersActive => Interlocked.Read(ref _usersActive);
@@ -18,7 +18,10 @@ public sealed class UserMetrics
     public long Comments => Interlocked.Read(ref _comments);
     public long Follows => Interlocked.Read(ref _follows);
     public long PersistFailures => Interlocked.Read(ref _persistFailures);
-    public long Events => UsersCreated + Posts + Views + Likes + Comments + Follows;
+    public long Hides => Interlocked.Read(ref _hides);
+    public long Slates => Interlocked.Read(ref _slates);
+    public long Impressions => Interlocked.Read(ref _impressions);
+    public long Events => UsersCreated + Posts + Views + Likes + Comments + Hides + Follows + Slates;
 
     /// <summary>Counts one persisted event of a user.</summary>
     public void Count(IUserEvent e)
@@ -30,6 +33,11 @@ public sealed class UserMetrics
             case UserFollowed: Follow(); break;
             case InteractionRecorded { Type: InteractionType.View }: View(); break;
             case InteractionRecorded { Type: InteractionType.Like }: Like(); break;
+            case InteractionRecorded { Type: InteractionType.Hide }: Interlocked.Increment(ref _hides); break;
+            case SlateShown s:
+                Interlocked.Increment(ref _slates);
+                Interlocked.Add(ref _impressions, s.Items.Count);
+                break;
             case InteractionRecorded: Comment(); break;
         }
     }

@@ -13,13 +13,15 @@ public sealed record UserRules(
     double PostJitter,
     ReactionSettings Reactions,
     BehaviourSettings Behaviour,
-    int SnapshotEvery)
+    int SnapshotEvery,
+    SessionSettings Sessions,
+    TimeSpan MaxPostAge)
 {
     /// <summary>Snapshots kept per user: the newest ones; older snapshots are deleted (journal events never are).</summary>
     public const int SnapshotsKept = 2;
 
-    /// <summary>Posts created longer ago than this are no longer reacted to (twice the longest reaction delay, plus a minute).</summary>
-    public TimeSpan Horizon => Reactions.MaxDelayOrDefault * 2 + TimeSpan.FromSeconds(60);
+    /// <summary>Posts older than this are no longer shown (afu.feed.max-post-age); reaction marks are kept twice as long.</summary>
+    public TimeSpan Horizon => MaxPostAge;
 }
 
 /// <summary>What a decision may read besides the state: who the user is, the rules, and the simulated time.</summary>

@@ -58,7 +58,6 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         var join = h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
         var expected = ProfileRules.Create(7, 3, h.Deps.Rules.Interests);
         Assert.Equal("user-3", join.UserId);
-        Assert.Equal(expected.InterestNames, join.Interests);
 
         var posts = Enumerable.Range(0, 3).Select(_ => ExpectPost(h.Mediator, TimeSpan.FromSeconds(10))).ToList();
         Assert.Equal(["user-3/post-1", "user-3/post-2", "user-3/post-3"], posts.Select(p => p.PostId));
@@ -190,93 +189,75 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         return last;
     }
 
-    [Fact]
-    public async Task A_user_likes_matching_posts_far_more_than_unrelated_ones()
+    /// <summary>Answers the user's next slate request with these posts (the feed is a probe here).</summary>
+    private static SlateRequest Serve(Harness h, Func<SlateRequest, PostPublished[]> posts, string policy = "interest")
     {
-        var settings = Settings(interval: TimeSpan.FromHours(10));
-        await using var h = await Start(settings);
-        var profile = ProfileRules.Create(7, 2, h.Deps.Rules.Interests);
-        var user = h.User("user-2");
-        user.Tell(new EnsureUser("user-2", 2));
-        h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
-
-        var primary = profile.Interests[0];
-        var unrelated = InterestCatalog.Names.First(n => !profile.InterestNames.Contains(n));
-        var clock = h.Deps.Clock;
-        for (var i = 1; i <= 300; i++)
-            user.Tell(new DeliverPost("user-2", PostBy("user-900", i, primary.Interest, primary.FavoriteSubtopics[0], clock.Now), false));
-        var matching = await Settle(user, "user-2");
-        for (var i = 301; i <= 600; i++)
-            user.Tell(new DeliverPost("user-2", PostBy("user-901", i, unrelated, InterestCatalog.Get(unrelated).Subtopics[0], clock.Now), true));
-        var total = await Settle(user, "user-2");
-        var other = total with { Views = total.Views - matching.Views, Likes = total.Likes - matching.Likes, Comments = total.Comments - matching.Comments };
-
-        output.WriteLine($"matching {matching}, unrelated {other}");
-        Assert.True(matching.Views > 150, $"views of matching posts: {matching.Views}");
-        Assert.True(other.Views > 100, $"views of unrelated posts: {other.Views}");
-        var matchRate = (double)matching.Likes / matching.Views;
-        var otherRate = (double)other.Likes / Math.Max(1, other.Views);
-        Assert.True(matchRate >= 3 * otherRate, $"like rate {matchRate:F2} (matching) vs {otherRate:F2} (unrelated)");
-        Assert.True(matching.Comments >= other.Comments);
-        Assert.Equal(0, total.Posts);
+        var request = h.Feed.FishForMessage<SlateRequest>(m => m is SlateRequest, TimeSpan.FromSeconds(15));
+        var items = posts(request).Select((p, i) => new SlateItem(p, i + 1, 1, 0.5, new CandidateFeatures(0.9, 0, 0, false, false))).ToArray();
+        h.Feed.LastSender.Tell(new SlateServed(request.SlateId, request.SessionId, policy, 20, false, items));
+        return request;
     }
 
-    [Fact]
-    public async Task A_user_never_reacts_to_its_own_post_nor_twice_to_the_same_post()
+    private AfuSettings Reading(AfuSettings s) => s with
     {
-        var settings = Settings(interval: TimeSpan.FromHours(10)) with
-        {
-            Reactions = new ReactionSettings(InteractionProbability: 1.0, LikeBase: 1.0, LikeSlope: 0, CommentBase: 0, CommentSlope: 0),
-        };
+        Reactions = new ReactionSettings(InteractionProbability: 1.0, LikeBase: 1.0, LikeSlope: 0, CommentBase: 0, CommentSlope: 0),
+        Sessions = s.Sessions with { Interval = TimeSpan.FromSeconds(30), Examination = ExaminationModel.Flat, FlatExamination = 1.0 },
+    };
+
+    [Fact]
+    public async Task A_user_opens_sessions_on_its_timer_and_a_served_slate_is_persisted_as_impressions_and_interactions()
+    {
+        var settings = Reading(Settings(interval: TimeSpan.FromHours(10)));
         await using var h = await Start(settings);
         var user = h.User("user-4");
         user.Tell(new EnsureUser("user-4", 4));
         h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
         var profile = ProfileRules.Create(7, 4, h.Deps.Rules.Interests);
-        var now = h.Deps.Clock.Now;
 
-        var own = PostBy("user-4", 1, profile.PrimaryInterest, "x", now);
-        for (var i = 0; i < 5; i++) user.Tell(new DeliverPost("user-4", own, false));
-        var other = PostBy("user-77", 1, profile.PrimaryInterest, "x", now);
-        for (var i = 0; i < 5; i++) user.Tell(new DeliverPost("user-4", other, false));
+        var first = Serve(h, r => [PostBy("user-77", 1, profile.PrimaryInterest, "x", r.Now), PostBy("user-78", 1, profile.PrimaryInterest, "y", r.Now)]);
+        Assert.Equal("user-4/session-1/slate-1", first.SlateId);
+        Assert.Equal(settings.Sessions.SlateSize, first.Size);
+        var second = Serve(h, r => [PostBy("user-77", 1, profile.PrimaryInterest, "x", r.Now)]);
+        Assert.Equal("user-4/session-2/slate-1", second.SlateId);
 
         var counters = await Settle(user, "user-4");
-        Assert.Equal(1, counters.Views);
-        Assert.Equal(1, counters.Likes);
+        Assert.Equal(2, counters.Slates);
+        // the post shown twice was opened and liked once
+        Assert.Equal((2L, 2L), (counters.Views, counters.Likes));
+        Assert.Equal(2, h.Metrics.Slates);
+        Assert.Equal(3, h.Metrics.Impressions);
 
-        // A stale post (older than the reaction horizon) is ignored.
-        user.Tell(new DeliverPost("user-4", PostBy("user-78", 1, profile.PrimaryInterest, "x", now - TimeSpan.FromHours(2)), false));
-        Assert.Equal(1, (await Settle(user, "user-4")).Views);
+        // the likes went out on the likes topic, for every node's feed to count
+        var likes = new List<string>();
+        h.Mediator.FishForMessage<Publish>(m =>
+        {
+            if (m is Publish { Topic: FeedTopics.Likes, Message: PostLiked l }) likes.Add(l.PostId);
+            return likes.Count == 2;
+        }, TimeSpan.FromSeconds(5));
+        Assert.Equal(["user-77/post-1", "user-78/post-1"], likes.Order());
     }
 
     [Fact]
-    public async Task Paused_users_neither_post_nor_react_until_resumed()
+    public async Task Paused_users_neither_post_nor_open_sessions_until_resumed()
     {
-        var settings = Settings() with
-        {
-            Reactions = new ReactionSettings(InteractionProbability: 1.0, LikeBase: 1.0, LikeSlope: 0, CommentBase: 0, CommentSlope: 0),
-        };
+        var settings = Reading(Settings());
         await using var h = await Start(settings);
         var user = h.User("user-6");
         user.Tell(new EnsureUser("user-6", 6, Paused: true));
         h.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
         var profile = ProfileRules.Create(7, 6, h.Deps.Rules.Interests);
-        // a post that this user views and likes for certain once it is not paused
-        user.Tell(new DeliverPost("user-6", PostBy("user-70", 1, profile.PrimaryInterest, "x", h.Deps.Clock.Now), false));
         h.Mediator.ExpectNoMsg(TimeSpan.FromSeconds(1));
+        h.Feed.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Assert.Equal(UserCounters.Zero, await Settle(user, "user-6"));
 
         user.Tell(new ResumeUser("user-6"));
-        ExpectPost(h.Mediator, TimeSpan.FromSeconds(10));
-        user.Tell(new DeliverPost("user-6", PostBy("user-70", 2, profile.PrimaryInterest, "x", h.Deps.Clock.Now), false));
-        // the user posts every ~0.1 s now, so wait for the reactions rather than for the counters to settle
+        Serve(h, r => [PostBy("user-70", 2, profile.PrimaryInterest, "x", r.Now)]);
         UserCounters counters = UserCounters.Zero;
         for (var i = 0; i < 100 && counters.Likes < 1; i++)
         {
             await Task.Delay(100);
             counters = (await user.Ask<UserStateReply>(new GetUserState("user-6"), TimeSpan.FromSeconds(5))).Counters;
         }
-        Assert.Equal(1, counters.Views);
-        Assert.Equal(1, counters.Likes);
+        Assert.Equal((1L, 1L, 1L), (counters.Slates, counters.Views, counters.Likes));
     }
 }

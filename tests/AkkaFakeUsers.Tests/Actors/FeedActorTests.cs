@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit.Xunit2;
+using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Users;
 
@@ -8,82 +9,101 @@ namespace AkkaFakeUsers.Tests.Actors;
 
 public class FeedActorTests : TestKit
 {
+    private static readonly DateTime Now = new(2026, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private IActorRef Feed(Akka.TestKit.TestProbe mediator, string mix = "interest", double exploration = 0, double randomShare = 0)
+    {
+        var learned = new LearnedModel();
+        Assert.True(PolicyMixText.TryParse(mix, out var choices, out _));
+        var serving = new FeedServing(1, PolicyMix.From(choices, exploration, learned), exploration, 50, randomShare, 1000, TimeSpan.FromHours(6), [], learned);
+        return Sys.ActorOf(Props.Create(() => new FeedActor(mediator, serving, TimeSpan.Zero)));
+    }
+
+    private static PostPublished Post(string author, int n, string interest, DateTime at) =>
+        new($"{author}/post-{n}", author, n, "a post long enough to be one", interest, "ramen", at, "builtin", "v");
+
+    private static SlateRequest Ask(string user, int n, string interest, params string[] following) =>
+        new(user, $"{user}/session-{n}", $"{user}/session-{n}/slate-1", 3, [new InterestWeight(interest, 1, [])], following.ToHashSet(), Now);
+
     [Fact]
-    public void The_feed_subscribes_to_posts_and_delivers_to_interested_local_users_only()
+    public void The_feed_subscribes_to_its_topics_and_serves_ranked_slates_from_its_pool_never_the_readers_own_posts()
     {
         var mediator = CreateTestProbe();
-        var feed = Sys.ActorOf(Props.Create(() => new FeedActor(mediator, 1, 10, 0.0)));
-        Assert.Equal(FeedTopics.Posts, mediator.ExpectMsg<Subscribe>().Topic);
-        Assert.Equal(FeedTopics.Comments, mediator.ExpectMsg<Subscribe>().Topic);
+        var feed = Feed(mediator);
+        Assert.Equal([FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control],
+            Enumerable.Range(0, 4).Select(_ => mediator.ExpectMsg<Subscribe>().Topic));
 
-        var author = CreateTestProbe();
-        var fan = CreateTestProbe();
-        var other = CreateTestProbe();
-        feed.Tell(new JoinFeed("user-1", ["food"], author));
-        feed.Tell(new JoinFeed("user-2", ["food", "tech"], fan));
-        feed.Tell(new JoinFeed("user-3", ["cars"], other));
+        feed.Tell(Post("user-1", 1, "food", Now.AddMinutes(-1)));
+        feed.Tell(Post("user-2", 1, "cars", Now.AddMinutes(-2)));
+        feed.Tell(Post("user-3", 1, "food", Now.AddMinutes(-3)));
+        feed.Tell(Post("user-4", 1, "food", Now.AddHours(-7))); // past the max age
 
-        var post = new PostPublished("user-1/post-1", "user-1", 1, "ramen time", "food", "ramen", DateTime.UtcNow, "builtin", "v");
-        feed.Tell(post);
-        var delivered = fan.ExpectMsg<DeliverPost>();
-        Assert.Equal("user-2", delivered.UserId);
-        Assert.Same(post, delivered.Post);
-        author.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        other.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        feed.Tell(Ask("user-1", 1, "food"));
+        var slate = ExpectMsg<SlateServed>();
+        Assert.Equal(("user-1/session-1/slate-1", "interest", false, 2), (slate.SlateId, slate.Policy, slate.IsRandom, slate.Candidates));
+        // interest ranks the food post first; the reader's own post and the stale one are not candidates
+        Assert.Equal(["user-3/post-1", "user-2/post-1"], slate.Items.Select(i => i.Post.PostId));
+        Assert.Equal([1, 2], slate.Items.Select(i => i.Position));
+        Assert.All(slate.Items, i => Assert.Equal(1.0, i.Propensity)); // epsilon 0: the greedy list for certain
 
-        // A stopped user leaves the audience.
-        Watch(fan.Ref);
-        Sys.Stop(fan.Ref);
-        ExpectTerminated(fan.Ref);
-        AwaitAssert(() =>
-        {
-            feed.Tell(GetFeedStatus.Instance);
-            Assert.Equal(2, ExpectMsg<FeedStatus>().Members);
-        });
+        feed.Tell(GetFeedStatus.Instance);
+        var status = ExpectMsg<FeedStatus>();
+        // the stale post arrived last: it leaves the pool when it reaches the front (eviction never scans), but it is never a candidate
+        Assert.Equal((4, 1L, 2L), (status.Pool, status.Slates, status.Impressions));
     }
 
     [Fact]
-    public void Followers_get_the_authors_posts_once_and_comment_notices_reach_only_live_local_users()
+    public void Likes_reorder_the_popular_policy_and_a_published_mix_switches_the_policy()
     {
         var mediator = CreateTestProbe();
-        var feed = Sys.ActorOf(Props.Create(() => new FeedActor(mediator, 1, 10, 0.0)));
-        var author = CreateTestProbe();
-        var fan = CreateTestProbe();      // shares the interest and follows: gets the post once, not twice
-        var follower = CreateTestProbe(); // other interest, follows the author
-        var stranger = CreateTestProbe();
-        feed.Tell(new JoinFeed("user-1", ["food"], author));
-        feed.Tell(new JoinFeed("user-2", ["food"], fan, ["user-1"]));
-        feed.Tell(new JoinFeed("user-3", ["cars"], follower));
-        feed.Tell(new JoinFeed("user-4", ["cars"], stranger));
-        feed.Tell(new FollowAdded("user-3", "user-1"));
+        var feed = Feed(mediator, "popular");
+        feed.Tell(Post("user-1", 1, "food", Now.AddMinutes(-1)));
+        feed.Tell(Post("user-2", 1, "food", Now.AddMinutes(-2)));
+        feed.Tell(Ask("user-9", 1, "food"));
+        Assert.Equal("user-1/post-1", ExpectMsg<SlateServed>().Items[0].Post.PostId); // no likes yet: the newer first
+        for (var i = 0; i < 5; i++) feed.Tell(new PostLiked("user-2/post-1"));
+        feed.Tell(Ask("user-9", 2, "food"));
+        var slate = ExpectMsg<SlateServed>();
+        Assert.Equal("user-2/post-1", slate.Items[0].Post.PostId);
+        Assert.Equal(5, slate.Items[0].Features.Likes);
 
-        var post = new PostPublished("user-1/post-1", "user-1", 1, "ramen time", "food", "ramen", DateTime.UtcNow, "builtin", "v");
-        feed.Tell(post);
-        var viaInterest = fan.ExpectMsg<DeliverPost>();
-        Assert.False(viaInterest.ViaFollow);
-        fan.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        var viaFollow = follower.ExpectMsg<DeliverPost>();
-        Assert.True(viaFollow.ViaFollow);
-        Assert.Equal("follow", viaFollow.Source);
-        stranger.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        feed.Tell(new SetFeedPolicy("nonsense"));   // ignored with a warning
+        feed.Tell(new SetFeedPolicy("chronological"));
+        feed.Tell(Ask("user-9", 3, "food"));
+        Assert.Equal("chronological", ExpectMsg<SlateServed>().Policy);
         feed.Tell(GetFeedStatus.Instance);
         var status = ExpectMsg<FeedStatus>();
-        Assert.Equal(2, status.FollowEdges);
-        Assert.Equal(1, status.FollowDeliveries);
+        Assert.Equal("chronological=1", status.Policy);
+        Assert.Equal(new Dictionary<string, long> { ["popular"] = 2, ["chronological"] = 1 }, status.SlatesByPolicy);
+        Assert.Equal(5, status.Likes);
+    }
 
-        // A follower that leaves stops getting the author's posts.
-        feed.Tell(new LeaveFeed("user-3"));
-        feed.Tell(post with { PostId = "user-1/post-2", Seq = 2 });
-        fan.ExpectMsg<DeliverPost>();
-        follower.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-
-        // Comment notices go to the addressed user if it lives on this node, else nowhere.
-        var comment = new InteractionRecorded("user-2/comment/user-1/post-1", "user-2", post.PostId, "user-1", AkkaFakeUsers.Domain.InteractionType.Comment, "nice", 0.9, false,
+    [Fact]
+    public void Comment_notices_reach_only_live_local_users()
+    {
+        var mediator = CreateTestProbe();
+        var feed = Feed(mediator);
+        var author = CreateTestProbe();
+        var fan = CreateTestProbe();
+        feed.Tell(new JoinFeed("user-1", author));
+        feed.Tell(new JoinFeed("user-2", fan));
+        var post = Post("user-1", 1, "food", Now);
+        var comment = new InteractionRecorded("user-2/comment/user-1/post-1", "user-2", post.PostId, "user-1", InteractionType.Comment, "nice", 0.9, false,
             post.CreatedAt, post.CreatedAt.AddSeconds(9), "builtin", "v", "food", null, 1);
         feed.Tell(new CommentNotice("user-1", post, comment));
         Assert.Equal(comment, author.ExpectMsg<CommentNotice>().Comment);
         feed.Tell(new CommentNotice("user-99", post, comment));
         author.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         fan.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        // a stopped user is forgotten
+        Watch(author.Ref);
+        Sys.Stop(author.Ref);
+        ExpectTerminated(author.Ref);
+        AwaitAssert(() =>
+        {
+            feed.Tell(GetFeedStatus.Instance);
+            Assert.Equal(1, ExpectMsg<FeedStatus>().Members);
+        });
     }
 }

@@ -31,7 +31,7 @@ public class LikeEvaluatorTests
             if (rng.NextDouble() < (user.Interests.Contains(post.Interest) ? 0.6 : 0.1) && (likesInTestPeriod || !testPeriod))
                 interactions.Add(new DsInteraction(user.Id, post.Id, "like", t.AddSeconds(1), 0.5, null, "interest", 0));
         }
-        return new DatasetTables(users, posts, interactions, []);
+        return new DatasetTables(users, posts, interactions, [], []);
     }
 
     [Fact]

@@ -24,6 +24,11 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'PostPublished'"), await db.ScalarAsync("SELECT COUNT(*) FROM posts"));
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'InteractionRecorded'"), await db.ScalarAsync("SELECT COUNT(*) FROM user_interactions"));
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'UserFollowed'"), await db.ScalarAsync("SELECT COUNT(*) FROM follows"));
+        Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'SlateShown'"), await db.ScalarAsync("SELECT COUNT(DISTINCT slate_id) FROM impressions"));
+        // the impression log on PostgreSQL: booleans, positions from 1, true propensities
+        Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM impressions WHERE position < 1 OR propensity <= 0 OR propensity > 1 OR (liked AND NOT viewed) OR (viewed AND NOT examined)"));
+        Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM impressions WHERE viewed"),
+            await db.ScalarAsync("SELECT COUNT(*) FROM user_interactions WHERE type = 'view' AND metadata ->> 'impression_id' IS NOT NULL"));
         Assert.Equal(await db.ScalarAsync("SELECT MAX(ordering) FROM journal"), await db.ScalarAsync("SELECT ordering FROM projection_offsets"));
     }
 

@@ -19,7 +19,7 @@ public class RealismTests(ITestOutputHelper output)
     private const string Conf = """
         afu {
           posting.interval = 2h
-          feed.audience-size = 8
+          sessions.interval = 30m
           simulation.time-scale = 4320
           status.interval = 10s
         }
@@ -54,7 +54,7 @@ public class RealismTests(ITestOutputHelper output)
         output.WriteLine(stdout.ToString());
         Assert.Contains("like rate by interest match", stdout.ToString());
         var pngs = Directory.GetFiles(outDir, "*.png");
-        Assert.Equal(6, pngs.Length);
+        Assert.Equal(7, pngs.Length);
         Assert.All(pngs, p => Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(p).Take(4)));
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "report.json")));
         var r = json.RootElement;
@@ -86,7 +86,7 @@ public class RealismTests(ITestOutputHelper output)
         var shared = fo.GetProperty("SharedInterestEdges").GetDouble();
         var random = fo.GetProperty("SharedInterestRandomPairs").GetDouble();
         Assert.True(shared >= random + 0.2, $"edges sharing an interest {shared:F3} vs random pairs {random:F3}");
-        Assert.True(fo.GetProperty("FollowDeliveredViews").GetInt64() > 0);
+        Assert.True(fo.GetProperty("FollowedAuthorViews").GetInt64() > 0);
 
         // threads: replies to comments, and replies to replies
         var depths = r.GetProperty("CommentsByDepth");

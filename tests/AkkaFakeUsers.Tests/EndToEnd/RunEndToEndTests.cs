@@ -52,15 +52,19 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         // Nobody reacts to their own post, and a like or comment follows a view; replies in a thread (parent_id set) are
         // answers to a comment: the post's author may reply, without a view of their own post.
         Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE p.author_id = i.user_id AND json_extract(i.metadata, '$.parent_id') IS NULL"));
-        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions l WHERE l.type <> 'view' AND json_extract(l.metadata, '$.parent_id') IS NULL AND NOT EXISTS (SELECT 1 FROM user_interactions v WHERE v.type = 'view' AND v.user_id = l.user_id AND v.post_id = l.post_id)"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions l WHERE l.type IN ('like', 'comment') AND json_extract(l.metadata, '$.parent_id') IS NULL AND NOT EXISTS (SELECT 1 FROM user_interactions v WHERE v.type = 'view' AND v.user_id = l.user_id AND v.post_id = l.post_id)"));
+        // a hide is the explicit negative of a post examined and not opened
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions h JOIN impressions m ON m.id = json_extract(h.metadata, '$.impression_id') WHERE h.type = 'hide' AND (m.viewed = 1 OR m.hid = 0 OR m.examined = 0)"));
         Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions r WHERE json_extract(r.metadata, '$.parent_id') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM user_interactions c WHERE c.id = json_extract(r.metadata, '$.parent_id') AND c.type = 'comment' AND c.post_id = r.post_id)"));
         Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE json_extract(metadata, '$.interest_match_score') IS NULL"));
         Assert.Equal(comments, db.Scalar("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment' AND length(content) > 1 AND json_extract(metadata, '$.generated_by') = 'builtin'"));
 
-        // Reactions come 0-60 simulated seconds after the post; replies come after the comment they answer.
+        // Reactions from a slate come after the post and after the slate was shown, and name their impression; replies come
+        // after the comment they answer.
         Assert.Equal(0, db.Scalar(
-            "SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id WHERE json_extract(i.metadata, '$.parent_id') IS NULL AND " +
-            "((julianday(i.created_at) - julianday(p.created_at)) * 86400 > 61 OR (julianday(i.created_at) - julianday(p.created_at)) * 86400 < -1)"));
+            "SELECT COUNT(*) FROM user_interactions i JOIN posts p ON p.id = i.post_id LEFT JOIN impressions m ON m.id = json_extract(i.metadata, '$.impression_id') " +
+            "WHERE json_extract(i.metadata, '$.parent_id') IS NULL AND (m.id IS NULL OR m.post_id <> i.post_id OR m.user_id <> i.user_id OR i.created_at < m.shown_at OR i.created_at < p.created_at)"));
+        Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM impressions WHERE viewed = 1 AND NOT EXISTS (SELECT 1 FROM user_interactions v WHERE v.type = 'view' AND json_extract(v.metadata, '$.impression_id') = impressions.id)"));
         Assert.Equal(0, db.Scalar(
             "SELECT COUNT(*) FROM user_interactions r JOIN user_interactions c ON c.id = json_extract(r.metadata, '$.parent_id') WHERE r.created_at <= c.created_at"));
 
@@ -76,8 +80,14 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.True(highRate > lowRate, $"like rate high {highRate:F2} vs low {lowRate:F2}");
 
         // Exactly once: every journal event is one row.
-        Assert.Equal(db.Scalar("SELECT COUNT(*) FROM journal"), db.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions) + (SELECT COUNT(*) FROM follows)"));
+        Assert.Equal(db.Scalar("SELECT COUNT(*) FROM journal"), db.Scalar(Db.RowsPerEventSql));
+        Assert.True(db.Scalar("SELECT COUNT(*) FROM impressions") >= 10);
+        Assert.Equal(db.JournalImpressionIds().Order(), db.Strings("SELECT id FROM impressions").Order());
     }
+
+    /// <summary>One id per journal event's row(s): a slate counts once (its impressions are checked on their own).</summary>
+    private const string RowIds = "SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions " +
+                                  "UNION ALL SELECT follower_id || '>' || followee_id FROM follows UNION ALL SELECT DISTINCT slate_id FROM impressions";
 
     [Fact]
     public async Task Sigkill_then_restart_keeps_every_row_and_duplicates_none()
@@ -116,7 +126,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         long journalBefore;
         using (var db = new Db(DbPath))
         {
-            before = db.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions UNION ALL SELECT follower_id || '>' || followee_id FROM follows");
+            before = db.Strings(RowIds);
             journalBefore = db.Scalar("SELECT COUNT(*) FROM journal");
         }
         Assert.True(before.Count >= 30);
@@ -128,7 +138,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, code);
 
         using var after = new Db(DbPath);
-        var ids = after.Strings("SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions UNION ALL SELECT follower_id || '>' || followee_id FROM follows");
+        var ids = after.Strings(RowIds);
         Assert.Empty(before.Except(ids));
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(12, after.Scalar("SELECT COUNT(*) FROM users"));
@@ -136,6 +146,11 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         var journal = after.Scalar("SELECT COUNT(*) FROM journal");
         Assert.True(journal >= journalBefore);
         Assert.Equal(journal, ids.Count);
+        // The impression log: no row lost or doubled, exactly the slots the journal's slates hold.
+        var impressions = after.Strings("SELECT id FROM impressions");
+        Assert.Equal(impressions.Count, impressions.Distinct().Count());
+        Assert.Equal(after.JournalImpressionIds().Order(), impressions.Order());
+        Assert.True(impressions.Count >= 20, $"{impressions.Count} impressions");
         // The users carried on from their recovered state: post numbers continue, none reused.
         Assert.Equal(after.Scalar("SELECT COUNT(*) FROM posts"), after.Scalar("SELECT COUNT(DISTINCT id) FROM posts"));
     }

@@ -61,7 +61,7 @@ public class SigtermTests(ITestOutputHelper output) : IDisposable
             using var db = new Db(Path.Combine(_dir.Path, "afu.db"));
             Assert.Equal(db.Scalar("SELECT MAX(ordering) FROM journal"), db.Scalar("SELECT ordering FROM projection_offsets"));
             Assert.Equal(db.Scalar("SELECT COUNT(*) FROM journal"),
-                db.Scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions) + (SELECT COUNT(*) FROM follows)"));
+                db.Scalar(Db.RowsPerEventSql));
             Assert.Equal(2000, db.Scalar("SELECT COUNT(*) FROM users"));
         }
         finally

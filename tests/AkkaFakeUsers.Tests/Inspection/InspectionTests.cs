@@ -195,7 +195,8 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Matches(@"afu_interactions_total\{type=""view""\} \d+", metrics);
         Assert.Contains("afu_llm_latency_ms{quantile=\"0.99\"}", metrics);
         Assert.Contains("afu_llm_success_rate 1", metrics);
-        Assert.Matches(@"afu_users_by_interest\{interest=""(sports|tech|anime|cars|food)""\} \d+", metrics);
+        Assert.Matches(@"afu_feed_impressions_total \d+", metrics);
+        Assert.Matches(@"afu_feed_pool_posts [1-9]\d*", metrics);
         Assert.Contains("afu_posts_per_minute", metrics);
     }
 

@@ -59,13 +59,13 @@ public class SettingsCatalogTests
             var ex = Assert.Throws<SettingsException>(() => SettingsLoader.Load(null, new Dictionary<string, string> { [s.GenericEnv] = bad }, new Dictionary<string, (string, string)>()));
             Assert.Contains(ex.Errors, e => e.Contains($"{s.Key} (env {s.GenericEnv})"));
         }
-        Assert.Equal(["seed", "data-dir", "storage", "users", "time-scale", "llm"], SettingsCatalog.Flags.Select(f => f.Flag));
+        Assert.Equal(["seed", "data-dir", "storage", "users", "feed-policy", "time-scale", "llm"], SettingsCatalog.Flags.Select(f => f.Flag));
     }
 
     [Fact]
     public void Generic_env_names_follow_the_key()
     {
-        Assert.Equal("AFU__FEED__AUDIENCE_SIZE", SettingsCatalog.AudienceSize.GenericEnv);
+        Assert.Equal("AFU__FEED__RANDOM_SHARE", SettingsCatalog.RandomShare.GenericEnv);
         Assert.Equal("AFU__BEHAVIOUR__DAILY_CURVE__CHRONOTYPE_HOURS", SettingsCatalog.ChronotypeHours.GenericEnv);
     }
 }

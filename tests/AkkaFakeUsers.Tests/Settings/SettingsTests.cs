@@ -50,7 +50,7 @@ public class SettingsTests
             ["AFU_POSTGRES"] = "Host=db;Database=afu;Username=u;Password=p",
             ["AFU_LLM_MAX_IN_FLIGHT"] = "3",
             ["AFU_SEED_NODES"] = "akka.tcp://afu@a:4053, akka.tcp://afu@b:4053",
-            ["AFU__FEED__AUDIENCE_SIZE"] = "12",
+            ["AFU__FEED__CANDIDATES"] = "12",
         });
         Assert.Equal("http://ollama:11434", s.Llm.OllamaHost);
         Assert.Equal("llama3.2:1b", s.Llm.Model);
@@ -60,7 +60,7 @@ public class SettingsTests
         Assert.Equal(StorageKind.Postgres, s.Storage);
         Assert.Equal(3, s.Llm.MaxInFlight);
         Assert.Equal(["akka.tcp://afu@a:4053", "akka.tcp://afu@b:4053"], s.Cluster.SeedNodes);
-        Assert.Equal(12, s.AudienceSize);
+        Assert.Equal(12, s.Feed.Candidates);
     }
 
     [Fact]
@@ -68,10 +68,10 @@ public class SettingsTests
     {
         using var dir = new TempDir();
         var file = dir.File("my.conf");
-        File.WriteAllText(file, "afu.users.count-max = 40\nafu.users.count-min = 33\nafu.feed.audience-size = 7\nafu.seed = 5");
+        File.WriteAllText(file, "afu.users.count-max = 40\nafu.users.count-min = 33\nafu.feed.candidates = 7\nafu.seed = 5");
         var fromFile = Load(file: file);
         Assert.Equal(33, fromFile.UserCountMin);
-        Assert.Equal(7, fromFile.AudienceSize);
+        Assert.Equal(7, fromFile.Feed.Candidates);
         var envWins = Load(new Dictionary<string, string> { ["FAKE_USER_COUNT_MIN"] = "35", ["AFU_SEED"] = "6" }, file);
         Assert.Equal(35, envWins.UserCountMin);
         Assert.Equal(6, envWins.Seed);
@@ -219,7 +219,7 @@ public class SettingsTests
     [InlineData(new[] { "run", "--storage", "oracle" }, "sqlite, postgres")]
     [InlineData(new[] { "run", "--llm", "gpt" }, "auto, ollama, builtin")]
     [InlineData(new[] { "export", "--out", "x" }, "--format is required")]
-    [InlineData(new[] { "export", "--format", "xml", "--out", "x" }, "--format 'xml': must be csv or parquet")]
+    [InlineData(new[] { "export", "--format", "xml", "--out", "x" }, "--format 'xml': must be csv, parquet, mind or obd")]
     [InlineData(new[] { "export", "--format", "csv" }, "--out DIR is required")]
     [InlineData(new[] { "export", "--format", "csv", "--out", "x", "--users", "3" }, "unknown option --users")]
     public async Task Bad_arguments_exit_2_with_a_specific_message(string[] args, string expected)

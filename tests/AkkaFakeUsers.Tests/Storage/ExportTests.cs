@@ -1,3 +1,4 @@
+// Round trips of every export format against the database, value by value: over 300 lines because there are six tables and four formats.
 using System.Text;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Storage;
@@ -9,7 +10,7 @@ using AkkaFakeUsers.Dataset;
 
 namespace AkkaFakeUsers.Tests.Storage;
 
-/// <summary>Export round trips: write tables, export CSV and Parquet, read both back and compare every value.</summary>
+/// <summary>Export round trips: write tables, export CSV, Parquet, MIND and Open Bandit, read them back and compare every value.</summary>
 public class ExportTests
 {
     private static readonly DateTime T0 = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
@@ -43,6 +44,17 @@ public class ExportTests
         // each user follows the next one
         for (var u = 1; u <= users; u++)
             list.Add(new JournalEvent(++ordering, new UserFollowed($"user-{u}", $"user-{u % users + 1}", 0.75, PostIds.For($"user-{u % users + 1}", 1), T0.AddHours(1).AddSeconds(u))));
+        // each user is shown one slate of up to 3 of the next user's posts: the first opened and liked, the last hidden
+        for (var u = 1; u <= users; u++)
+        {
+            var author = $"user-{u % users + 1}";
+            var k = Math.Min(3, postsPerUser);
+            var items = Enumerable.Range(1, k).Select(pos => new Impression(PostIds.For(author, pos), author, pos, 1.0 / pos, pos == 1 ? 0.9 + 0.1 / 40 : 0.1 / 40,
+                0.5 + 0.125 * pos, true, pos == 1, pos == 1 ? 9000 : 500, pos == 1, false, pos == k && k > 1,
+                new Dictionary<string, double> { ["random"] = 1.0 / 40 })).ToArray();
+            list.Add(new JournalEvent(++ordering, new SlateShown($"user-{u}/session-1/slate-1", $"user-{u}/session-1", 1, $"user-{u}", u % 5 == 0 ? "random" : "interest", 40,
+                u % 5 == 0, T0.AddHours(2).AddSeconds(u), items)));
+        }
         return list;
     }
 
@@ -76,8 +88,44 @@ public class ExportTests
 
         var csv = await Exporter.ExportAsync(store, ExportFormat.Csv, Path.Combine(dir.Path, "csv"), log);
         var parquet = await Exporter.ExportAsync(store, ExportFormat.Parquet, Path.Combine(dir.Path, "pq"), log, rowGroupSize: 500);
-        Assert.Equal([30L, 1200L, 3600L, 30L], csv.Select(r => r.Rows));
-        Assert.Equal([30L, 1200L, 3600L, 30L], parquet.Select(r => r.Rows));
+        Assert.Equal([30L, 1200L, 3600L, 30L, 90L, 90L], csv.Select(r => r.Rows));
+        Assert.Equal([30L, 1200L, 3600L, 30L, 90L, 90L], parquet.Select(r => r.Rows));
+        var slates = events.Select(e => e.Event).OfType<SlateShown>().ToList();
+        var shown = slates.SelectMany(sl => sl.Items.Select(i => (Slate: sl, Item: i))).ToDictionary(x => Impression.IdFor(x.Slate.SlateId, x.Item.Position));
+
+        // impressions, CSV: flags 0/1, every value as written
+        var csvImpressions = ReadCsv(Path.Combine(dir.Path, "csv", "impressions.csv"));
+        Assert.Equal(EventRows.Impressions.Columns.Select(c => c.Name), csvImpressions[0]);
+        Assert.Equal(90, csvImpressions.Count - 1);
+        foreach (var row in csvImpressions.Skip(1))
+        {
+            var (sl, i) = shown[row[0]];
+            string B(bool b) => b ? "1" : "0";
+            string D(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal([row[0], sl.SlateId, sl.SessionId, sl.UserId, i.PostId, i.Position.ToString(), sl.Policy, D(i.Score), D(i.Propensity), sl.Candidates.ToString(),
+                B(sl.IsRandom), sl.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), B(i.Examined), B(i.Viewed), i.DwellMs.ToString(), B(i.Liked), B(i.Commented), B(i.Hid),
+                D(i.MatchScore)], row);
+        }
+        // impressions, Parquet: typed (long, bool, double)
+        await using (var reader = await ParquetReader.CreateAsync(Path.Combine(dir.Path, "pq", "impressions.parquet")))
+        {
+            using var rg = reader.OpenRowGroupReader(0);
+            var f = reader.Schema.DataFields.ToDictionary(x => x.Name);
+            var n = (int)rg.RowCount;
+            var ids = new string?[n];
+            var positions = new long[n];
+            var liked = new bool[n];
+            var props = new double?[n];
+            await rg.ReadAsync(f["id"], ids.AsMemory());
+            await rg.ReadAsync(f["position"], positions.AsMemory());
+            await rg.ReadAsync(f["liked"], liked.AsMemory());
+            await rg.ReadAsync(f["propensity"], props.AsMemory());
+            for (var k = 0; k < n; k++)
+            {
+                var (_, i) = shown[ids[k]!];
+                Assert.Equal((i.Position, i.Liked, i.Propensity), ((int)positions[k], liked[k], props[k]!.Value));
+            }
+        }
 
         var posts = events.Select(e => e.Event).OfType<PostPublished>().ToDictionary(p => p.PostId);
         var interactions = events.Select(e => e.Event).OfType<InteractionRecorded>().ToDictionary(i => i.InteractionId);
@@ -141,6 +189,69 @@ public class ExportTests
         }
     }
 
+    [Fact]
+    public async Task Mind_and_open_bandit_exports_load_with_a_plain_reader_into_exactly_the_documented_columns()
+    {
+        using var dir = new TempDir();
+        var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db")));
+        var events = Events(users: 12, postsPerUser: 5);
+        await FillAsync(store, events);
+        var slates = events.Select(e => e.Event).OfType<SlateShown>().OrderBy(s => s.CreatedAt).ThenBy(s => s.SlateId, StringComparer.Ordinal).ToList();
+        var posts = events.Select(e => e.Event).OfType<PostPublished>().ToDictionary(p => p.PostId);
+
+        var mind = await Exporter.ExportAsync(store, ExportFormat.Mind, dir.File("mind"), new StringWriter());
+        Assert.Equal([("news", 60L), ("behaviors", 12L)], mind.Select(r => (r.Table, r.Rows)));
+        // behaviors.tsv: 5 tab-separated columns, one row per slate in time order, slate as postid-label in position order
+        var behaviors = File.ReadAllLines(Path.Combine(dir.File("mind"), "behaviors.tsv")).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(12, behaviors.Count);
+        var history = new Dictionary<string, List<string>>();
+        for (var k = 0; k < behaviors.Count; k++)
+        {
+            var row = behaviors[k];
+            var slate = slates[k];
+            Assert.Equal(5, row.Length);
+            Assert.Equal((k + 1).ToString(), row[0]);
+            Assert.Equal(slate.UserId, RecsysExport.FromMindId(row[1]));
+            Assert.Equal(slate.CreatedAt, DateTime.ParseExact(row[2], "M/d/yyyy h:mm:ss tt", System.Globalization.CultureInfo.InvariantCulture));
+            var mine = history.GetValueOrDefault(slate.UserId) ?? [];
+            Assert.Equal(string.Join(' ', mine), string.Join(' ', row[3].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(RecsysExport.FromMindId)));
+            var items = row[4].Split(' ').Select(x => x.Split('-')).ToList(); // the naive split MIND loaders use
+            Assert.All(items, x => Assert.Equal(2, x.Length));
+            Assert.Equal(slate.Items.Select(i => i.PostId), items.Select(x => RecsysExport.FromMindId(x[0])));
+            Assert.Equal(slate.Items.Select(i => i.Viewed ? "1" : "0"), items.Select(x => x[1]));
+            history[slate.UserId] = [.. mine, .. slate.Items.Where(i => i.Viewed).Select(i => i.PostId)];
+        }
+        // news.tsv: 8 columns, id first, the text whole
+        var news = File.ReadAllLines(Path.Combine(dir.File("mind"), "news.tsv")).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(60, news.Count);
+        foreach (var n in news)
+        {
+            Assert.Equal(8, n.Length);
+            var p = posts[RecsysExport.FromMindId(n[0])];
+            Assert.Equal((p.Interest, p.Subtopic, p.Content.Replace('\n', ' '), "", "[]", "[]"), (n[1], n[2], n[4], n[5], n[6], n[7]));
+            Assert.StartsWith(n[3].TrimEnd('.'), n[4]);
+        }
+
+        var obd = await Exporter.ExportAsync(store, ExportFormat.Obd, dir.File("obd"), new StringWriter());
+        Assert.Equal(36, Assert.Single(obd).Rows);
+        var csv = ReadCsv(Path.Combine(dir.File("obd"), "obd.csv"));
+        Assert.Equal(["timestamp", "item_id", "position", "click", "propensity_score", "slate_id", "policy", "is_random", "candidates", "user_id",
+            .. InterestCatalog.Names.Select(i => "user_feature_" + i)], csv[0]);
+        var users = events.Select(e => e.Event).OfType<UserCreated>().ToDictionary(u => u.UserId, u => u.Profile.InterestNames.ToHashSet());
+        var expected = slates.SelectMany(s => s.Items.Select(i => (s, i))).ToList();
+        Assert.Equal(expected.Count, csv.Count - 1);
+        for (var k = 0; k < expected.Count; k++)
+        {
+            var (s, i) = expected[k];
+            var row = csv[k + 1];
+            Assert.Equal(csv[0].Length, row.Length);
+            Assert.Equal(s.CreatedAt, DateTime.Parse(row[0], null, System.Globalization.DateTimeStyles.AdjustToUniversal));
+            Assert.Equal((i.PostId, i.Position.ToString(), i.Viewed ? "1" : "0", i.Propensity, s.SlateId, s.Policy, s.IsRandom ? "1" : "0", s.Candidates.ToString(), s.UserId),
+                (row[1], row[2], row[3], double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), row[5], row[6], row[7], row[8], row[9]));
+            Assert.Equal(InterestCatalog.Names.Select(n => users[s.UserId].Contains(n) ? "1" : "0"), row[10..]);
+        }
+    }
+
     /// <summary>RFC 4180 reader (quoted fields, doubled quotes, newlines inside quotes).</summary>
     public static List<string[]> ReadCsv(string path)
     {
@@ -188,7 +299,7 @@ public class ExportCommandTests
     }
 
     [Fact]
-    public async Task Export_cli_writes_the_four_tables_as_parquet_files_with_every_row()
+    public async Task Export_cli_writes_the_six_tables_as_parquet_files_with_every_row()
     {
         using var dir = new TempDir();
         var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db")));
@@ -198,13 +309,15 @@ public class ExportCommandTests
         var code = await AkkaFakeUsers.Host.AfuApp.RunAsync(["export", "--format", "parquet", "--out", dir.File("out"), "--data-dir", dir.Path],
             stdout, stdout, CancellationToken.None, new Dictionary<string, string>());
         Assert.Equal(0, code);
-        Assert.Contains("30 rows in 4 files", stdout.ToString());
+        Assert.Contains("42 rows in 6 files", stdout.ToString());
         var counts = await store.CountsAsync();
         var expected = new Dictionary<string, long>
         {
             ["users"] = counts.Users, ["posts"] = counts.Posts, ["user_interactions"] = counts.Views + counts.Likes + counts.Comments, ["follows"] = counts.Follows,
         };
-        Assert.Equal(30, expected.Values.Sum());
+        expected["impressions"] = 6;
+        expected["impression_propensities"] = 6;
+        Assert.Equal(42, expected.Values.Sum());
         foreach (var (table, rows) in expected)
         {
             var path = Path.Combine(dir.File("out"), table + ".parquet");

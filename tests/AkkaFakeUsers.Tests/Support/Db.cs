@@ -50,5 +50,17 @@ public sealed class Db(string path) : IDisposable
         return list;
     }
 
+    /// <summary>The journal's view of the impression log: every shown slot of every SlateShown event, as "slate_id#position".</summary>
+    public List<string> JournalImpressionIds() => Rows("SELECT message FROM journal WHERE manifest = 'SlateShown'", r =>
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse((byte[])r.GetValue(0));
+            var slate = doc.RootElement.GetProperty("slateId").GetString();
+            return doc.RootElement.GetProperty("items").EnumerateArray().Select(i => $"{slate}#{i.GetProperty("position").GetInt32()}").ToList();
+        }).SelectMany(x => x).ToList();
+
+    /// <summary>Rows of every training table that one journal event makes (a slate makes one impression row per shown post: counted once here).</summary>
+    public const string RowsPerEventSql =
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions) + (SELECT COUNT(*) FROM follows) + (SELECT COUNT(DISTINCT slate_id) FROM impressions)";
+
     public void Dispose() => _c.Dispose();
 }

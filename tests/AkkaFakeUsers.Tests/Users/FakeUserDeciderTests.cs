@@ -1,3 +1,4 @@
+// One test class for the decider's rules (every input it decides on): over 300 lines because it covers them all.
 using System.Collections.Immutable;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Llm;
@@ -38,7 +39,7 @@ public class FakeUserDeciderTests
     private static TextGenerated Text(long requestId, TextKind kind, string text) => new(requestId, kind, new GeneratedText(text, "builtin", "builtin-v2"), null);
 
     [Fact]
-    public void Ensuring_a_new_user_creates_it_from_the_seed_joins_the_feed_and_schedules_its_first_post()
+    public void Ensuring_a_new_user_creates_it_from_the_seed_joins_the_feed_and_schedules_its_first_post_and_session()
     {
         var d = FakeUserDecider.Decide(FakeUserState.Empty, UserRuntime.Initial, new EnsureUser("user-3", 3), Ctx());
 
@@ -48,13 +49,15 @@ public class FakeUserDeciderTests
         Assert.Equal("user-3", created.UserId);
         Assert.Equal(T0, created.CreatedAt);
         Assert.True(d.Runtime.Live);
-        var join = Assert.IsType<JoinTheFeed>(d.Effects[0]);
-        Assert.Equal(expected.InterestNames, join.Interests);
+        Assert.IsType<JoinTheFeed>(d.Effects[0]);
         var timer = Assert.IsType<StartTimer>(d.Effects[1]);
         Assert.Equal(FakeUserDecider.PostTimerKey, timer.Key);
         Assert.IsType<PostTick>(timer.Message);
         Assert.True(timer.Due > T0);
         Assert.True(d.Runtime.PostTimerSet);
+        var session = Assert.IsType<StartTimer>(d.Effects[2]);
+        Assert.Equal((FakeUserDecider.SessionTimerKey, (object)SessionTick.Instance), (session.Key, session.Message));
+        Assert.True(session.Due > T0 && d.Runtime.SessionTimerSet);
     }
 
     [Fact]
@@ -124,65 +127,114 @@ public class FakeUserDeciderTests
         Assert.Equal("user user-3 does not exist", Assert.IsType<ReplyWith>(Assert.Single(none.Effects)).Message);
     }
 
-    [Fact]
-    public void A_delivered_matching_post_plans_view_and_like_at_the_reaction_delays_and_only_once()
+    private static SlateServed Slate(string slateId, params PostPublished[] posts) =>
+        new(slateId, slateId[..slateId.LastIndexOf('/')], "interest", 40, false,
+            posts.Select((p, i) => new SlateItem(p, i + 1, 1.0 - i / 10.0, 0.9, new CandidateFeatures(0.8, 0, 0.1, false, false))).ToArray());
+
+    /// <summary>A user that opened a session: its slate request is pending.</summary>
+    private static (FakeUserState State, UserRuntime Runtime, SlateRequest Request) InSession(UserRules rules)
     {
-        var rules = Certain();
         var (state, rt) = Live(rules);
-        var post = Post("user-9", 1, state.Profile!.PrimaryInterest, T0);
-        var d = FakeUserDecider.Decide(state, rt, new DeliverPost("user-3", post, false), Ctx(rules: rules));
+        var d = FakeUserDecider.Decide(state, rt, SessionTick.Instance, Ctx(rules: rules));
+        return (state, d.Runtime, d.Effects.OfType<AskForSlate>().Single().Request);
+    }
+
+    /// <summary>Every slot examined (flat examination 1), opened and liked.</summary>
+    private static UserRules Reading(double follow = 0, bool comment = false) => Certain(comment, follow) with
+    {
+        Sessions = DefaultRules.Sessions with { Examination = ExaminationModel.Flat, FlatExamination = 1.0, HideBase = 0, HideSlope = 0 },
+    };
+
+    [Fact]
+    public void A_session_tick_asks_the_feed_for_a_slate_with_the_users_interests_and_follows_and_schedules_the_next_session()
+    {
+        var (state, rt) = Live();
+        var d = FakeUserDecider.Decide(state, rt, SessionTick.Instance, Ctx());
         Assert.Empty(d.Events);
-        var timers = d.Effects.OfType<StartTimer>().ToList();
-        Assert.Equal([InteractionType.View, InteractionType.Like], timers.Select(t => ((ReactionDue)t.Message).Type));
-        Assert.All(timers, t => Assert.InRange(t.Due, T0, T0 + rules.Reactions.MaxDelayOrDefault));
-        Assert.Equal(["user-3/view/user-9/post-1", "user-3/like/user-9/post-1"], timers.Select(t => t.Key));
-        Assert.Equal(timers.Select(t => t.Key).ToHashSet(), d.Runtime.Planned.ToHashSet());
-
-        Assert.Empty(FakeUserDecider.Decide(state, d.Runtime, new DeliverPost("user-3", post, false), Ctx(rules: rules)).Effects);
+        var timer = Assert.IsType<StartTimer>(d.Effects[0]);
+        Assert.Equal(FakeUserDecider.SessionTimerKey, timer.Key);
+        var ask = Assert.IsType<AskForSlate>(d.Effects[1]).Request;
+        Assert.Equal(("user-3", "user-3/session-1", "user-3/session-1/slate-1", DefaultRules.Sessions.SlateSize, T0),
+            (ask.UserId, ask.SessionId, ask.SlateId, ask.Size, ask.Now));
+        Assert.Same(state.Profile!.Interests, ask.Interests);
+        Assert.Equal(ask.SlateId, d.Runtime.PendingSlate);
+        Assert.Equal(rt.SessionDraws + 1, d.Runtime.SessionDraws);
+        // paused: no session
+        Assert.Empty(FakeUserDecider.Decide(state, rt with { Paused = true }, SessionTick.Instance, Ctx()).Effects);
     }
 
     [Fact]
-    public void Own_stale_and_already_reacted_posts_are_ignored_and_the_horizon_comes_from_the_rules()
+    public void A_served_slate_becomes_one_SlateShown_and_interactions_tied_to_their_impressions_and_feedback_for_the_feed()
     {
-        var rules = Certain();
-        var (state, rt) = Live(rules);
+        var rules = Reading();
+        var (state, rt, ask) = InSession(rules);
         var interest = state.Profile!.PrimaryInterest;
-        Assert.Empty(FakeUserDecider.Decide(state, rt, new DeliverPost("user-3", Post("user-3", 1, interest, T0), false), Ctx(rules: rules)).Effects);
+        var served = Slate(ask.SlateId, Post("user-9", 1, interest, T0), Post("user-8", 1, interest, T0));
+        var d = FakeUserDecider.Decide(state, rt, served, Ctx(T0.AddSeconds(5), rules));
 
-        var old = Post("user-9", 2, interest, T0 - rules.Horizon - TimeSpan.FromSeconds(1));
-        Assert.Empty(FakeUserDecider.Decide(state, rt, new DeliverPost("user-3", old, false), Ctx(rules: rules)).Effects);
-        // a longer reaction delay in the rules widens the horizon: the same post is now fresh enough
-        var patient = rules with { Reactions = rules.Reactions with { MaxDelay = TimeSpan.FromHours(1) } };
-        Assert.NotEmpty(FakeUserDecider.Decide(state, rt, new DeliverPost("user-3", old, false), Ctx(rules: patient)).Effects);
+        var shown = Assert.IsType<SlateShown>(d.Events[0]);
+        Assert.Equal((ask.SlateId, ask.SessionId, 1L, "interest", 40, false), (shown.SlateId, shown.SessionId, shown.SessionSeq, shown.Policy, shown.Candidates, shown.IsRandom));
+        Assert.Equal([1, 2], shown.Items.Select(i => i.Position));
+        Assert.All(shown.Items, i => Assert.True(i.Examined && i.Viewed && i.Liked && !i.Hid && i.DwellMs >= 3000));
+        Assert.Equal(0.9, shown.Items[0].Propensity);
 
-        var seen = Post("user-9", 3, interest, T0);
-        var view = new ReactionDue(new DeliverPost("user-3", seen, false), InteractionType.View, 1.0);
-        var viewed = FakeUserDecider.Decide(state, rt, view, Ctx(rules: rules));
-        var after = state.ApplyAll(viewed.Events, rules);
-        Assert.Empty(FakeUserDecider.Decide(after, viewed.Runtime, new DeliverPost("user-3", seen, false), Ctx(rules: rules)).Effects);
-        Assert.Empty(FakeUserDecider.Decide(after, viewed.Runtime, view, Ctx(rules: rules)).Events);
+        var interactions = d.Events.OfType<InteractionRecorded>().ToList();
+        Assert.Equal([InteractionType.View, InteractionType.Like, InteractionType.View, InteractionType.Like], interactions.Select(i => i.Type));
+        Assert.Equal([$"{ask.SlateId}#1", $"{ask.SlateId}#1", $"{ask.SlateId}#2", $"{ask.SlateId}#2"], interactions.Select(i => i.ImpressionId));
+        Assert.All(interactions, i => Assert.Equal("interest", i.FeedSource));
+        // the second slot's moments come after the first's dwell
+        Assert.True(interactions[2].CreatedAt > interactions[1].CreatedAt);
+        Assert.Equal(2, d.Effects.OfType<PublishOn>().Count(p => p.Topic == FeedTopics.Likes));
+        var feedback = Assert.IsType<SlateFeedback>(d.Effects.OfType<TellFeed>().Single().Message);
+        Assert.Equal(2, feedback.Examined.Count(e => e.Liked));
+        Assert.Null(d.Runtime.PendingSlate);
+        Assert.Equal(1, state.ApplyAll(d.Events, rules).LastSessionSeq);
+
+        // the same answer again, or an answer nobody asked for, is ignored
+        Assert.Empty(FakeUserDecider.Decide(state, d.Runtime, served, Ctx(rules: rules)).Events);
+        Assert.Empty(FakeUserDecider.Decide(state, rt, Slate("user-3/session-7/slate-1", Post("user-9", 2, interest, T0)), Ctx(rules: rules)).Events);
     }
 
     [Fact]
-    public void A_due_like_is_recorded_and_may_bring_a_follow_of_the_author_in_the_same_decision()
+    public void A_post_already_opened_is_examined_but_not_opened_again_and_an_empty_slate_writes_nothing()
     {
-        var rules = Certain(follow: 1.0);
-        var (state, rt) = Live(rules);
+        var rules = Reading();
+        var (state, rt, ask) = InSession(rules);
         var post = Post("user-9", 1, state.Profile!.PrimaryInterest, T0);
-        var d = FakeUserDecider.Decide(state, rt, new ReactionDue(new DeliverPost("user-3", post, true), InteractionType.Like, 0.8), Ctx(T0.AddSeconds(3), rules));
+        var first = FakeUserDecider.Decide(state, rt, Slate(ask.SlateId, post), Ctx(rules: rules));
+        var after = state.ApplyAll(first.Events, rules);
 
-        Assert.Equal(2, d.Events.Count);
-        var like = Assert.IsType<InteractionRecorded>(d.Events[0]);
-        Assert.Equal((InteractionType.Like, 0.8, true, 0), (like.Type, like.MatchScore, like.Exploration, like.Depth));
-        var follow = Assert.IsType<UserFollowed>(d.Events[1]);
+        var rt2 = FakeUserDecider.Decide(after, first.Runtime, SessionTick.Instance, Ctx(rules: rules)).Runtime;
+        var again = FakeUserDecider.Decide(after, rt2, Slate(rt2.PendingSlate!, post), Ctx(rules: rules));
+        var shown = Assert.IsType<SlateShown>(Assert.Single(again.Events));
+        Assert.Equal(2, shown.SessionSeq);
+        Assert.True(shown.Items[0].Examined);
+        Assert.False(shown.Items[0].Viewed || shown.Items[0].Liked);
+
+        Assert.Empty(FakeUserDecider.Decide(state, rt, Slate(ask.SlateId), Ctx(rules: rules)).Events);
+    }
+
+    [Fact]
+    public void A_like_may_bring_a_follow_of_the_author_in_the_same_decision_and_only_once()
+    {
+        var rules = Reading(follow: 1.0);
+        var (state, rt, ask) = InSession(rules);
+        var post = Post("user-9", 1, state.Profile!.PrimaryInterest, T0);
+        var d = FakeUserDecider.Decide(state, rt, Slate(ask.SlateId, post), Ctx(T0.AddSeconds(3), rules));
+
+        Assert.Equal([typeof(SlateShown), typeof(InteractionRecorded), typeof(InteractionRecorded), typeof(UserFollowed)], d.Events.Select(e => e.GetType()));
+        var like = Assert.IsType<InteractionRecorded>(d.Events[2]);
+        Assert.Equal((InteractionType.Like, 0), (like.Type, like.Depth));
+        var follow = Assert.IsType<UserFollowed>(d.Events[3]);
         Assert.Equal(("user-3", "user-9", post.PostId), (follow.FollowerId, follow.FolloweeId, follow.ViaPostId));
-        Assert.Equal(new FollowAdded("user-3", "user-9"), Assert.IsType<TellFeed>(Assert.Single(d.Effects)).Message);
 
-        // following already: the next like brings no second follow
+        // following already: the next like brings no second follow, and the next request carries the follow
         var after = state.ApplyAll(d.Events, rules);
-        var next = FakeUserDecider.Decide(after, d.Runtime, new ReactionDue(new DeliverPost("user-3", Post("user-9", 2, post.Interest, T0), false), InteractionType.Like, 0.8),
-            Ctx(rules: rules));
-        Assert.IsType<InteractionRecorded>(Assert.Single(next.Events));
+        var tick = FakeUserDecider.Decide(after, d.Runtime, SessionTick.Instance, Ctx(rules: rules));
+        Assert.Contains("user-9", tick.Effects.OfType<AskForSlate>().Single().Request.Following);
+        var next = FakeUserDecider.Decide(after, tick.Runtime, Slate(tick.Runtime.PendingSlate!, Post("user-9", 2, post.Interest, T0)), Ctx(rules: rules));
+        Assert.DoesNotContain(next.Events, e => e is UserFollowed);
+        Assert.Contains(next.Events, e => e is InteractionRecorded { Type: InteractionType.Like });
     }
 
     [Fact]
@@ -191,7 +243,7 @@ public class FakeUserDeciderTests
         var rules = Certain(comment: true);
         var (state, rt) = Live(rules);
         var post = Post("user-9", 1, state.Profile!.PrimaryInterest, T0);
-        var due = FakeUserDecider.Decide(state, rt, new ReactionDue(new DeliverPost("user-3", post, false), InteractionType.Comment, 0.9), Ctx(rules: rules));
+        var due = FakeUserDecider.Decide(state, rt, new ReactionDue(post, InteractionType.Comment, 0.9), Ctx(rules: rules));
         Assert.Empty(due.Events);
         var ask = due.Effects.OfType<AskForText>().Single().Request;
         Assert.Equal((TextKind.Comment, post.Content, "user-9"), (ask.Request.Kind, ask.Request.QuotedPost, ask.Request.QuotedAuthor));
@@ -228,21 +280,24 @@ public class FakeUserDeciderTests
     }
 
     [Fact]
-    public void Pausing_cancels_timers_and_drops_plans_and_resuming_schedules_a_post_again()
+    public void Pausing_cancels_timers_and_drops_plans_and_the_pending_slate_and_resuming_schedules_a_post_and_a_session_again()
     {
         var rules = Certain();
         var (state, rt) = Live(rules);
-        var planned = FakeUserDecider.Decide(state, rt, new DeliverPost("user-3", Post("user-9", 1, state.Profile!.PrimaryInterest, T0), false), Ctx(rules: rules));
-        var paused = FakeUserDecider.Decide(state, planned.Runtime, new PauseUser("user-3"), Ctx(rules: rules));
+        var planned = FakeUserDecider.Decide(state, rt, new ReactionDue(Post("user-9", 1, state.Profile!.PrimaryInterest, T0), InteractionType.Comment, 0.9), Ctx(rules: rules));
+        var session = FakeUserDecider.Decide(state, planned.Runtime, SessionTick.Instance, Ctx(rules: rules));
+        Assert.NotEmpty(session.Runtime.Planned);
+        var paused = FakeUserDecider.Decide(state, session.Runtime, new PauseUser("user-3"), Ctx(rules: rules));
         Assert.Equal<UserEffect>([CancelTimers.Instance, new ReplyWith(new UserPaused("user-3"))], paused.Effects);
         Assert.Empty(paused.Runtime.Planned);
-        Assert.False(paused.Runtime.PostTimerSet);
+        Assert.False(paused.Runtime.PostTimerSet || paused.Runtime.SessionTimerSet);
+        Assert.Null(paused.Runtime.PendingSlate);
 
         Assert.Empty(FakeUserDecider.Decide(state, paused.Runtime, PostTick.Instance, Ctx(rules: rules)).Effects);
-        Assert.Empty(FakeUserDecider.Decide(state, paused.Runtime, new DeliverPost("user-3", Post("user-9", 2, "tech", T0), false), Ctx(rules: rules)).Effects);
+        Assert.Empty(FakeUserDecider.Decide(state, paused.Runtime, Slate(session.Runtime.PendingSlate!, Post("user-9", 2, "tech", T0)), Ctx(rules: rules)).Events);
 
         var resumed = FakeUserDecider.Decide(state, paused.Runtime, new ResumeUser("user-3"), Ctx(rules: rules));
-        Assert.IsType<StartTimer>(Assert.Single(resumed.Effects));
+        Assert.Equal([FakeUserDecider.PostTimerKey, FakeUserDecider.SessionTimerKey], resumed.Effects.Cast<StartTimer>().Select(t => t.Key));
         Assert.False(resumed.Runtime.Paused);
     }
 
@@ -255,16 +310,16 @@ public class FakeUserDeciderTests
     }
 
     [Fact]
-    public void A_like_that_drifts_the_primary_interest_rejoins_the_feed_with_the_new_interests()
+    public void A_like_that_drifts_the_interests_changes_what_the_next_slate_request_asks_for()
     {
-        var rules = Certain() with { Behaviour = Certain().Behaviour with { Drift = new DriftSettings(Rate: 0.5, MaxInterests: 4) } };
-        var (state, rt) = Live(rules);
+        var rules = Reading() with { Behaviour = Reading().Behaviour with { Drift = new DriftSettings(Rate: 0.5, MaxInterests: 4) } };
+        var (state, rt, ask) = InSession(rules);
         var other = InterestCatalog.Names.First(n => !state.Profile!.InterestNames.Contains(n));
-        var post = Post("user-9", 1, other, T0);
-        var d = FakeUserDecider.Decide(state, rt, new ReactionDue(new DeliverPost("user-3", post, true), InteractionType.Like, 0.1), Ctx(rules: rules));
-        var join = Assert.IsType<JoinTheFeed>(d.Effects[0]);
-        Assert.Contains(other, join.Interests);
-        Assert.Equal(state.ApplyAll(d.Events, rules).Profile!.InterestNames, join.Interests);
+        var d = FakeUserDecider.Decide(state, rt, Slate(ask.SlateId, Post("user-9", 1, other, T0)), Ctx(rules: rules));
+        var after = state.ApplyAll(d.Events, rules);
+        var next = FakeUserDecider.Decide(after, d.Runtime, SessionTick.Instance, Ctx(rules: rules)).Effects.OfType<AskForSlate>().Single().Request;
+        Assert.Contains(other, next.Interests.Select(i => i.Interest));
+        Assert.DoesNotContain(other, ask.Interests.Select(i => i.Interest));
     }
 
     [Fact]

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+
+namespace AkkaFakeUsers.Dataset;
+
+/// <param name="NdcgAt10">Mean over test slates with an engaged and a not-engaged slot: nDCG@10 of the slate re-ranked by the predictor.</param>
+public sealed record RankingScores(string Name, double Auc, double NdcgAt10, int Slates);
+
+/// <summary>A recommender trained on the impression log: every shown post is an example, engaged (liked or commented) or not.</summary>
+public sealed record ImpressionEvaluation(int TrainRows, int TestRows, double TrainEngagedRate, double TestEngagedRate, DateTime SplitAt,
+    RankingScores Model, RankingScores Random, RankingScores MostPopular, RankingScores LoggedOrder)
+{
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        string F(double x) => x.ToString("0.000", CultureInfo.InvariantCulture);
+        sb.AppendLine($"  split        train {TrainRows} impressions (first 80% by time, engaged {F(TrainEngagedRate)}), test {TestRows} (last 20%, engaged {F(TestEngagedRate)}), at {SplitAt:yyyy-MM-dd HH:mm:ss}Z");
+        sb.AppendLine($"  {"predictor",-14} {"AUC",6}  {"nDCG@10",7}  slates");
+        foreach (var m in new[] { Model, Random, MostPopular, LoggedOrder })
+            sb.AppendLine($"  {m.Name,-14} {F(m.Auc),6}  {F(m.NdcgAt10),7}  {m.Slates}");
+        sb.AppendLine("  (logged-order: the position the feed showed it at; the policy's own ranking, for comparison)");
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// afu dataset evaluate, on the impression log: negatives are posts shown and not engaged with (as in MIND). Impressions
+/// are split by time (train on the first 80%, test on the last 20%); the same FastTree and features as the view model
+/// (<see cref="LikeEvaluator"/>), known before each impression, are scored by AUC and nDCG@10 per slate against random,
+/// most-popular (the post's engagements known at the split) and the order the feed showed.
+/// </summary>
+public static class ImpressionEvaluator
+{
+    public static ImpressionEvaluation Evaluate(DatasetTables t, int seed = 1)
+    {
+        var posts = t.Posts.ToDictionary(p => p.Id);
+        var profile = t.Users.ToDictionary(u => u.Id, u => u.Interests);
+        var rows = t.Impressions.Where(i => posts.ContainsKey(i.PostId) && profile.ContainsKey(i.UserId)).ToList(); // already in time order
+        if (rows.Count < 500) throw new InvalidDataException($"only {rows.Count} impressions: run the simulation longer (the impression model needs at least 500)");
+        // split at a slate boundary so a slate is never half in train, half in test
+        var split = (int)(rows.Count * 0.8);
+        while (split < rows.Count && rows[split].SlateId == rows[split - 1].SlateId) split++;
+        if (split >= rows.Count) throw new InvalidDataException("too few slates to hold out the last 20% by time");
+        static bool Engaged(DsImpression i) => i.Liked || i.Commented;
+        var prior = (double)rows.Take(split).Count(Engaged) / split;
+
+        var counts = new LikeEvaluator.Counts();
+        var postEngaged = new Dictionary<string, int>(StringComparer.Ordinal);
+        var train = new List<LikeEvaluator.Row>(split);
+        var test = new List<(DsImpression Imp, LikeEvaluator.Row Row, double Popularity)>();
+        var timeline = t.Posts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+        var next = 0;
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var i = rows[k];
+            var p = posts[i.PostId];
+            while (next < timeline.Count && timeline[next].CreatedAt <= i.ShownAt) counts.AddPost(timeline[next++]);
+            var row = new LikeEvaluator.Row { Label = Engaged(i), Features = LikeEvaluator.Features(i.UserId, p, profile[i.UserId], counts, prior) };
+            if (k < split)
+            {
+                train.Add(row);
+                counts.Add(i.UserId, p.Interest, p.Subtopic, p.AuthorId, row.Label);
+                if (row.Label) postEngaged[p.Id] = postEngaged.GetValueOrDefault(p.Id) + 1;
+            }
+            else test.Add((i, row, postEngaged.GetValueOrDefault(p.Id) + 0.001 * counts.Author.GetValueOrDefault(p.AuthorId).L));
+        }
+        if (train.All(r => r.Label) || !train.Any(r => r.Label)) throw new InvalidDataException("the training impressions are all engaged or all not: nothing to learn from");
+
+        var engine = LikeEvaluator.Train(train, seed);
+        var labels = test.Select(x => x.Row.Label).ToArray();
+        var rng = new Random(seed);
+        RankingScores Score(string name, double[] s) => new(name, Math.Round(Stats.Auc(s, labels), 4), Math.Round(NdcgAt10(test.Select(x => x.Imp.SlateId).ToArray(), labels, s, out var n), 4), n);
+        return new ImpressionEvaluation(train.Count, test.Count, Math.Round(prior, 4), Math.Round(labels.Count(l => l) / (double)labels.Length, 4), rows[split].ShownAt,
+            Score("fasttree", test.Select(x => (double)engine.Predict(x.Row).Probability).ToArray()),
+            Score("random", test.Select(_ => rng.NextDouble()).ToArray()),
+            Score("most-popular", test.Select(x => x.Popularity).ToArray()),
+            Score("logged-order", test.Select(x => -(double)x.Imp.Position).ToArray()));
+    }
+
+    /// <summary>MIND's per-impression nDCG@10: each slate re-ranked by the scores, gain 1 for an engaged slot, averaged over slates with both kinds.</summary>
+    public static double NdcgAt10(string[] slates, bool[] labels, double[] scores, out int counted)
+    {
+        double sum = 0;
+        counted = 0;
+        foreach (var g in Enumerable.Range(0, slates.Length).GroupBy(k => slates[k]))
+        {
+            var idx = g.ToArray();
+            var positives = idx.Count(k => labels[k]);
+            if (positives == 0 || positives == idx.Length) continue;
+            var ranked = idx.OrderByDescending(k => scores[k]).ThenBy(k => k).Take(10).ToArray();
+            double dcg = 0, ideal = 0;
+            for (var r = 0; r < ranked.Length; r++) dcg += labels[ranked[r]] ? 1 / Math.Log2(r + 2) : 0;
+            for (var r = 0; r < Math.Min(10, positives); r++) ideal += 1 / Math.Log2(r + 2);
+            sum += dcg / ideal;
+            counted++;
+        }
+        return counted == 0 ? 0 : sum / counted;
+    }
+}

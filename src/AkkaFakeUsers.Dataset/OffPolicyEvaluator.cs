@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+
+namespace AkkaFakeUsers.Dataset;
+
+/// <summary>
+/// One target policy's like rate per impression, estimated from logs collected under other policies, beside the rate
+/// measured by running it (when a run under it is given).
+/// </summary>
+/// <param name="EffectiveSampleSize">(Σw)² / Σw²: how many logged impressions the estimate is really worth.</param>
+public sealed record OffPolicyEstimate(string Policy, long Impressions, double Ips, double Snips, double EffectiveSampleSize,
+    double? TrueRate = null, long? TrueImpressions = null)
+{
+    public double? IpsRelativeError => TrueRate is > 0 ? Math.Round(Math.Abs(Ips - TrueRate.Value) / TrueRate.Value, 4) : null;
+    public double? SnipsRelativeError => TrueRate is > 0 ? Math.Round(Math.Abs(Snips - TrueRate.Value) / TrueRate.Value, 4) : null;
+}
+
+public sealed record OffPolicyEvaluation(IReadOnlyDictionary<string, long> LoggedSlatesByPolicy, double LoggedLikeRate, long LoggedImpressions,
+    IReadOnlyList<OffPolicyEstimate> Estimates)
+{
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        string F(double? x) => x is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+        string P(double? x) => x is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+        sb.AppendLine($"  logged under {string.Join(", ", LoggedSlatesByPolicy.Select(kv => $"{kv.Key} ({kv.Value} slates)"))}: like rate {F(LoggedLikeRate)} per impression over {LoggedImpressions}");
+        sb.AppendLine($"  {"target",-22} {"IPS",7} {"SNIPS",7} {"ESS",9} {"true",7} {"IPS err",8} {"SNIPS err",9}");
+        foreach (var e in Estimates)
+            sb.AppendLine($"  {e.Policy,-22} {F(e.Ips),7} {F(e.Snips),7} {e.EffectiveSampleSize,9:0} {F(e.TrueRate),7} {P(e.IpsRelativeError),8} {P(e.SnipsRelativeError),9}");
+        if (Estimates.Count == 0) sb.AppendLine("  no shadow propensities logged: set afu.feed.shadow-policies (e.g. [popular, random]) in the logging run");
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Off-policy evaluation on the impression log. Each shown slot i has the logging probability p_i (the propensity column)
+/// and, for every shadow policy, the probability q_i that the target policy shows the same post at the same position
+/// (table impression_propensities). With w_i = q_i / p_i and r_i = 1 when the slot was liked, the like rate per
+/// impression of the target policy is estimated by IPS, Σ w_i r_i / n, and by self-normalised IPS, Σ w_i r_i / Σ w_i
+/// (item-position model: a slot's like depends on the post and its position). The true rate comes from a run under the
+/// target policy: its likes per impression over the slates that policy served (the random share left out).
+/// </summary>
+public static class OffPolicyEvaluator
+{
+    public static OffPolicyEvaluation Evaluate(DatasetTables logged, IReadOnlyList<DatasetTables> runs)
+    {
+        var acc = new Dictionary<string, (long N, double Sw, double Swr, double Sw2)>(StringComparer.Ordinal);
+        foreach (var i in logged.Impressions)
+        {
+            if (!logged.Shadow.TryGetValue(i.Id, out var targets)) continue;
+            foreach (var (policy, q) in targets)
+            {
+                var w = q / i.Propensity;
+                var a = acc.GetValueOrDefault(policy);
+                acc[policy] = (a.N + 1, a.Sw + w, a.Swr + (i.Liked ? w : 0), a.Sw2 + w * w);
+            }
+        }
+        var truth = new Dictionary<string, (long N, long Likes)>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        foreach (var i in run.Impressions.Where(i => !i.IsRandom))
+        {
+            var t = truth.GetValueOrDefault(i.Policy);
+            truth[i.Policy] = (t.N + 1, t.Likes + (i.Liked ? 1 : 0));
+        }
+        var estimates = acc.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
+        {
+            var (n, sw, swr, sw2) = kv.Value;
+            var known = truth.TryGetValue(kv.Key, out var t) && t.N > 0;
+            return new OffPolicyEstimate(kv.Key, n, Math.Round(swr / n, 6), Math.Round(sw > 0 ? swr / sw : 0, 6), Math.Round(sw2 > 0 ? sw * sw / sw2 : 0, 1),
+                known ? Math.Round((double)t.Likes / t.N, 6) : null, known ? t.N : null);
+        }).ToList();
+        var slates = logged.Impressions.GroupBy(i => i.IsRandom ? "random share" : i.Policy).OrderBy(g => g.Key)
+            .ToDictionary(g => g.Key, g => g.Select(i => i.SlateId).Distinct().LongCount());
+        var likeRate = logged.Impressions.Count == 0 ? 0 : logged.Impressions.Count(i => i.Liked) / (double)logged.Impressions.Count;
+        return new OffPolicyEvaluation(slates, Math.Round(likeRate, 6), logged.Impressions.Count, estimates);
+    }
+}

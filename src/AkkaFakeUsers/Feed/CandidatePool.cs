@@ -1,0 +1,201 @@
+using AkkaFakeUsers.Users;
+
+namespace AkkaFakeUsers.Feed;
+
+/// <summary>A post in the pool, with what the feed learns about it after it arrived.</summary>
+public sealed class PoolPost(PostPublished post, int topic)
+{
+    public PostPublished Post { get; } = post;
+
+    /// <summary>Interned (interest, subtopic): a reader's match is computed once per topic per slate.</summary>
+    public int Topic { get; } = topic;
+
+    public int Likes { get; set; }
+
+    internal bool Evicted { get; set; }
+
+    /// <summary>The last retrieval that took this post (dedupes a candidate list without a set).</summary>
+    internal long Stamp { get; set; }
+}
+
+/// <summary>
+/// The feed's candidate pool: the most recent posts (at most <paramref name="capacity"/>, none older than
+/// <paramref name="maxAge"/>), indexed by interest, by author and by hotness, so that retrieving the few hundred
+/// candidates of one slate never scans the pool.
+/// </summary>
+public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 100)
+{
+    /// <summary>Posts in arrival order; evicted ones are skipped and compacted away.</summary>
+    private sealed class Recent
+    {
+        private readonly List<PoolPost> _items = new();
+        private int _head;
+
+        public int Count => _items.Count - _head;
+
+        public void Add(PoolPost p) => _items.Add(p);
+
+        public PoolPost? Oldest
+        {
+            get
+            {
+                SkipEvicted();
+                return _head < _items.Count ? _items[_head] : null;
+            }
+        }
+
+        public void SkipEvicted()
+        {
+            while (_head < _items.Count && _items[_head].Evicted) _head++;
+            if (_head > 1024 && _head > _items.Count / 2)
+            {
+                _items.RemoveRange(0, _head);
+                _head = 0;
+            }
+        }
+
+        /// <summary>Newest first.</summary>
+        public IEnumerable<PoolPost> Newest()
+        {
+            for (var i = _items.Count - 1; i >= _head; i--)
+                if (!_items[i].Evicted) yield return _items[i];
+        }
+
+        public int NewestInto(List<PoolPost> into, int want, Func<PoolPost, bool> take)
+        {
+            var taken = 0;
+            for (var i = _items.Count - 1; i >= _head && taken < want; i--)
+            {
+                var p = _items[i];
+                if (p.Evicted || !take(p)) continue;
+                into.Add(p);
+                taken++;
+            }
+            return taken;
+        }
+    }
+
+    private const int PerAuthor = 3;
+    private readonly Dictionary<string, PoolPost> _byId = new(StringComparer.Ordinal);
+    private readonly Recent _all = new();
+    private readonly Dictionary<string, Recent> _byInterest = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<PoolPost>> _byAuthor = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), int> _topics = new();
+    private readonly List<(string Interest, string Subtopic)> _topicNames = new();
+    private PoolPost[] _hot = [];
+    private long _likesAtHot = -1, _likes, _stamp;
+    private DateTime _hotAt;
+
+    public int Count => _byId.Count;
+
+    public int Topics => _topicNames.Count;
+
+    public (string Interest, string Subtopic) TopicOf(int topic) => _topicNames[topic];
+
+    public TimeSpan MaxAge => maxAge;
+
+    public bool Contains(string postId) => _byId.ContainsKey(postId);
+
+    public bool TryGet(string postId, out PoolPost post) => _byId.TryGetValue(postId, out post!);
+
+    public void Add(PostPublished post)
+    {
+        if (_byId.ContainsKey(post.PostId)) return;
+        var key = (post.Interest, post.Subtopic);
+        if (!_topics.TryGetValue(key, out var topic))
+        {
+            _topics[key] = topic = _topicNames.Count;
+            _topicNames.Add(key);
+        }
+        var p = new PoolPost(post, topic);
+        _byId[post.PostId] = p;
+        _all.Add(p);
+        if (!_byInterest.TryGetValue(post.Interest, out var list)) _byInterest[post.Interest] = list = new Recent();
+        list.Add(p);
+        if (!_byAuthor.TryGetValue(post.UserId, out var mine)) _byAuthor[post.UserId] = mine = new List<PoolPost>(PerAuthor);
+        if (mine.Count == PerAuthor) mine.RemoveAt(0);
+        mine.Add(p);
+        while (_byId.Count > capacity && _all.Oldest is { } oldest) Evict(oldest);
+    }
+
+    public void Like(string postId)
+    {
+        if (!_byId.TryGetValue(postId, out var p)) return;
+        p.Likes++;
+        _likes++;
+    }
+
+    /// <summary>Drops posts older than the max age at <paramref name="now"/> (arrival order is creation order, give or take pub/sub).</summary>
+    public void Expire(DateTime now)
+    {
+        var cutoff = now - maxAge;
+        while (_all.Oldest is { } oldest && oldest.Post.CreatedAt < cutoff) Evict(oldest);
+    }
+
+    private void Evict(PoolPost p)
+    {
+        p.Evicted = true;
+        _byId.Remove(p.Post.PostId);
+        if (_byAuthor.TryGetValue(p.Post.UserId, out var mine))
+        {
+            mine.Remove(p);
+            if (mine.Count == 0) _byAuthor.Remove(p.Post.UserId);
+        }
+        _all.SkipEvicted();
+        if (_byInterest.TryGetValue(p.Post.Interest, out var list)) list.SkipEvicted();
+    }
+
+    /// <summary>
+    /// The candidates of one slate, at most <paramref name="max"/>, in a fixed order (the same state and request give the same
+    /// list): the followed authors' recent posts, then the newest posts of each of the reader's interests (half the budget),
+    /// then the hottest posts, then the newest of all. Never the reader's own posts, never a post past the max age.
+    /// </summary>
+    public void Retrieve(string readerId, IReadOnlyList<string> interests, IReadOnlyCollection<string> following, DateTime now, int max, List<PoolPost> into)
+    {
+        into.Clear();
+        Expire(now);
+        var stamp = ++_stamp;
+        var oldest = now - maxAge;
+        bool Take(PoolPost p)
+        {
+            if (p.Stamp == stamp || p.Post.UserId == readerId || p.Post.CreatedAt > now || p.Post.CreatedAt < oldest) return false;
+            p.Stamp = stamp;
+            return true;
+        }
+
+        foreach (var author in following)
+        {
+            if (into.Count >= max / 4) break;
+            if (!_byAuthor.TryGetValue(author, out var posts)) continue;
+            for (var i = posts.Count - 1; i >= 0 && into.Count < max / 4; i--)
+                if (Take(posts[i])) into.Add(posts[i]);
+        }
+        if (interests.Count > 0)
+        {
+            var each = Math.Max(1, max / 2 / interests.Count);
+            foreach (var interest in interests)
+                if (_byInterest.TryGetValue(interest, out var list))
+                    list.NewestInto(into, Math.Min(each, max - into.Count), Take);
+        }
+        foreach (var p in Hot(now))
+        {
+            if (into.Count >= max * 3 / 4) break;
+            if (!p.Evicted && Take(p)) into.Add(p);
+        }
+        if (into.Count < max) _all.NewestInto(into, max - into.Count, Take);
+    }
+
+    /// <summary>The hottest posts (likes decayed by age), recomputed when likes came in and at least a simulated minute passed.</summary>
+    private PoolPost[] Hot(DateTime now)
+    {
+        if (_likes == _likesAtHot || now - _hotAt < TimeSpan.FromMinutes(1) && _hot.Length > 0) return _hot;
+        _likesAtHot = _likes;
+        _hotAt = now;
+        var pop = new PopularPolicy();
+        _hot = _byId.Values.Where(p => p.Likes > 0)
+            .OrderByDescending(p => pop.Score(new Domain.CandidateFeatures(0, p.Likes, Math.Max(0, (now - p.Post.CreatedAt).TotalHours), false, false)))
+            .ThenBy(p => p.Post.PostId, StringComparer.Ordinal)
+            .Take(hotSize).ToArray();
+        return _hot;
+    }
+}

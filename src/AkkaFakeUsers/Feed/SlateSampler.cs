@@ -1,0 +1,81 @@
+using System.Buffers;
+
+namespace AkkaFakeUsers.Feed;
+
+/// <summary>A sampled slate: for each position (from 1) the candidate shown, its score and the exact probability of showing it there.</summary>
+public sealed record SampledSlate(int[] Candidates, double[] Scores, double[] Propensities, bool IsRandom);
+
+/// <summary>
+/// Turns a policy's scores over a candidate pool of N into a slate of K, and says exactly how likely each shown
+/// (post, position) was. A ranked policy is served epsilon-greedy: with probability 1 - epsilon its top K (ties go to the
+/// earlier candidate), with probability epsilon a uniformly random ordering of K distinct candidates. So
+/// P(candidate c at position p) = (1 - epsilon) x [c is the policy's p-th] + epsilon / N, never 0 when epsilon > 0;
+/// for a uniform ordering it is 1 / N. Pure: the random source is the caller's.
+/// </summary>
+public static class SlateSampler
+{
+    /// <param name="forceRandom">A slate of the random share: a uniform ordering, flagged, propensity 1 / N.</param>
+    public static SampledSlate Sample(ReadOnlySpan<double> scores, int k, double epsilon, bool uniformPolicy, bool forceRandom, Random rng)
+    {
+        var n = scores.Length;
+        var size = Math.Min(k, n);
+        var uniform = forceRandom || uniformPolicy;
+        var greedy = uniform ? [] : TopK(scores, size);
+        var explore = !uniform && rng.NextDouble() < epsilon;
+        var chosen = uniform || explore ? UniformOrdering(n, size, rng) : greedy;
+        var props = new double[size];
+        var shownScores = new double[size];
+        for (var p = 0; p < size; p++)
+        {
+            shownScores[p] = uniform ? 0 : scores[chosen[p]];
+            props[p] = uniform ? 1.0 / n : Propensity(greedy, chosen[p], p, epsilon, n);
+        }
+        return new SampledSlate(chosen, shownScores, props, forceRandom);
+    }
+
+    /// <summary>P(candidate <paramref name="candidate"/> at position <paramref name="position"/> (from 0)) under an epsilon-greedy policy whose top list is <paramref name="greedy"/>.</summary>
+    public static double Propensity(int[] greedy, int candidate, int position, double epsilon, int n) =>
+        (position < greedy.Length && greedy[position] == candidate ? 1 - epsilon : 0) + epsilon / n;
+
+    /// <summary>The K best candidates by score, best first; ties go to the lower index (deterministic). O(N + K x insertions).</summary>
+    public static int[] TopK(ReadOnlySpan<double> scores, int k)
+    {
+        var top = new int[Math.Min(k, scores.Length)];
+        var filled = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var s = scores[i];
+            if (filled == top.Length && !(s > scores[top[filled - 1]])) continue;
+            var j = filled < top.Length ? filled++ : filled - 1;
+            while (j > 0 && s > scores[top[j - 1]])
+            {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = i;
+        }
+        return top;
+    }
+
+    /// <summary><paramref name="size"/> distinct indices of [0, n) in uniformly random order (partial Fisher-Yates).</summary>
+    public static int[] UniformOrdering(int n, int size, Random rng)
+    {
+        var pool = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            for (var i = 0; i < n; i++) pool[i] = i;
+            var result = new int[size];
+            for (var i = 0; i < size; i++)
+            {
+                var j = i + rng.Next(n - i);
+                (pool[i], pool[j]) = (pool[j], pool[i]);
+                result[i] = pool[i];
+            }
+            return result;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(pool);
+        }
+    }
+}
