@@ -35,11 +35,18 @@ Bench("scale", "Creates N users on one node, then restarts it: time to create, R
     Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."),
     Int("timeout-s", 300, "Give up on one size after this many seconds."));
 
+Bench("feed", "One node's feed serving slates to R readers from a pool of P posts: slates/s and request latency p50/p99, per policy.", FeedBench.RunAsync,
+    Int("users", 100_000, "Readers (users asking for slates)."),
+    Int("pool", 20_000, "Recent posts in the candidate pool."),
+    Int("candidates", 200, "Candidates retrieved and scored per slate (afu.feed.candidates)."),
+    Int("in-flight", 16, "Requests outstanding at once (closed loop)."),
+    Int("seconds", 10, "Measured seconds per policy (after 2 s of warm-up)."));
+
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 || parsed.CommandResult.Command == root)
 {
     foreach (var e in parsed.Errors) Console.Error.WriteLine($"bench: {e.Message}");
-    if (parsed.Errors.Count == 0) Console.Error.WriteLine("bench: name a benchmark (llm-gateway, persistence, scale); --help lists their options");
+    if (parsed.Errors.Count == 0) Console.Error.WriteLine("bench: name a benchmark (llm-gateway, persistence, scale, feed); --help lists their options");
     return 2;
 }
 try
