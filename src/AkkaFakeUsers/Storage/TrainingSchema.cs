@@ -108,7 +108,46 @@ public static class TrainingSchema
         await using var c = await db.OpenAsync(ct);
         // WAL lets the projection and readers work while the journal writes. The mode is stored in the file.
         if (db.Dialect == SqlDialect.Sqlite) await StoreConnection.ExecAsync(c, "PRAGMA journal_mode=WAL", ct);
+        await AllowHidesAsync(db, c, ct);
         foreach (var s in Statements(db.Dialect)) await StoreConnection.ExecAsync(c, s, ct);
+    }
+
+    /// <summary>
+    /// Databases made before slates allow only view, like and comment in <c>user_interactions.type</c>: widen the check so
+    /// the projection can write hides (PostgreSQL: swap the constraint; SQLite, which cannot alter a check: copy the rows
+    /// into a new table, in one transaction). Rows are kept as they are.
+    /// </summary>
+    private static async Task AllowHidesAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
+    {
+        if (!await db.TableExistsAsync(c, "user_interactions", ct)) return;
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = db.Dialect == SqlDialect.Sqlite
+            ? "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'user_interactions'"
+            : "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'user_interactions'::regclass AND contype = 'c' AND conname = 'user_interactions_type_check'";
+        var ddl = Convert.ToString(await cmd.ExecuteScalarAsync(ct)) ?? "";
+        if (ddl.Length == 0 || ddl.Contains("hide", StringComparison.Ordinal)) return;
+        if (db.Dialect == SqlDialect.Postgres)
+        {
+            await StoreConnection.ExecAsync(c,
+                "ALTER TABLE user_interactions DROP CONSTRAINT user_interactions_type_check, " +
+                "ADD CONSTRAINT user_interactions_type_check CHECK (type IN ('view', 'like', 'comment', 'hide'))", ct);
+            return;
+        }
+        await using var tx = await c.BeginTransactionAsync(ct);
+        foreach (var sql in new[]
+                 {
+                     "ALTER TABLE user_interactions RENAME TO user_interactions_before_hides",
+                     Statements(SqlDialect.Sqlite).Single(st => st.StartsWith("CREATE TABLE IF NOT EXISTS user_interactions", StringComparison.Ordinal)),
+                     "INSERT INTO user_interactions SELECT * FROM user_interactions_before_hides",
+                     "DROP TABLE user_interactions_before_hides",
+                 })
+        {
+            await using var step = c.CreateCommand();
+            step.Transaction = tx;
+            step.CommandText = sql;
+            await step.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     public static async Task<IReadOnlyList<string>> MissingTablesAsync(StoreConnection db, CancellationToken ct = default)

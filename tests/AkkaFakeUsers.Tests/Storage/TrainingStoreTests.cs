@@ -26,6 +26,48 @@ public class TrainingStoreTests
         await WrittenAgain(new TrainingStore(SqlDialect.Postgres, db.ConnectionString), null);
     }
 
+    [Fact]
+    public Task A_sqlite_database_made_before_hides_is_widened_and_keeps_its_rows()
+    {
+        var dir = new TempDir();
+        return WidenedForHides(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db"))), dir);
+    }
+
+    [PostgresFact]
+    public async Task A_postgres_database_made_before_hides_is_widened_and_keeps_its_rows()
+    {
+        await using var db = await Postgres.CreateDatabaseAsync();
+        await WidenedForHides(new TrainingStore(SqlDialect.Postgres, db.ConnectionString), null);
+    }
+
+    private static async Task WidenedForHides(TrainingStore store, IDisposable? cleanup)
+    {
+        using var _ = cleanup;
+        // the user_interactions table as earlier versions made it: hides are refused
+        var json = store.Dialect == SqlDialect.Postgres ? "jsonb" : "TEXT";
+        var time = store.Dialect == SqlDialect.Postgres ? "timestamptz" : "TEXT";
+        await using (var c = await store.OpenAsync())
+        {
+            await StoreConnection.ExecAsync(c, $"CREATE TABLE user_interactions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, post_id TEXT NOT NULL, " +
+                $"type TEXT NOT NULL CHECK (type IN ('view', 'like', 'comment')), content TEXT NULL, created_at {time} NOT NULL, metadata {json} NOT NULL)", default);
+        }
+        var t0 = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        await using (var c = await store.OpenAsync())
+        {
+            await using var insert = c.CreateCommand();
+            insert.CommandText = "INSERT INTO user_interactions VALUES ('user-1/view/user-2/post-1', 'user-1', 'user-2/post-1', 'view', NULL, @t, " +
+                                 (store.Dialect == SqlDialect.Postgres ? "'{}'::jsonb)" : "'{}')");
+            StoreConnection.AddParam(insert, "@t", store.Db.TimeValue(t0));
+            await insert.ExecuteNonQueryAsync();
+        }
+        var hide = new InteractionRecorded("user-1/hide/user-2/post-2", "user-1", "user-2/post-2", "user-2", InteractionType.Hide, null, 0.1, false, t0, t0, null, null);
+        await store.EnsureSchemaAsync();
+        await store.EnsureSchemaAsync(); // a second start changes nothing
+        await store.WriteAsync([new JournalEvent(1, hide)]);
+        var counts = await store.CountsAsync();
+        Assert.Equal((1L, 1L), (counts.Views, counts.Hides));
+    }
+
     private static async Task WrittenAgain(TrainingStore store, IDisposable? cleanup)
     {
         using var _ = cleanup;
@@ -42,7 +84,7 @@ public class TrainingStoreTests
         Assert.Equal(events.Count, await store.ReadOffsetAsync());
 
         var counts = await store.CountsAsync();
-        Assert.Equal(new TableCounts(20, 200, 200, 200, 200, 20), counts);
+        Assert.Equal(new TableCounts(20, 200, 200, 200, 200, 20, 0, 20, 60), counts); // 20 slates of 3: each impression once
 
         // Values as written: text with quotes and new lines, a null comment content, UTC times, metadata as JSON.
         await using var c = await store.OpenAsync();
