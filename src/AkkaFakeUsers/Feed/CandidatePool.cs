@@ -148,9 +148,11 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
     /// <summary>
     /// The candidates of one slate, at most <paramref name="max"/>, in a fixed order (the same state and request give the same
     /// list): the followed authors' recent posts, then the newest posts of each of the reader's interests (half the budget),
-    /// then the hottest posts, then the newest of all. Never the reader's own posts, never a post past the max age.
+    /// then the hottest posts, then the newest of all. Never the reader's own posts, never a post past the max age, never one
+    /// the reader already opened or hid (<paramref name="seen"/>).
     /// </summary>
-    public void Retrieve(string readerId, IReadOnlyList<string> interests, IReadOnlyCollection<string> following, DateTime now, int max, List<PoolPost> into)
+    public void Retrieve(string readerId, IReadOnlyList<string> interests, IReadOnlyCollection<string> following, DateTime now, int max, List<PoolPost> into,
+        IReadOnlyDictionary<string, ReactionMark>? seen = null)
     {
         into.Clear();
         Expire(now);
@@ -159,6 +161,7 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
         bool Take(PoolPost p)
         {
             if (p.Stamp == stamp || p.Post.UserId == readerId || p.Post.CreatedAt > now || p.Post.CreatedAt < oldest) return false;
+            if (seen is { Count: > 0 } && seen.TryGetValue(p.Post.PostId, out var mark) && (mark.Viewed || mark.Hid)) return false;
             p.Stamp = stamp;
             return true;
         }

@@ -8,8 +8,9 @@ namespace AkkaFakeUsers.Feed;
 /// <param name="Candidates">At most this many posts are retrieved and scored per slate.</param>
 /// <param name="RandomShare">Share of slates that are a uniformly random ordering, flagged is_random.</param>
 /// <param name="Shadows">Policies whose propensities are logged beside the serving one's (for off-policy evaluation).</param>
+/// <param name="PerSlate">The mix's shares are drawn per slate (an A/B test randomised by session) instead of per user.</param>
 public sealed record FeedServing(long Seed, PolicyMix Mix, double Exploration, int Candidates, double RandomShare, int PoolSize, TimeSpan MaxAge,
-    IReadOnlyList<PolicySpec> Shadows, LearnedModel Learned);
+    IReadOnlyList<PolicySpec> Shadows, LearnedModel Learned, bool PerSlate = false);
 
 /// <summary>
 /// The feed's logic without the actor: the candidate pool, the policy mix, and serving one slate (retrieve, score, sample,
@@ -44,13 +45,13 @@ public sealed class FeedServer
 
     public SlateServed Serve(SlateRequest r)
     {
-        var spec = Serving.Mix.For(Serving.Seed, r.UserId);
+        var spec = Serving.Mix.For(Serving.Seed, Serving.PerSlate ? r.SlateId : r.UserId);
         var rng = DeterministicRandom.For(Serving.Seed, "slate", r.SlateId);
         var forceRandom = rng.NextDouble() < Serving.RandomShare;
 
         _interestNames.Clear();
         foreach (var i in r.Interests) _interestNames.Add(i.Interest);
-        Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates);
+        Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates, r.Seen);
         var n = _candidates.Count;
         if (n == 0)
         {

@@ -147,7 +147,7 @@ public static class AfuHostingExtensions
             var f = settings.Feed;
             var learned = new LearnedModel();
             var serving = new FeedServing(settings.Seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
-                f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned);
+                f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);
             var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh)), "feed");
             registry.Register<FeedActor>(feed);
         });

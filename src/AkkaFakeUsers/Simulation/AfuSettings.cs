@@ -13,6 +13,9 @@ public sealed record InspectionSettings(string Host, int Port, string Token);
 /// <param name="Port">-1 = no health/metrics endpoint.</param>
 public sealed record HealthSettings(string Host, int Port);
 
+/// <summary>afu.feed.assignment: a policy of the mix per user for good, or drawn per slate (an A/B test randomised by session).</summary>
+public enum PolicyAssignment { User, Slate }
+
 /// <summary>How the feeds serve slates (afu.feed): the policy mix, exploration, the random share, retrieval and the pool.</summary>
 public sealed record FeedSettings(
     IReadOnlyList<PolicyChoice> Policies,
@@ -22,7 +25,8 @@ public sealed record FeedSettings(
     int PoolSize,
     TimeSpan MaxPostAge,
     IReadOnlyList<PolicyChoice> Shadows,
-    TimeSpan LearnedRefresh);
+    TimeSpan LearnedRefresh,
+    bool PerSlate = false);
 
 /// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
 public sealed record AfuSettings

@@ -95,7 +95,7 @@ public static class SettingsCatalog
     public static readonly Setting ChronotypeHours = Num("afu.behaviour.daily-curve.chronotype-hours", "1.0", 0, 12,
         "Each user shifts the curve by a personal chronotype: normal, this standard deviation in hours.");
     public static readonly Setting FollowEnabled = S("afu.behaviour.follow.enabled", SettingKind.Bool, "on",
-        "After a like the user may follow the author; followed authors' posts reach their followers' feeds (feed_source follow).");
+        "After a like the user may follow the author; followed authors' recent posts are candidates of their followers' slates first.");
     public static readonly Setting FollowBase = Num("afu.behaviour.follow.base", "0.01", 0, 1, "P(follow | like) = base + slope x match score (edges prefer shared interests).");
     public static readonly Setting FollowSlope = Num("afu.behaviour.follow.slope", "0.12", 0, 1, "See follow.base.");
     public static readonly Setting MaxFollowing = Whole("afu.behaviour.follow.max-following", "200", 0, 100_000, "Most authors one user follows.");
@@ -136,6 +136,9 @@ public static class SettingsCatalog
     public static readonly Setting FeedPolicies = new("afu.feed.policies", SettingKind.String, "\"interest=0.8, popular=0.2\"",
         "Which policy ranks whose slates, by share of the population (a user's share is drawn from the seed): chronological, interest, popular, random, learned, or epsilon:E:name. `afu inspect feed policy …` switches it on a running cluster.")
         { Flag = "feed-policy", FlagValue = "MIX" };
+    public static readonly Setting PolicyAssignment = new("afu.feed.assignment", SettingKind.Enum, "user",
+        "user: each user is served by one policy of the mix for good (its share drawn from the seed); slate: each slate draws its policy (an A/B test randomised by session, so every policy runs on the same users at the same time).")
+        { Allowed = ["user", "slate"] };
     public static readonly Setting Exploration = Num("afu.feed.exploration", "0.05", 0, 1,
         "Epsilon of every policy named without one: this share of its slates is a uniformly random ordering, so every candidate has a non-zero propensity.");
     public static readonly Setting RandomShare = Num("afu.feed.random-share", "0.02", 0, 1,

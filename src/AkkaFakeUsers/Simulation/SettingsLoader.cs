@@ -137,7 +137,8 @@ public static class SettingsLoader
             else errors.Add($"afu.feed.shadow-policies ({r.Origin(SettingsCatalog.ShadowPolicies)}): {shadowError}");
         }
         var feed = new FeedSettings(policies, r.Double(SettingsCatalog.Exploration), r.Double(SettingsCatalog.RandomShare), r.Int(SettingsCatalog.Candidates),
-            r.Int(SettingsCatalog.PoolSize), r.Duration(SettingsCatalog.MaxPostAge), shadows, r.Duration(SettingsCatalog.LearnedRefresh));
+            r.Int(SettingsCatalog.PoolSize), r.Duration(SettingsCatalog.MaxPostAge), shadows, r.Duration(SettingsCatalog.LearnedRefresh),
+            r.Enum<PolicyAssignment>(SettingsCatalog.PolicyAssignment) == PolicyAssignment.Slate);
 
         var llm = new LlmSettings(
             r.Enum<LlmMode>(SettingsCatalog.LlmMode),

@@ -219,7 +219,7 @@ public static class FakeUserDecider
             var session = SessionIds.Session(UserId, seq);
             var slate = SessionIds.Slate(session, 1);
             Runtime = Runtime with { PendingSlate = slate };
-            Effect(new AskForSlate(new SlateRequest(UserId, session, slate, Rules.Sessions.SlateSize, Profile.Interests, _state.Follows, ctx.Now)));
+            Effect(new AskForSlate(new SlateRequest(UserId, session, slate, Rules.Sessions.SlateSize, Profile.Interests, _state.Follows, ctx.Now, _state.Reacted)));
         }
 
         /// <summary>

@@ -29,6 +29,7 @@ public sealed record LeaveFeed(string UserId);
 
 /// <summary>A user opens the app: "give me a slate of <paramref name="Size"/>". Answered with <see cref="SlateServed"/>.</summary>
 /// <param name="Now">The simulated instant of the request (posts older than the feed's max age are not candidates).</param>
+/// <param name="Seen">Posts the user already opened or hid (its reaction marks): a feed does not show them again.</param>
 public sealed record SlateRequest(
     string UserId,
     string SessionId,
@@ -36,7 +37,8 @@ public sealed record SlateRequest(
     int Size,
     IReadOnlyList<Domain.InterestWeight> Interests,
     IReadOnlyCollection<string> Following,
-    DateTime Now);
+    DateTime Now,
+    IReadOnlyDictionary<string, ReactionMark>? Seen = null);
 
 /// <summary>One shown post: position from 1, the policy's score, and the exact probability that the policy shows this post at this position.</summary>
 /// <param name="Shadow">The same probability under each of the run's shadow policies (afu.feed.shadow-policies), for off-policy evaluation.</param>

@@ -29,6 +29,22 @@ public class CandidatePoolTests
     }
 
     [Fact]
+    public void Posts_the_reader_opened_or_hid_are_not_candidates_again_but_merely_liked_marks_of_other_kinds_do_not_count()
+    {
+        var pool = new CandidatePool(1000, TimeSpan.FromHours(6));
+        for (var i = 0; i < 4; i++) pool.Add(Post("user-2", i, "food", Now.AddMinutes(-i)));
+        var seen = new Dictionary<string, ReactionMark>
+        {
+            ["user-2/post-0"] = new(Now, Viewed: true, Liked: false, Commented: false),
+            ["user-2/post-1"] = new(Now, Viewed: false, Liked: false, Commented: false, Hid: true),
+            ["user-2/post-2"] = new(Now, Viewed: false, Liked: false, Commented: true), // a reply mark kept under a post id
+        };
+        var into = new List<PoolPost>();
+        pool.Retrieve("user-1", ["food"], new HashSet<string>(), Now, 10, into, seen);
+        Assert.Equal(["user-2/post-2", "user-2/post-3"], into.Select(p => p.Post.PostId).Order());
+    }
+
+    [Fact]
     public void The_pool_keeps_at_most_its_capacity_and_drops_posts_past_the_max_age()
     {
         var pool = new CandidatePool(100, TimeSpan.FromHours(1));
