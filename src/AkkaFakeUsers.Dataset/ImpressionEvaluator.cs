@@ -7,8 +7,10 @@ namespace AkkaFakeUsers.Dataset;
 public sealed record RankingScores(string Name, double Auc, double NdcgAt10, int Slates);
 
 /// <summary>A recommender trained on the impression log: every shown post is an example, engaged (liked or commented) or not.</summary>
+/// <param name="ModelAucExamined">The model's AUC over the test impressions the user examined (the simulator knows which): free of
+/// the position bias that shown-but-not-examined negatives carry (a policy that ranks matches on top gets them examined more).</param>
 public sealed record ImpressionEvaluation(int TrainRows, int TestRows, double TrainEngagedRate, double TestEngagedRate, DateTime SplitAt,
-    RankingScores Model, RankingScores Random, RankingScores MostPopular, RankingScores LoggedOrder)
+    RankingScores Model, RankingScores Random, RankingScores MostPopular, RankingScores LoggedOrder, double ModelAucExamined, int ExaminedTestRows)
 {
     public string ToText()
     {
@@ -19,6 +21,7 @@ public sealed record ImpressionEvaluation(int TrainRows, int TestRows, double Tr
         foreach (var m in new[] { Model, Random, MostPopular, LoggedOrder })
             sb.AppendLine($"  {m.Name,-14} {F(m.Auc),6}  {F(m.NdcgAt10),7}  {m.Slates}");
         sb.AppendLine("  (logged-order: the position the feed showed it at; the policy's own ranking, for comparison)");
+        sb.AppendLine($"  fasttree AUC over the {ExaminedTestRows} examined test impressions only: {F(ModelAucExamined)} (no position bias in the negatives)");
         return sb.ToString();
     }
 }
@@ -69,12 +72,15 @@ public static class ImpressionEvaluator
         var engine = LikeEvaluator.Train(train, seed);
         var labels = test.Select(x => x.Row.Label).ToArray();
         var rng = new Random(seed);
+        var modelScores = test.Select(x => (double)engine.Predict(x.Row).Probability).ToArray();
+        var examined = Enumerable.Range(0, test.Count).Where(k => test[k].Imp.Examined).ToArray();
+        var examinedAuc = Stats.Auc(examined.Select(k => modelScores[k]).ToArray(), examined.Select(k => labels[k]).ToArray());
         RankingScores Score(string name, double[] s) => new(name, Math.Round(Stats.Auc(s, labels), 4), Math.Round(NdcgAt10(test.Select(x => x.Imp.SlateId).ToArray(), labels, s, out var n), 4), n);
         return new ImpressionEvaluation(train.Count, test.Count, Math.Round(prior, 4), Math.Round(labels.Count(l => l) / (double)labels.Length, 4), rows[split].ShownAt,
-            Score("fasttree", test.Select(x => (double)engine.Predict(x.Row).Probability).ToArray()),
+            Score("fasttree", modelScores),
             Score("random", test.Select(_ => rng.NextDouble()).ToArray()),
             Score("most-popular", test.Select(x => x.Popularity).ToArray()),
-            Score("logged-order", test.Select(x => -(double)x.Imp.Position).ToArray()));
+            Score("logged-order", test.Select(x => -(double)x.Imp.Position).ToArray()), Math.Round(examinedAuc, 4), examined.Length);
     }
 
     /// <summary>MIND's per-impression nDCG@10: each slate re-ranked by the scores, gain 1 for an engaged slot, averaged over slates with both kinds.</summary>

@@ -43,6 +43,7 @@ public static class AfuCommandLine
         var dataset = new Command("dataset", "report: realism statistics (table, report.json, PNG charts). evaluate: trains a like-predictor on the first 80% of views by time, scores it on the last 20%.");
         dataset.Add(new Argument<string>("what") { Description = "report or evaluate", Arity = ArgumentArity.ZeroOrOne });
         dataset.Add(Text("--out", "DIR", "Directory for the JSON and charts (default ./dataset-report or ./dataset-evaluate)."));
+        dataset.Add(Text("--logging-policy", "NAME", "evaluate: estimate from this policy's slates only (e.g. epsilon:0.1:interest); default: every slate but the target's own."));
         dataset.Add(Text("--compare-data-dir", "DIR[,DIR]", "evaluate: data dirs of runs under the target policies (same seed and population); their like rates are printed beside the off-policy estimates."));
         AddStoreOptions(dataset);
         root.Add(dataset);

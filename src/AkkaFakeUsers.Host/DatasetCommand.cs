@@ -57,7 +57,10 @@ public static class DatasetCommand
                 if (!File.Exists(db)) throw new UsageException($"--compare-data-dir {dir}: no afu.db there (give the --data-dir of a run under the target policy)");
                 runs.Add(await DatasetTables.ReadAsync(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(db)), cancel));
             }
-            if (tables.Shadow.Count > 0 || runs.Count > 0) result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs) };
+            var logging = args.Flag("logging-policy");
+            if (logging is not null && tables.Impressions.All(i => i.Policy != logging))
+                throw new UsageException($"--logging-policy {logging}: no slate of that policy in the data (policies: {string.Join(", ", tables.Impressions.Select(i => i.Policy).Distinct().Order())})");
+            if (tables.Shadow.Count > 0 || runs.Count > 0) result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging) };
         }
         catch (InvalidDataException ex)
         {

@@ -98,6 +98,17 @@ public class RealismTests(ITestOutputHelper output)
         Assert.True(r.GetProperty("Text").GetProperty("ClassifierAgreement").GetDouble() >= 0.9);
         Assert.Equal(0, r.GetProperty("Text").GetProperty("DuplicateRate").GetDouble());
 
+        // impressions: CTR falls over positions 1-5 (cascade examination), the policy mix and the random share as configured,
+        // hides likelier the worse the match
+        var imp = r.GetProperty("Impressions");
+        var ctr = imp.GetProperty("ByPosition").EnumerateArray().Select(p => p.GetProperty("Ctr").GetDouble()).ToList();
+        Assert.True(ctr.Count >= 5 && ctr.Take(4).Select((c, k) => c > ctr[k + 1]).All(x => x), $"CTR by position {string.Join(", ", ctr)}");
+        var shares = imp.GetProperty("Policies").EnumerateArray().ToDictionary(p => p.GetProperty("Policy").GetString()!, p => p.GetProperty("Share").GetDouble());
+        Assert.InRange(shares["interest"] / (shares["interest"] + shares["popular"]), 0.7, 0.9);
+        Assert.InRange(imp.GetProperty("RandomShare").GetDouble(), 0.01, 0.035);
+        var hide = imp.GetProperty("HideRateByMatch").EnumerateArray().Where(h => h.GetProperty("NotOpened").GetInt64() >= 200).Select(h => h.GetProperty("HideRate").GetDouble()).ToList();
+        Assert.True(hide.Count >= 2 && hide[0] > hide[^1], $"hide rate by match {string.Join(", ", hide)}");
+
         // afu dataset evaluate: the model learns the likes; the baselines do not
         stdout = new StringWriter();
         var evalDir = Path.Combine(dir.Path, "eval");
@@ -108,6 +119,13 @@ public class RealismTests(ITestOutputHelper output)
         Assert.InRange(e.Random.Auc, 0.4, 0.6);
         Assert.True(e.MostPopular.Auc < e.Model.Auc - 0.1, $"most-popular AUC {e.MostPopular.Auc:F3} vs model {e.Model.Auc:F3}");
         Assert.True(e.Model.RecallAt10 > e.Random.RecallAt10, $"recall@10 model {e.Model.RecallAt10:F3} vs random {e.Random.RecallAt10:F3}");
+
+        // ... and on the impression log (negatives: shown, not engaged), held out by time
+        var im = e.Impressions!;
+        Assert.True(im.TestRows >= 5000, $"{im.TestRows} test impressions");
+        Assert.True(im.Model.Auc >= im.Random.Auc + 0.15 && im.Model.Auc > im.MostPopular.Auc + 0.05,
+            $"impression model AUC {im.Model.Auc:F3} vs random {im.Random.Auc:F3}, most-popular {im.MostPopular.Auc:F3}");
+        Assert.True(im.Model.NdcgAt10 > im.Random.NdcgAt10, $"nDCG@10 model {im.Model.NdcgAt10:F3} vs random {im.Random.NdcgAt10:F3}");
     }
 
     [Fact]
@@ -119,6 +137,11 @@ public class RealismTests(ITestOutputHelper output)
         output.WriteLine(e.ToText());
         Assert.True(e.TestRows >= 1000, $"{e.TestRows} test views");
         Assert.InRange(e.Model.Auc, 0.4, 0.6);
+        // the impression model: near 0.5 once the position bias of unexamined negatives is left out
+        var im = ImpressionEvaluator.Evaluate(await ReadAsync(data));
+        output.WriteLine(im.ToText());
+        Assert.True(im.ExaminedTestRows >= 1000, $"{im.ExaminedTestRows} examined test impressions");
+        Assert.InRange(im.ModelAucExamined, 0.4, 0.6);
     }
 
     [Fact]
