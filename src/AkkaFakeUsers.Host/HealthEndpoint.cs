@@ -86,7 +86,8 @@ public sealed class HealthEndpoint : IAsyncDisposable
         One("afu_posts_total", "counter", "Posts persisted by this node's users.", m.Posts);
         One("afu_posts_per_minute", "gauge", "Posts per minute since this node started.", m.Posts / minutes);
         Metric("afu_interactions_total", "counter", "Interactions persisted by this node's users, by type.",
-            [("type=\"view\"", m.Views), ("type=\"like\"", m.Likes), ("type=\"comment\"", m.Comments)]);
+            [("type=\"view\"", m.Views), ("type=\"like\"", m.Likes), ("type=\"comment\"", m.Comments), ("type=\"hide\"", m.Hides)]);
+        One("afu_slates_total", "counter", "Slates shown to this node's users (persisted).", m.Slates);
         Metric("afu_interactions_per_minute", "gauge", "Interactions per minute since this node started, by type.",
             [("type=\"view\"", m.Views / minutes), ("type=\"like\"", m.Likes / minutes), ("type=\"comment\"", m.Comments / minutes)]);
         One("afu_persist_failures_total", "counter", "Journal writes that failed.", m.PersistFailures);

@@ -31,9 +31,11 @@ public static class RunReport
             afu: summary after {elapsed:hh\:mm\:ss}
               users             {c.Users}
               posts             {c.Posts}
+              slates            {c.Slates} ({c.Impressions} impressions)
               views             {c.Views}
               likes             {c.Likes}
               comments          {c.Comments}
+              hides             {c.Hides}
               follows           {c.Follows}
               projection lag    {lag}
               events persisted  {m.Events} this run ({m.PersistFailures} writes failed)
@@ -42,7 +44,7 @@ public static class RunReport
     }
 }
 
-/// <summary>The live status line: users, posts, views, likes, comments, LLM queue depth, events/s, projection lag.</summary>
+/// <summary>The live status line: users, posts, slates, views, likes, comments, LLM queue depth, events/s, projection lag.</summary>
 public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMetrics metrics, AfuSettings settings)
 {
     private readonly bool _interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
@@ -59,7 +61,7 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMe
         _lastAt = elapsed;
         var llm = await registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, TimeSpan.FromMilliseconds(500));
         var proj = await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromMilliseconds(500));
-        var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
+        var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | slates {metrics.Slates} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
                    $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
         if (_interactive)
         {

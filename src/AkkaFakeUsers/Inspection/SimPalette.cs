@@ -53,9 +53,11 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
             $"population    {sim.Target} target, {m.UsersActive} running on this node, {m.UsersCreated} created this run\n" +
             $"paused        {(sim.Paused ? "yes" : "no")}\n" +
             $"posts         {m.Posts} ({PerMin(m.Posts)}/min)\n" +
+            $"slates        {m.Slates} ({PerMin(m.Slates)}/min), {m.Impressions} impressions\n" +
             $"views         {m.Views} ({PerMin(m.Views)}/min)\n" +
             $"likes         {m.Likes} ({PerMin(m.Likes)}/min)\n" +
             $"comments      {m.Comments} ({PerMin(m.Comments)}/min)\n" +
+            $"hides         {m.Hides} ({PerMin(m.Hides)}/min)\n" +
             $"follows       {m.Follows} ({PerMin(m.Follows)}/min)\n" +
             $"events        {m.Events} persisted by this node this run, {m.PersistFailures} failed writes\n" +
             $"projection    offset {proj.Offset}, lag {proj.Lag} events{(proj.LastError is null ? "" : $", last error: {proj.LastError}")}\n" +
@@ -137,7 +139,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         sb.AppendLine($"bio           {p.Bio}");
         sb.AppendLine($"interests     {string.Join(", ", p.Interests.Select(i => $"{i.Interest} {i.Weight:0.00} [{string.Join(", ", i.FavoriteSubtopics)}]"))}");
         sb.AppendLine($"persona       {p.Persona.Tone}, emoji {p.Persona.EmojiRate:0.00}, hashtags {p.Persona.HashtagRate:0.00}, activity x{p.ActivityFactor:0.00}");
-        sb.AppendLine($"counters      posts {s.Counters.Posts}, views {s.Counters.Views}, likes {s.Counters.Likes}, comments {s.Counters.Comments}");
+        sb.AppendLine($"counters      posts {s.Counters.Posts}, slates {s.Counters.Slates}, views {s.Counters.Views}, likes {s.Counters.Likes}, comments {s.Counters.Comments}, hides {s.Counters.Hides}");
         sb.AppendLine($"paused        {(s.Paused ? "yes" : "no")}");
         sb.Append("last posts    ");
         sb.Append(s.LastPosts.Count == 0 ? "(none)" : string.Join("\n              ", s.LastPosts.Reverse().Select(t => t.Length > 100 ? t[..100] + "…" : t)));

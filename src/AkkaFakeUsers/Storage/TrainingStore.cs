@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace AkkaFakeUsers.Storage;
 
-public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments, long Follows = 0);
+public sealed record TableCounts(long Users, long Posts, long Views, long Likes, long Comments, long Follows = 0, long Hides = 0, long Slates = 0, long Impressions = 0);
 
 /// <summary>
 /// The training tables of one database, put together from the parts that each do one job: the connection
@@ -62,6 +62,9 @@ public sealed class TrainingStore
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'view'"),
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'like'"),
             await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'comment'"),
-            await Count("SELECT COUNT(*) FROM follows"));
+            await Count("SELECT COUNT(*) FROM follows"),
+            await Count("SELECT COUNT(*) FROM user_interactions WHERE type = 'hide'"),
+            await Count("SELECT COUNT(DISTINCT slate_id) FROM impressions"),
+            await Count("SELECT COUNT(*) FROM impressions"));
     }
 }

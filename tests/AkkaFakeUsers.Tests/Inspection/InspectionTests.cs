@@ -1,3 +1,4 @@
+// The inspection port end to end against one running node, every palette and the failure modes: over 300 lines because it is one fixture.
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -108,6 +109,10 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
     [InlineData("log peek -n", "-n needs a value")]
     [InlineData("sim status extra", "unexpected argument 'extra'")]
     [InlineData("sim user \"unclosed", "unclosed quote")]
+    [InlineData("feed policy", "missing <mix>")]
+    [InlineData("feed policy trending", "unknown feed policy 'trending'")]
+    [InlineData("feed policy \"interest=lots\"", "the share after '=' must be a number")]
+    [InlineData("feed policy epsilon:2:popular", "E between 0 and 1")]
     public async Task Bad_commands_get_an_error_and_the_usage(string line, string expected)
     {
         var r = await Send(line);
@@ -139,6 +144,16 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually("sim status", t => t.Contains("20 running on this node"));
         var after = await Ok("sim user user-15");
         Assert.True(Number(after, "counters      posts") >= posts, after);
+    }
+
+    [Fact]
+    public async Task Feed_policy_switches_the_running_feed_and_status_shows_slates_by_policy()
+    {
+        await Eventually("feed status", t => Number(t, "slates") >= 1 && t.Contains("policy        interest=0.8, popular=0.2"), TimeSpan.FromSeconds(60));
+        Assert.Contains("feed policy -> chronological=0.5, epsilon:0.2:popular=0.5", await Ok("feed policy \"chronological=1, epsilon:0.2:popular=1\""));
+        var after = await Eventually("feed status", t => t.Contains("policy        chronological=0.5, epsilon:0.2:popular=0.5"));
+        var before = Number(after, "slates");
+        await Eventually("feed status", t => t.Contains("chronological ") && Number(t, "slates") > before, TimeSpan.FromSeconds(60));
     }
 
     [Fact]
