@@ -16,15 +16,26 @@ public sealed class PoolPost(PostPublished post, int topic)
 
     /// <summary>The last retrieval that took this post (dedupes a candidate list without a set).</summary>
     internal long Stamp { get; set; }
+
+    /// <summary>Arrival number in the pool: breaks ties between equally liked posts (the newer first) in the likes index.</summary>
+    internal long Arrival { get; init; }
 }
 
 /// <summary>
 /// The feed's candidate pool: the most recent posts (at most <paramref name="capacity"/>, none older than
-/// <paramref name="maxAge"/>), indexed by interest, by author and by hotness, so that retrieving the few hundred
-/// candidates of one slate never scans the pool.
+/// <paramref name="maxAge"/>), indexed by interest, by author and by likes, so that retrieving the few hundred
+/// candidates of one slate never scans the pool (every index is kept up to date as posts, likes and evictions come).
 /// </summary>
-public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 100)
+public sealed class CandidatePool(int capacity, TimeSpan maxAge)
 {
+    /// <summary>Most liked first; among equals the newer first.</summary>
+    private sealed class ByLikes : IComparer<PoolPost>
+    {
+        public static readonly ByLikes Instance = new();
+
+        public int Compare(PoolPost? a, PoolPost? b) => a!.Likes != b!.Likes ? b.Likes.CompareTo(a.Likes) : b.Arrival.CompareTo(a.Arrival);
+    }
+
     /// <summary>Posts in arrival order; evicted ones are skipped and compacted away.</summary>
     private sealed class Recent
     {
@@ -54,17 +65,12 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
             }
         }
 
-        /// <summary>Newest first.</summary>
-        public IEnumerable<PoolPost> Newest()
-        {
-            for (var i = _items.Count - 1; i >= _head; i--)
-                if (!_items[i].Evicted) yield return _items[i];
-        }
-
+        /// <summary>Takes up to <paramref name="want"/> of the newest posts <paramref name="take"/> accepts, looking at no more than 4 x want + 64.</summary>
         public int NewestInto(List<PoolPost> into, int want, Func<PoolPost, bool> take)
         {
             var taken = 0;
-            for (var i = _items.Count - 1; i >= _head && taken < want; i--)
+            var budget = 4 * want + 64;
+            for (var i = _items.Count - 1; i >= _head && taken < want && budget-- > 0; i--)
             {
                 var p = _items[i];
                 if (p.Evicted || !take(p)) continue;
@@ -82,9 +88,8 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
     private readonly Dictionary<string, List<PoolPost>> _byAuthor = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), int> _topics = new();
     private readonly List<(string Interest, string Subtopic)> _topicNames = new();
-    private PoolPost[] _hot = [];
-    private long _likesAtHot = -1, _likes, _stamp;
-    private DateTime _hotAt;
+    private readonly SortedSet<PoolPost> _liked = new(ByLikes.Instance);
+    private long _stamp, _arrivals;
 
     public int Count => _byId.Count;
 
@@ -107,7 +112,7 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
             _topics[key] = topic = _topicNames.Count;
             _topicNames.Add(key);
         }
-        var p = new PoolPost(post, topic);
+        var p = new PoolPost(post, topic) { Arrival = ++_arrivals };
         _byId[post.PostId] = p;
         _all.Add(p);
         if (!_byInterest.TryGetValue(post.Interest, out var list)) _byInterest[post.Interest] = list = new Recent();
@@ -121,8 +126,9 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
     public void Like(string postId)
     {
         if (!_byId.TryGetValue(postId, out var p)) return;
+        _liked.Remove(p);
         p.Likes++;
-        _likes++;
+        _liked.Add(p);
     }
 
     /// <summary>Drops posts older than the max age at <paramref name="now"/> (arrival order is creation order, give or take pub/sub).</summary>
@@ -136,6 +142,7 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
     {
         p.Evicted = true;
         _byId.Remove(p.Post.PostId);
+        if (p.Likes > 0) _liked.Remove(p);
         if (_byAuthor.TryGetValue(p.Post.UserId, out var mine))
         {
             mine.Remove(p);
@@ -148,7 +155,8 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
     /// <summary>
     /// The candidates of one slate, at most <paramref name="max"/>, in a fixed order (the same state and request give the same
     /// list): the followed authors' recent posts, then the newest posts of each of the reader's interests (half the budget),
-    /// then the hottest posts, then the newest of all. Never the reader's own posts, never a post past the max age, never one
+    /// then the most liked posts, then the newest of all. Each index is read from its best end and only so far: the cost
+    /// is bounded by <paramref name="max"/>, never by the pool's size. Never the reader's own posts, never a post past the max age, never one
     /// the reader already opened or hid (<paramref name="seen"/>).
     /// </summary>
     public void Retrieve(string readerId, IReadOnlyList<string> interests, IReadOnlyCollection<string> following, DateTime now, int max, List<PoolPost> into,
@@ -180,25 +188,13 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge, int hotSize = 1
                 if (_byInterest.TryGetValue(interest, out var list))
                     list.NewestInto(into, Math.Min(each, max - into.Count), Take);
         }
-        foreach (var p in Hot(now))
+        // the most liked posts (the popular policy then weighs likes against age), looking at no more than max of them
+        var looked = 0;
+        foreach (var p in _liked)
         {
-            if (into.Count >= max * 3 / 4) break;
-            if (!p.Evicted && Take(p)) into.Add(p);
+            if (into.Count >= max * 3 / 4 || looked++ >= max) break;
+            if (Take(p)) into.Add(p);
         }
         if (into.Count < max) _all.NewestInto(into, max - into.Count, Take);
-    }
-
-    /// <summary>The hottest posts (likes decayed by age), recomputed when likes came in and at least a simulated minute passed.</summary>
-    private PoolPost[] Hot(DateTime now)
-    {
-        if (_likes == _likesAtHot || now - _hotAt < TimeSpan.FromMinutes(1) && _hot.Length > 0) return _hot;
-        _likesAtHot = _likes;
-        _hotAt = now;
-        var pop = new PopularPolicy();
-        _hot = _byId.Values.Where(p => p.Likes > 0)
-            .OrderByDescending(p => pop.Score(new Domain.CandidateFeatures(0, p.Likes, Math.Max(0, (now - p.Post.CreatedAt).TotalHours), false, false)))
-            .ThenBy(p => p.Post.PostId, StringComparer.Ordinal)
-            .Take(hotSize).ToArray();
-        return _hot;
     }
 }

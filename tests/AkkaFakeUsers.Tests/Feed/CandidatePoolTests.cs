@@ -45,6 +45,26 @@ public class CandidatePoolTests
     }
 
     [Fact]
+    public void The_most_liked_posts_are_candidates_even_outside_the_readers_interests_and_leave_with_eviction()
+    {
+        var pool = new CandidatePool(300, TimeSpan.FromHours(6));
+        for (var i = 0; i < 300; i++) pool.Add(Post($"user-{10 + i % 7}", i, i < 100 ? "cars" : "food", Now.AddSeconds(-300 + i)));
+        for (var l = 0; l < 5; l++) pool.Like("user-10/post-0"); // the oldest post, about cars
+        for (var l = 0; l < 3; l++) pool.Like("user-12/post-2");
+        var into = new List<PoolPost>();
+        pool.Retrieve("user-1", ["food"], new HashSet<string>(), Now, 40, into);
+        var ids = into.Select(p => p.Post.PostId).ToList();
+        Assert.Contains("user-10/post-0", ids);
+        Assert.True(ids.IndexOf("user-10/post-0") < ids.IndexOf("user-12/post-2"), "most liked first");
+        // evicted by capacity: gone from every index
+        pool.Add(Post("user-3", 999, "food", Now));
+        Assert.False(pool.Contains("user-10/post-0"));
+        pool.Retrieve("user-1", ["food"], new HashSet<string>(), Now, 40, into);
+        Assert.DoesNotContain(into, p => p.Post.PostId == "user-10/post-0");
+        Assert.Contains(into, p => p.Post.PostId == "user-12/post-2");
+    }
+
+    [Fact]
     public void The_pool_keeps_at_most_its_capacity_and_drops_posts_past_the_max_age()
     {
         var pool = new CandidatePool(100, TimeSpan.FromHours(1));
