@@ -206,8 +206,6 @@ public static class FakeUserDecider
             Record(due, text, msg.Text.GeneratedBy, msg.Text.ModelVersion, ctx.Now);
         }
 
-        // -------------------------------------------------------------- reacting
-
         // -------------------------------------------------------------- sessions
 
         /// <summary>The user opens the app: it asks its node's feed for a slate (a newer request supersedes an unanswered one).</summary>
@@ -269,6 +267,8 @@ public static class FakeUserDecider
             }
             if (feedback.Count > 0) Effect(new TellFeed(new SlateFeedback(feedback)));
         }
+
+        // -------------------------------------------------------------- reacting (threads, texts, follows)
 
         private void Plan(ReactionDue due, DateTime at)
         {
