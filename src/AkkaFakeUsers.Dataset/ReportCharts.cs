@@ -63,51 +63,44 @@ public static class ReportCharts
     /// <summary>Click-through (opened / shown) and examination by slate position: position bias at a glance.</summary>
     private static string CtrByPosition(DatasetReport r, string dir)
     {
-        var plt = new Plot();
         var rows = r.Impressions.ByPosition;
-        var x = rows.Select(p => (double)p.Position).ToArray();
-        var bars = plt.Add.Bars(x.Length == 0 ? [0] : x, rows.Count == 0 ? [0] : rows.Select(p => p.Ctr).ToArray());
-        bars.Color = Colors.SteelBlue;
-        bars.LegendText = "CTR (opened / shown)";
-        if (rows.Count > 0)
-        {
-            var examined = plt.Add.Scatter(x, rows.Select(p => p.ExaminedRate).ToArray());
-            examined.Color = Colors.OrangeRed;
-            examined.LineWidth = 3;
-            examined.LegendText = "examined / shown";
-            plt.ShowLegend();
-        }
-        plt.Title($"Click-through by slate position ({r.Impressions.Impressions} impressions)");
-        plt.XLabel("position");
-        plt.YLabel("rate");
-        plt.Axes.Margins(bottom: 0);
-        var path = Path.Combine(dir, "ctr-by-position.png");
-        plt.SavePng(path, Width, Height);
-        return path;
+        return BarsAndLine(dir, "ctr-by-position.png", $"Click-through by slate position ({r.Impressions.Impressions} impressions)", "position", "rate",
+            rows.Select(p => (double)p.Position).ToArray(), rows.Select(p => p.Ctr).ToArray(), "CTR (opened / shown)",
+            rows.Select(p => p.ExaminedRate).ToArray(), "examined / shown");
     }
 
     private static string PostsByHour(DatasetReport r, string dir)
     {
-        var plt = new Plot();
-        var hours = Enumerable.Range(0, 24).Select(h => (double)h).ToArray();
         var posts = r.Hours.Posts.Select(p => (double)p).ToArray();
-        var bars = plt.Add.Bars(hours, posts);
-        bars.Color = Colors.SteelBlue;
-        bars.LegendText = "posts";
         // the configured curve, scaled to the same total, as a line over the bars
         var total = posts.Sum();
         var curveSum = r.Hours.ConfiguredCurve.Sum();
         var scaled = r.Hours.ConfiguredCurve.Select(c => curveSum > 0 ? c / curveSum * total : 0).ToArray();
-        var line = plt.Add.Scatter(hours, scaled);
-        line.Color = Colors.OrangeRed;
-        line.LineWidth = 3;
-        line.LegendText = "configured curve";
-        plt.ShowLegend();
-        plt.Title($"Posts by simulated hour (correlation with the curve {r.Hours.Correlation:0.00})");
-        plt.XLabel("hour of day (UTC, simulated)");
-        plt.YLabel("posts");
+        return BarsAndLine(dir, "posts-by-hour.png", $"Posts by simulated hour (correlation with the curve {r.Hours.Correlation:0.00})",
+            "hour of day (UTC, simulated)", "posts", Enumerable.Range(0, 24).Select(h => (double)h).ToArray(), posts, "posts", scaled, "configured curve");
+    }
+
+    /// <summary>Bars with a line over them, both with a legend entry.</summary>
+    private static string BarsAndLine(string dir, string file, string title, string xLabel, string yLabel, double[] x, double[] bars, string barsLegend,
+        double[] line, string lineLegend)
+    {
+        var plt = new Plot();
+        var b = plt.Add.Bars(x.Length == 0 ? [0] : x, bars.Length == 0 ? [0] : bars);
+        b.Color = Colors.SteelBlue;
+        b.LegendText = barsLegend;
+        if (x.Length > 0)
+        {
+            var l = plt.Add.Scatter(x, line);
+            l.Color = Colors.OrangeRed;
+            l.LineWidth = 3;
+            l.LegendText = lineLegend;
+            plt.ShowLegend();
+        }
+        plt.Title(title);
+        plt.XLabel(xLabel);
+        plt.YLabel(yLabel);
         plt.Axes.Margins(bottom: 0);
-        var path = Path.Combine(dir, "posts-by-hour.png");
+        var path = Path.Combine(dir, file);
         plt.SavePng(path, Width, Height);
         return path;
     }
