@@ -106,25 +106,52 @@ public class ExportTests
                 B(sl.IsRandom), sl.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), B(i.Examined), B(i.Viewed), i.DwellMs.ToString(), B(i.Liked), B(i.Commented), B(i.Hid),
                 D(i.MatchScore)], row);
         }
-        // impressions, Parquet: typed (long, bool, double)
+        // impressions, Parquet: typed (text, long, double, bool, time), every column of every row as written
         await using (var reader = await ParquetReader.CreateAsync(Path.Combine(dir.Path, "pq", "impressions.parquet")))
         {
-            using var rg = reader.OpenRowGroupReader(0);
             var f = reader.Schema.DataFields.ToDictionary(x => x.Name);
-            var n = (int)rg.RowCount;
-            var ids = new string?[n];
-            var positions = new long[n];
-            var liked = new bool[n];
-            var props = new double?[n];
-            await rg.ReadAsync(f["id"], ids.AsMemory());
-            await rg.ReadAsync(f["position"], positions.AsMemory());
-            await rg.ReadAsync(f["liked"], liked.AsMemory());
-            await rg.ReadAsync(f["propensity"], props.AsMemory());
-            for (var k = 0; k < n; k++)
+            Assert.Equal(EventRows.Impressions.Columns.Select(c => c.Name), reader.Schema.DataFields.Select(x => x.Name));
+            var rows = 0;
+            for (var g = 0; g < reader.RowGroupCount; g++)
             {
-                var (_, i) = shown[ids[k]!];
-                Assert.Equal((i.Position, i.Liked, i.Propensity), ((int)positions[k], liked[k], props[k]!.Value));
+                using var rg = reader.OpenRowGroupReader(g);
+                var n = (int)rg.RowCount;
+                async Task<string?[]> Texts(string name)
+                {
+                    var values = new string?[n];
+                    await rg.ReadAsync(f[name], values.AsMemory());
+                    return values;
+                }
+                async Task<T[]> Values<T>(string name) where T : struct
+                {
+                    var values = new T[n];
+                    await rg.ReadAsync(f[name], values.AsMemory());
+                    return values;
+                }
+                async Task<double?[]> Numbers(string name)
+                {
+                    var values = new double?[n];
+                    await rg.ReadAsync(f[name], values.AsMemory());
+                    return values;
+                }
+                var ids = await Texts("id");
+                var texts = new[] { await Texts("slate_id"), await Texts("session_id"), await Texts("user_id"), await Texts("post_id"), await Texts("policy") };
+                var longs = new[] { await Values<long>("position"), await Values<long>("candidates"), await Values<long>("dwell_ms") };
+                var doubles = new[] { await Numbers("score"), await Numbers("propensity"), await Numbers("match_score") };
+                var flags = new[] { await Values<bool>("is_random"), await Values<bool>("examined"), await Values<bool>("viewed"), await Values<bool>("liked"), await Values<bool>("commented"), await Values<bool>("hid") };
+                var shownAt = await Values<DateTime>("shown_at");
+                for (var k = 0; k < n; k++)
+                {
+                    var (sl, i) = shown[ids[k]!];
+                    Assert.Equal([sl.SlateId, sl.SessionId, sl.UserId, i.PostId, sl.Policy], texts.Select(c => c[k]));
+                    Assert.Equal([i.Position, sl.Candidates, i.DwellMs], longs.Select(c => c[k]));
+                    Assert.Equal([i.Score, i.Propensity, i.MatchScore], doubles.Select(c => c[k]!.Value));
+                    Assert.Equal([sl.IsRandom, i.Examined, i.Viewed, i.Liked, i.Commented, i.Hid], flags.Select(c => c[k]));
+                    Assert.Equal(sl.CreatedAt, shownAt[k]);
+                }
+                rows += n;
             }
+            Assert.Equal(90, rows);
         }
 
         var posts = events.Select(e => e.Event).OfType<PostPublished>().ToDictionary(p => p.PostId);
