@@ -42,8 +42,6 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
         private readonly List<PoolPost> _items = new();
         private int _head;
 
-        public int Count => _items.Count - _head;
-
         public void Add(PoolPost p) => _items.Add(p);
 
         public PoolPost? Oldest
@@ -87,21 +85,15 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
     private readonly Dictionary<string, Recent> _byInterest = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<PoolPost>> _byAuthor = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), int> _topics = new();
-    private readonly List<(string Interest, string Subtopic)> _topicNames = new();
     private readonly SortedSet<PoolPost> _liked = new(ByLikes.Instance);
     private long _stamp, _arrivals;
 
     public int Count => _byId.Count;
 
-    public int Topics => _topicNames.Count;
-
-    public (string Interest, string Subtopic) TopicOf(int topic) => _topicNames[topic];
-
-    public TimeSpan MaxAge => maxAge;
+    /// <summary>Distinct (interest, subtopic) pairs seen so far: topic numbers run from 0 to this.</summary>
+    public int Topics => _topics.Count;
 
     public bool Contains(string postId) => _byId.ContainsKey(postId);
-
-    public bool TryGet(string postId, out PoolPost post) => _byId.TryGetValue(postId, out post!);
 
     public void Add(PostPublished post)
     {
@@ -109,8 +101,7 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
         var key = (post.Interest, post.Subtopic);
         if (!_topics.TryGetValue(key, out var topic))
         {
-            _topics[key] = topic = _topicNames.Count;
-            _topicNames.Add(key);
+            _topics[key] = topic = _topics.Count;
         }
         var p = new PoolPost(post, topic) { Arrival = ++_arrivals };
         _byId[post.PostId] = p;

@@ -19,6 +19,8 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         public static readonly RefreshLearned Instance = new();
     }
 
+    private static readonly string[] Topics = [FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control];
+
     private readonly Dictionary<string, IActorRef> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _byRef = new();
     private readonly IActorRef _mediator;
@@ -89,14 +91,12 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        foreach (var topic in new[] { FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control })
-            _mediator.Tell(new Subscribe(topic, Self));
+        foreach (var topic in Topics) _mediator.Tell(new Subscribe(topic, Self));
         if (_learnedRefresh > TimeSpan.Zero) Timers.StartPeriodicTimer("learned", RefreshLearned.Instance, _learnedRefresh);
     }
 
     protected override void PostStop()
     {
-        foreach (var topic in new[] { FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control })
-            _mediator.Tell(new Unsubscribe(topic, Self));
+        foreach (var topic in Topics) _mediator.Tell(new Unsubscribe(topic, Self));
     }
 }

@@ -71,15 +71,16 @@ public sealed class FeedServer
             for (var p = 0; p < shadow.Length; p++) shadow[p] = new Dictionary<string, double>(Serving.Shadows.Count);
             foreach (var s in Serving.Shadows)
             {
-                if (s.Policy.Uniform)
+                // a uniform policy (epsilon 1) needs no scores: its top list plays no part
+                int[] greedy = [];
+                if (s.EffectiveEpsilon < 1)
                 {
-                    foreach (var d in shadow) d[s.Name] = 1.0 / n;
-                    continue;
+                    var ss = _shadowScores.AsSpan(0, n);
+                    for (var i = 0; i < n; i++) ss[i] = s.Policy.Score(_features[i]);
+                    greedy = SlateSampler.TopK(ss, slate.Candidates.Length);
                 }
-                var ss = _shadowScores.AsSpan(0, n);
-                for (var i = 0; i < n; i++) ss[i] = s.Policy.Score(_features[i]);
-                var greedy = SlateSampler.TopK(ss, slate.Candidates.Length);
-                for (var p = 0; p < shadow.Length; p++) shadow[p][s.Name] = SlateSampler.Propensity(greedy, slate.Candidates[p], p, s.Epsilon, n);
+                var q = SlateSampler.Propensities(greedy, slate.Candidates, s.EffectiveEpsilon, n);
+                for (var p = 0; p < shadow.Length; p++) shadow[p][s.Name] = q[p];
             }
         }
 

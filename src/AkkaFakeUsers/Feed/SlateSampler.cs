@@ -23,14 +23,20 @@ public static class SlateSampler
         var greedy = uniform ? [] : TopK(scores, size);
         var explore = !uniform && rng.NextDouble() < epsilon;
         var chosen = uniform || explore ? UniformOrdering(n, size, rng) : greedy;
-        var props = new double[size];
         var shownScores = new double[size];
-        for (var p = 0; p < size; p++)
-        {
-            shownScores[p] = uniform ? 0 : scores[chosen[p]];
-            props[p] = uniform ? 1.0 / n : Propensity(greedy, chosen[p], p, epsilon, n);
-        }
-        return new SampledSlate(chosen, shownScores, props, forceRandom);
+        for (var p = 0; p < size; p++) shownScores[p] = uniform ? 0 : scores[chosen[p]];
+        return new SampledSlate(chosen, shownScores, Propensities(greedy, chosen, uniform ? 1 : epsilon, n), forceRandom);
+    }
+
+    /// <summary>
+    /// The probability of each shown slot (<paramref name="shown"/>[p] at position p) under an epsilon-greedy policy whose top
+    /// list is <paramref name="greedy"/>. A uniform ordering is epsilon 1 (its top list plays no part: pass it empty).
+    /// </summary>
+    public static double[] Propensities(int[] greedy, int[] shown, double epsilon, int n)
+    {
+        var props = new double[shown.Length];
+        for (var p = 0; p < props.Length; p++) props[p] = Propensity(greedy, shown[p], p, epsilon, n);
+        return props;
     }
 
     /// <summary>P(candidate <paramref name="candidate"/> at position <paramref name="position"/> (from 0)) under an epsilon-greedy policy whose top list is <paramref name="greedy"/>.</summary>

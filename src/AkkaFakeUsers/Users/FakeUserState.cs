@@ -59,9 +59,6 @@ public sealed record FakeUserState(
 
     public bool HasReacted(string postId, InteractionType type) => Reacted.TryGetValue(postId, out var m) && m.Has(type);
 
-    /// <summary>Too old to react to: created before the horizon measured from <paramref name="now"/>.</summary>
-    public static bool IsStale(DateTime postCreatedAt, DateTime now, TimeSpan horizon) => postCreatedAt < now - horizon;
-
     /// <summary>Folds a sequence of events in, in order.</summary>
     public FakeUserState ApplyAll(IEnumerable<IUserEvent> events, UserRules rules) => events.Aggregate(this, (s, e) => s.Apply(e, rules));
 
