@@ -51,13 +51,8 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
             return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), StoreConnection.ReadTime(r, 3), score, parent, source, depth);
         }, ct);
         var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), StoreConnection.ReadTime(r, 2)), ct);
-        static bool B(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0;
-        static int I(DbDataReader r, int i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
-        var impressions = await ReadAsync(c,
-            "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score " +
-            "FROM impressions ORDER BY shown_at, slate_id, position",
-            r => new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8), B(r, 9),
-                StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)), ct);
+        var impressions = new List<DsImpression>();
+        await foreach (var i in StreamAsync(c, ImpressionsSql, Impression, ct)) impressions.Add(i);
         var shadow = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         foreach (var (id, policy, p) in await ReadAsync(c, "SELECT impression_id, policy, propensity FROM impression_propensities",
                      r => (r.GetString(0), r.GetString(1), r.GetDouble(2)), ct))
@@ -66,6 +61,25 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
             d[policy] = p;
         }
         return new DatasetTables(users, posts, interactions, follows, impressions) { Shadow = shadow };
+    }
+
+    private const string ImpressionsSql =
+        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score " +
+        "FROM impressions ORDER BY shown_at, slate_id, position";
+
+    private static DsImpression Impression(DbDataReader r)
+    {
+        static bool B(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        static int I(DbDataReader r, int i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+        return new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8),
+            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17));
+    }
+
+    /// <summary>The impression log in time order, streamed (the exports read it this way; <see cref="ReadAsync(TrainingStore, CancellationToken)"/> keeps it all).</summary>
+    public static async IAsyncEnumerable<DsImpression> ImpressionsAsync(TrainingStore store, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await store.OpenAsync(ct);
+        await foreach (var i in StreamAsync(c, ImpressionsSql, Impression, ct)) yield return i;
     }
 
     private static JsonElement Json(string text)
@@ -77,15 +91,23 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
 
     private static async Task<List<T>> ReadAsync<T>(DbConnection c, string sql, Func<DbDataReader, T> map, CancellationToken ct)
     {
+        var list = new List<T>();
+        await foreach (var row in StreamAsync(c, sql, map, ct)) list.Add(row);
+        return list;
+    }
+
+    private static async IAsyncEnumerable<T> StreamAsync<T>(DbConnection c, string sql, Func<DbDataReader, T> map,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         await using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<T>();
         while (await r.ReadAsync(ct))
         {
+            T row;
             try
             {
-                list.Add(map(r));
+                row = map(r);
             }
             catch (Exception ex) when (ex is JsonException or FormatException or InvalidCastException or InvalidDataException)
             {
@@ -93,7 +115,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
                 var table = sql.Split(" FROM ")[1].Split(' ')[0];
                 throw new InvalidDataException($"table {table}, row {r.GetValue(0)}: {ex.Message}", ex);
             }
+            yield return row;
         }
-        return list;
     }
 }

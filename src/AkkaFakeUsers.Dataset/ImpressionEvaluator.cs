@@ -47,17 +47,15 @@ public static class ImpressionEvaluator
         static bool Engaged(DsImpression i) => i.Liked || i.Commented;
         var prior = (double)rows.Take(split).Count(Engaged) / split;
 
-        var counts = new LikeEvaluator.Counts();
+        var counts = new LikeEvaluator.Counts(t.Posts);
         var postEngaged = new Dictionary<string, int>(StringComparer.Ordinal);
         var train = new List<LikeEvaluator.Row>(split);
         var test = new List<(DsImpression Imp, LikeEvaluator.Row Row, double Popularity)>();
-        var timeline = t.Posts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
-        var next = 0;
         for (var k = 0; k < rows.Count; k++)
         {
             var i = rows[k];
             var p = posts[i.PostId];
-            while (next < timeline.Count && timeline[next].CreatedAt <= i.ShownAt) counts.AddPost(timeline[next++]);
+            counts.SeePostsUntil(i.ShownAt);
             var row = new LikeEvaluator.Row { Label = Engaged(i), Features = LikeEvaluator.Features(i.UserId, p, profile[i.UserId], counts, prior) };
             if (k < split)
             {

@@ -82,9 +82,15 @@ public static class LikeEvaluator
 
     internal const int FeatureCount = 20; // = FeatureNames.Length (an attribute argument must be a constant)
 
-    /// <summary>Counts known before a moment: views and likes per user, per (user, interest), per author.</summary>
-    internal sealed class Counts
+    /// <summary>
+    /// Counts known before a moment: views and likes per user, per (user, interest), per author, and what users write about
+    /// (posts are public from their creation on: <see cref="SeePostsUntil"/> takes them in as time moves on).
+    /// </summary>
+    internal sealed class Counts(IEnumerable<DsPost> posts)
     {
+        private readonly List<DsPost> _timeline = posts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+        private int _next;
+
         public readonly Dictionary<string, (int V, int L)> User = new();
         public readonly Dictionary<(string, string), (int V, int L)> UserTopic = new();
         public readonly Dictionary<string, (int V, int L)> Author = new();
@@ -93,7 +99,13 @@ public static class LikeEvaluator
         public readonly Dictionary<string, int> Posts = new();
         public readonly Dictionary<(string, string), int> PostsOn = new();
 
-        public void AddPost(DsPost p)
+        /// <summary>Takes in every post created at or before <paramref name="t"/> (times must not go back).</summary>
+        public void SeePostsUntil(DateTime t)
+        {
+            while (_next < _timeline.Count && _timeline[_next].CreatedAt <= t) AddPost(_timeline[_next++]);
+        }
+
+        private void AddPost(DsPost p)
         {
             Posts[p.AuthorId] = Posts.GetValueOrDefault(p.AuthorId) + 1;
             PostsOn[(p.AuthorId, p.Interest)] = PostsOn.GetValueOrDefault((p.AuthorId, p.Interest)) + 1;
@@ -136,17 +148,15 @@ public static class LikeEvaluator
         // are not known before they happen).
         var prior = (double)views.Take(split).Count(v => likes.Contains((v.UserId, v.PostId))) / split;
 
-        var counts = new Counts();
+        // Posts are known from their creation on (what users write about is public); likes only up to the split.
+        var counts = new Counts(t.Posts);
         var train = new List<Row>(split);
         var test = new List<(DsInteraction View, Row Row, double Popularity)>(views.Count - split);
-        // Posts are known from their creation on (what users write about is public); likes only up to the split.
-        var postTimeline = t.Posts.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
-        var nextPost = 0;
         for (var k = 0; k < views.Count; k++)
         {
             var v = views[k];
             var p = posts[v.PostId];
-            while (nextPost < postTimeline.Count && postTimeline[nextPost].CreatedAt <= v.CreatedAt) counts.AddPost(postTimeline[nextPost++]);
+            counts.SeePostsUntil(v.CreatedAt);
             var label = likes.Contains((v.UserId, v.PostId));
             var row = new Row { Label = label, Features = Features(v.UserId, p, profile[v.UserId], counts, prior) };
             if (k < split)

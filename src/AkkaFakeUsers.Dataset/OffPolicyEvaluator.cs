@@ -58,12 +58,7 @@ public static class OffPolicyEvaluator
     public static OffPolicyEvaluation Evaluate(DatasetTables logged, IReadOnlyList<DatasetTables> runs, string? loggingPolicy = null)
     {
         var acc = new Dictionary<string, (long N, double Sw, double Swr, double Sw2)>(StringComparer.Ordinal);
-        var inRun = new Dictionary<string, (long N, long Likes)>(StringComparer.Ordinal);
-        foreach (var i in logged.Impressions.Where(i => !i.IsRandom))
-        {
-            var t = inRun.GetValueOrDefault(i.Policy);
-            inRun[i.Policy] = (t.N + 1, t.Likes + (i.Liked ? 1 : 0));
-        }
+        var inRun = LikesByPolicy(logged.Impressions);
         foreach (var i in logged.Impressions)
         {
             if (!logged.Shadow.TryGetValue(i.Id, out var targets)) continue;
@@ -76,13 +71,7 @@ public static class OffPolicyEvaluator
                 acc[policy] = (a.N + 1, a.Sw + w, a.Swr + (i.Liked ? w : 0), a.Sw2 + w * w);
             }
         }
-        var truth = new Dictionary<string, (long N, long Likes)>(StringComparer.Ordinal);
-        foreach (var run in runs)
-        foreach (var i in run.Impressions.Where(i => !i.IsRandom))
-        {
-            var t = truth.GetValueOrDefault(i.Policy);
-            truth[i.Policy] = (t.N + 1, t.Likes + (i.Liked ? 1 : 0));
-        }
+        var truth = LikesByPolicy(runs.SelectMany(r => r.Impressions));
         var estimates = acc.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv =>
         {
             var (n, sw, swr, sw2) = kv.Value;
@@ -97,5 +86,17 @@ public static class OffPolicyEvaluator
         var likeRate = logged.Impressions.Count == 0 ? 0 : logged.Impressions.Count(i => i.Liked) / (double)logged.Impressions.Count;
         return new OffPolicyEvaluation(slates, Math.Round(likeRate, 6), logged.Impressions.Count, estimates,
             loggingPolicy is null ? "every slate but the target's own" : $"the slates of {loggingPolicy} only");
+    }
+
+    /// <summary>Impressions and likes of the slates each policy served (the random share left out: it is no policy's).</summary>
+    private static Dictionary<string, (long N, long Likes)> LikesByPolicy(IEnumerable<DsImpression> impressions)
+    {
+        var byPolicy = new Dictionary<string, (long N, long Likes)>(StringComparer.Ordinal);
+        foreach (var i in impressions.Where(i => !i.IsRandom))
+        {
+            var t = byPolicy.GetValueOrDefault(i.Policy);
+            byPolicy[i.Policy] = (t.N + 1, t.Likes + (i.Liked ? 1 : 0));
+        }
+        return byPolicy;
     }
 }

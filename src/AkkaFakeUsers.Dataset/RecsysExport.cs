@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using AkkaFakeUsers.Domain;
@@ -32,9 +31,6 @@ public static class RecsysExport
     public static string FromMindId(string id) => id.Replace('_', '-');
 
     public static string MindTime(DateTime t) => t.ToString("M/d/yyyy h:mm:ss tt", CultureInfo.InvariantCulture);
-
-    private const string ImpressionsSql =
-        "SELECT slate_id, user_id, post_id, position, viewed, propensity, shown_at, policy, is_random, candidates FROM impressions ORDER BY shown_at, slate_id, position";
 
     public static async Task<IReadOnlyList<ExportResult>> ExportAsync(TrainingStore store, ExportFormat format, string outDir, TextWriter progress, CancellationToken ct)
     {
@@ -73,26 +69,16 @@ public static class RecsysExport
         return new ExportResult("news", rows, path);
     }
 
-    private sealed record Slot(string SlateId, string UserId, string PostId, int Position, bool Viewed, double Propensity, DateTime ShownAt, string Policy, bool IsRandom, int Candidates);
-
-    private static Slot ReadSlot(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture),
-        Convert.ToInt64(r.GetValue(4), CultureInfo.InvariantCulture) != 0, Convert.ToDouble(r.GetValue(5), CultureInfo.InvariantCulture), StoreConnection.ReadTime(r, 6),
-        r.GetString(7), Convert.ToInt64(r.GetValue(8), CultureInfo.InvariantCulture) != 0, Convert.ToInt32(r.GetValue(9), CultureInfo.InvariantCulture));
-
-    private static async IAsyncEnumerable<List<Slot>> SlatesAsync(TrainingStore store, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The impression log one slate at a time, in time order.</summary>
+    private static async IAsyncEnumerable<List<DsImpression>> SlatesAsync(TrainingStore store, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await using var c = await store.OpenAsync(ct);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = ImpressionsSql;
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var slate = new List<Slot>();
-        while (await r.ReadAsync(ct))
+        var slate = new List<DsImpression>();
+        await foreach (var s in DatasetTables.ImpressionsAsync(store, ct))
         {
-            var s = ReadSlot(r);
             if (slate.Count > 0 && slate[0].SlateId != s.SlateId)
             {
                 yield return slate;
-                slate = new List<Slot>();
+                slate = new List<DsImpression>();
             }
             slate.Add(s);
         }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text.Json;
 using AkkaFakeUsers.Dataset;
+using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
 
 namespace AkkaFakeUsers.Host;
@@ -51,11 +52,19 @@ public static class DatasetCommand
             result = LikeEvaluator.Evaluate(tables);
             if (tables.Impressions.Count > 0) result = result with { Impressions = ImpressionEvaluator.Evaluate(tables) };
             var runs = new List<DatasetTables>();
+            // each a run's SQLite data dir, opened (and checked for its tables) as --data-dir is; a bad one is a bad argument
             foreach (var dir in (args.Flag("compare-data-dir") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var db = Path.Combine(dir, "afu.db");
-                if (!File.Exists(db)) throw new UsageException($"--compare-data-dir {dir}: no afu.db there (give the --data-dir of a run under the target policy)");
-                runs.Add(await DatasetTables.ReadAsync(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(db)), cancel));
+                TrainingStore run;
+                try
+                {
+                    run = await StoragePreparer.OpenExistingAsync(settings with { Storage = StorageKind.Sqlite, DataDir = dir }, cancel);
+                }
+                catch (StorageUnavailableException ex)
+                {
+                    throw new UsageException($"--compare-data-dir {dir}: {ex.Message} (give the --data-dir of a run under the target policy)");
+                }
+                runs.Add(await DatasetTables.ReadAsync(run, cancel));
             }
             var logging = args.Flag("logging-policy");
             if (logging is not null && tables.Impressions.All(i => i.Policy != logging))
