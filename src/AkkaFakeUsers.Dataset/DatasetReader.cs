@@ -69,8 +69,8 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
 
     private static DsImpression Impression(DbDataReader r)
     {
-        static bool B(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0;
-        static int I(DbDataReader r, int i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+        static bool B(DbDataReader r, int i) => Exporter.ReadLong(r, i) != 0;
+        static int I(DbDataReader r, int i) => checked((int)Exporter.ReadLong(r, i));
         return new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8),
             B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17));
     }

@@ -108,6 +108,9 @@ public static class Exporter
 
     internal static double? ReadNumber(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture);
 
+    /// <summary>An integer or a flag (0/1 on SQLite, boolean on PostgreSQL) as a number.</summary>
+    internal static long ReadLong(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+
     internal static string? ReadText(DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture);
 
     // ------------------------------------------------------------------ CSV (RFC 4180)
@@ -126,7 +129,7 @@ public static class Exporter
                 {
                     Kind.Time => StoreConnection.ReadTime(r, i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                     Kind.Number => ReadNumber(r, i)?.ToString("R", CultureInfo.InvariantCulture) ?? "",
-                    Kind.Int or Kind.Bool => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+                    Kind.Int or Kind.Bool => ReadLong(r, i).ToString(CultureInfo.InvariantCulture),
                     _ => Csv(ReadText(r, i)),
                 };
             }
@@ -211,8 +214,8 @@ public static class Exporter
                 {
                     case List<DateTime> t: t.Add(StoreConnection.ReadTime(r, i)); break;
                     case List<double?> d: d.Add(ReadNumber(r, i)); break;
-                    case List<long> l: l.Add(Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture)); break;
-                    case List<bool> b: b.Add(Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture) != 0); break;
+                    case List<long> l: l.Add(ReadLong(r, i)); break;
+                    case List<bool> b: b.Add(ReadLong(r, i) != 0); break;
                     case List<string?> s: s.Add(ReadText(r, i)); break;
                 }
             }
