@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AkkaFakeUsers.Inspection;
@@ -7,32 +9,44 @@ namespace AkkaFakeUsers.Inspection;
 /// <summary>
 /// The inspection port: TCP, one command per line, each answered with a status line
 /// <c>OK &lt;bytes&gt;</c> or <c>ERR &lt;bytes&gt;</c> followed by that many bytes of UTF-8 text. When a token is
-/// configured the first line must be <c>AUTH &lt;token&gt;</c>; a wrong token is refused, logged and disconnected.
-/// Serves many clients at once; a client that goes away mid-reply affects nothing else.
+/// configured the first line must be <c>AUTH &lt;token&gt;</c>; a wrong token is refused after a delay, logged and
+/// disconnected, and an address that keeps guessing is locked out for a while. Hostile clients cost bounded memory
+/// and slots (<see cref="InspectionLimits"/>): long lines, idle connections and floods of connections are cut off
+/// while a legitimate client is still served at once.
 /// </summary>
 public sealed class InspectionServer : IAsyncDisposable
 {
     private readonly CommandRegistry _registry;
-    private readonly string _token;
+    private readonly byte[] _tokenHash;
+    private readonly bool _tokenRequired;
     private readonly Action<string> _warn;
+    private readonly InspectionLimits _limits;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Connection, byte> _open = new();
+    private readonly ConcurrentDictionary<IPAddress, Failures> _failures = new();
+    private readonly object _admission = new();
     private Task? _accepting;
 
     /// <param name="warn">Where refusals and accept errors are logged (the node's Akka log, so `log peek` shows them).</param>
-    public InspectionServer(IPAddress address, int port, string token, CommandRegistry registry, Action<string> warn)
+    public InspectionServer(IPAddress address, int port, string token, CommandRegistry registry, Action<string> warn, InspectionLimits? limits = null)
     {
         _registry = registry;
-        _token = token;
+        _tokenRequired = token.Length > 0;
+        _tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         _warn = warn;
+        _limits = limits ?? InspectionLimits.Default;
         _listener = new TcpListener(address, port);
     }
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
+    /// <summary>Connections open now (for tests and status).</summary>
+    public int OpenConnections => _open.Count;
+
     public void Start()
     {
-        _listener.Start();
+        _listener.Start(backlog: 512);
         _accepting = AcceptLoop();
     }
 
@@ -54,63 +68,196 @@ public sealed class InspectionServer : IAsyncDisposable
                 _warn($"inspection accept failed: {ex.Message}");
                 continue;
             }
-            _ = Task.Run(() => Serve(client));
+            _ = Task.Run(() => Admit(client));
         }
     }
 
-    private async Task Serve(TcpClient client)
+    /// <summary>A slot for a new client: locked-out addresses are refused, a full house displaces its longest-idle guest.</summary>
+    private async Task Admit(TcpClient client)
     {
-        var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
-        try
+        var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        string? refusal = null;
+        Connection? connection = null;
+        if (_failures.TryGetValue(address, out var f) && f.LockedUntil(DateTime.UtcNow) is { } until)
+            refusal = $"locked out after {_limits.LockoutAfter} wrong tokens; try again after {until:HH:mm:ss} UTC";
+        else
+        {
+            lock (_admission)
+            {
+                if (_open.Count >= _limits.MaxConnections)
+                {
+                    // wrong-token connections waiting out their delay go first, then whoever has been idle longest
+                    var victim = _open.Keys.Where(c => c.Evictable).OrderByDescending(c => c.Penalised).ThenBy(c => c.LastActivity).FirstOrDefault();
+                    if (victim is not null && _open.TryRemove(victim, out _)) victim.Close();
+                }
+                if (_open.Count < _limits.MaxConnections)
+                {
+                    connection = new Connection(client, address, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
+                    _open[connection] = 0;
+                }
+                else refusal = $"too many connections ({_limits.MaxConnections} busy); try again";
+            }
+        }
+        if (connection is null)
         {
             using (client)
             {
-                var stream = client.GetStream();
-                using var reader = new StreamReader(stream, new UTF8Encoding(false));
-                var authenticated = _token.Length == 0;
-                while (!_stop.IsCancellationRequested)
+                try
                 {
-                    var line = await reader.ReadLineAsync(_stop.Token);
-                    if (line is null) return;
-                    line = line.Trim();
-                    if (line.Length == 0) continue;
-                    if (!authenticated)
+                    using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                    await Reply(client.GetStream(), CommandResult.Error(refusal!), quick.Token);
+                }
+                catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+                {
+                }
+            }
+            return;
+        }
+        try
+        {
+            await Serve(connection);
+        }
+        finally
+        {
+            _open.TryRemove(connection, out _);
+            connection.Close();
+        }
+    }
+
+    private async Task Serve(Connection c)
+    {
+        var remote = c.Client.Client.RemoteEndPoint?.ToString() ?? "?";
+        try
+        {
+            var stream = c.Client.GetStream();
+            var reader = new BoundedLineReader(stream, _limits.MaxLineBytes);
+            var authenticated = !_tokenRequired;
+            while (!c.Closed.IsCancellationRequested)
+            {
+                string? line;
+                c.Evictable = true;
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(c.Closed.Token))
+                {
+                    idle.CancelAfter(_limits.IdleTimeout);
+                    try
                     {
-                        if (line.StartsWith("AUTH ", StringComparison.Ordinal) && FixedTimeEquals(line[5..].Trim(), _token))
-                        {
-                            authenticated = true;
-                            await Reply(stream, CommandResult.Success("authenticated"));
-                            continue;
-                        }
-                        _warn($"inspection: refused {remote}: wrong or missing token");
-                        await Reply(stream, CommandResult.Error("authentication required: wrong or missing token"));
+                        line = await reader.ReadLineAsync(idle.Token);
+                    }
+                    catch (OperationCanceledException) when (!c.Closed.IsCancellationRequested)
+                    {
+                        await Reply(stream, CommandResult.Error($"idle for {_limits.IdleTimeout.TotalSeconds:0} s: closing"), c.Closed.Token);
                         return;
                     }
-                    if (line.StartsWith("AUTH ", StringComparison.Ordinal))
+                    catch (LineTooLongException)
                     {
-                        await Reply(stream, CommandResult.Success("authenticated"));
+                        _warn($"inspection: closed {remote}: a line longer than {_limits.MaxLineBytes} bytes");
+                        await Reply(stream, CommandResult.Error($"line longer than {_limits.MaxLineBytes} bytes: closing"), c.Closed.Token);
+                        return;
+                    }
+                }
+                if (line is null) return;
+                c.Evictable = false;
+                c.LastActivity = DateTime.UtcNow;
+                line = line.Trim();
+                if (line.Length == 0) continue;
+                if (!authenticated)
+                {
+                    if (line.StartsWith("AUTH ", StringComparison.Ordinal) && TokenMatches(line[5..].Trim()))
+                    {
+                        authenticated = true;
+                        await Reply(stream, CommandResult.Success("authenticated"), c.Closed.Token);
                         continue;
                     }
-                    await Reply(stream, await ExecuteAsync(line, _stop.Token));
+                    await RefuseWrongToken(c, remote, stream);
+                    return;
                 }
+                if (line.StartsWith("AUTH ", StringComparison.Ordinal))
+                {
+                    await Reply(stream, CommandResult.Success("authenticated"), c.Closed.Token);
+                    continue;
+                }
+                await Reply(stream, await ExecuteAsync(line, c.Closed.Token), c.Closed.Token);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // the client went away (or we are stopping): nothing to clean up beyond this connection
+            // the client went away, was displaced, or we are stopping: nothing to clean up beyond this connection
         }
     }
 
-    private static bool FixedTimeEquals(string a, string b) =>
-        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+    /// <summary>Counts the failure against the address (locking it out past the limit) and answers only after the delay.</summary>
+    private async Task RefuseWrongToken(Connection c, string remote, NetworkStream stream)
+    {
+        var failures = _failures.GetOrAdd(c.Address, _ => new Failures());
+        var now = DateTime.UtcNow;
+        var lockedNow = failures.Add(now, _limits.LockoutAfter, _limits.Lockout);
+        _warn($"inspection: refused {remote}: wrong or missing token" + (lockedNow ? $"; {c.Address} locked out for {_limits.Lockout.TotalSeconds:0} s" : ""));
+        c.Penalised = true;
+        c.Evictable = true;
+        await Task.Delay(_limits.WrongTokenDelay, c.Closed.Token);
+        await Reply(stream, CommandResult.Error("authentication required: wrong or missing token"), c.Closed.Token);
+    }
 
-    private static async Task Reply(NetworkStream stream, CommandResult result)
+    /// <summary>Compares SHA-256 digests in constant time: neither the content nor the length of the token leaks.</summary>
+    private bool TokenMatches(string candidate) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), _tokenHash);
+
+    private sealed class Connection(TcpClient client, IPAddress address, CancellationTokenSource closed)
+    {
+        public TcpClient Client { get; } = client;
+        public IPAddress Address { get; } = address;
+        public CancellationTokenSource Closed { get; } = closed;
+        public DateTime LastActivity { get; set; } = DateTime.UtcNow;
+        /// <summary>Waiting for the client (not running a command): may be displaced when the house is full.</summary>
+        public volatile bool Evictable = true;
+        public volatile bool Penalised;
+
+        public void Close()
+        {
+            try
+            {
+                Closed.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            Client.Dispose();
+        }
+    }
+
+    /// <summary>Wrong tokens from one address within the lock-out window.</summary>
+    private sealed class Failures
+    {
+        private readonly Queue<DateTime> _times = new();
+        private DateTime _lockedUntil = DateTime.MinValue;
+
+        public DateTime? LockedUntil(DateTime now)
+        {
+            lock (_times) return _lockedUntil > now ? _lockedUntil : null;
+        }
+
+        /// <returns>true when this failure locked the address out.</returns>
+        public bool Add(DateTime now, int limit, TimeSpan window)
+        {
+            lock (_times)
+            {
+                _times.Enqueue(now);
+                while (_times.Count > 0 && _times.Peek() < now - window) _times.Dequeue();
+                if (_times.Count < limit || _lockedUntil > now) return false;
+                _lockedUntil = now + window;
+                _times.Clear();
+                return true;
+            }
+        }
+    }
+
+    private static async Task Reply(NetworkStream stream, CommandResult result, CancellationToken ct)
     {
         var body = Encoding.UTF8.GetBytes(result.Text);
         var head = Encoding.ASCII.GetBytes($"{(result.Ok ? "OK" : "ERR")} {body.Length}\n");
-        await stream.WriteAsync(head);
-        await stream.WriteAsync(body);
-        await stream.FlushAsync();
+        await stream.WriteAsync(head, ct);
+        await stream.WriteAsync(body, ct);
+        await stream.FlushAsync(ct);
     }
 
     /// <summary>Parses and runs one command line (also used in-process).</summary>
@@ -155,5 +302,6 @@ public sealed class InspectionServer : IAsyncDisposable
         await _stop.CancelAsync();
         _listener.Stop();
         if (_accepting is not null) await _accepting;
+        foreach (var c in _open.Keys) c.Close();
     }
 }

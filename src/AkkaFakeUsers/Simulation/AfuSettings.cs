@@ -8,10 +8,21 @@ public enum StorageKind { Sqlite, Postgres }
 
 public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "");
 
-public sealed record InspectionSettings(string Host, int Port, string Token);
+public sealed record InspectionSettings(string Host, int Port, string Token, int MaxConnections = 64, TimeSpan? IdleTimeout = null)
+{
+    /// <summary>What one client may cost the node (<see cref="Inspection.InspectionLimits"/>), from these settings.</summary>
+    public Inspection.InspectionLimits Limits => Inspection.InspectionLimits.Default with
+    {
+        MaxConnections = MaxConnections,
+        IdleTimeout = IdleTimeout ?? Inspection.InspectionLimits.Default.IdleTimeout,
+    };
+}
 
 /// <param name="Port">-1 = no health/metrics endpoint.</param>
 public sealed record HealthSettings(string Host, int Port);
+
+/// <param name="Port">-1 = no dashboard; 0 = any free port.</param>
+public sealed record DashboardSettings(string Host, int Port);
 
 /// <summary>afu.feed.assignment: a policy of the mix per user for good, or drawn per slate (an A/B test randomised by session).</summary>
 public enum PolicyAssignment { User, Slate }
@@ -56,6 +67,7 @@ public sealed record AfuSettings
     public required InspectionSettings Inspection { get; init; }
     public required TimeSpan StatusInterval { get; init; }
     public required HealthSettings Health { get; init; }
+    public DashboardSettings Dashboard { get; init; } = new("127.0.0.1", -1);
 
     /// <summary>The population this run aims for: the explicit count, else a seeded draw in [min, max].</summary>
     public int TargetUserCount => UserCount > 0

@@ -193,10 +193,19 @@ public static class SettingsCatalog
         { Env = "AFU_INSPECTION_PORT", Min = 0, Max = 65535 };
     public static readonly Setting InspectionToken = new("afu.inspection.token", SettingKind.String, "\"\"", "Token an inspection client must send (required off loopback).")
         { Env = "AFU_INSPECTION_TOKEN", AllowEmpty = true };
+    public static readonly Setting InspectionMaxConnections = Whole("afu.inspection.max-connections", "64", 1, 10_000,
+        "Inspection connections open at once; a new one displaces the longest-idle, else it is refused. Lines are at most 8 KiB; a wrong token is answered after 1 s, and 10 wrong tokens from one address within a minute lock it out for a minute.");
+    public static readonly Setting InspectionIdleTimeout = S("afu.inspection.idle-timeout", SettingKind.Duration, "5m",
+        "An inspection connection that sends nothing for this long is closed.");
 
     public static readonly Setting HealthHost = S("afu.health.host", SettingKind.String, "\"127.0.0.1\"",
         "HTTP health and metrics: /healthz/live, /healthz/ready, /metrics (0.0.0.0 in a container).");
     public static readonly Setting HealthPort = Whole("afu.health.port", "9111", -1, 65535, "0 = any free port, -1 = off.");
+
+    public static readonly Setting DashboardHost = new("afu.dashboard.host", SettingKind.String, "\"127.0.0.1\"",
+        "Web dashboard address; not a loopback address: the dashboard asks for afu.inspection.token (0.0.0.0 in a container).") { Env = "AFU_DASHBOARD_HOST" };
+    public static readonly Setting DashboardPort = new("afu.dashboard.port", SettingKind.Int, "9112", "Web dashboard port (page at /): 0 = any free port, -1 = off.")
+        { Env = "AFU_DASHBOARD_PORT", Min = -1, Max = 65535 };
 
     public static readonly Setting StatusInterval = S("afu.status.interval", SettingKind.Duration, "1s", "How often the live status line is refreshed.");
 

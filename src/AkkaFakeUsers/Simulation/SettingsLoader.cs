@@ -178,9 +178,11 @@ public static class SettingsLoader
             Llm = llm,
             Cluster = new ClusterSettings(r.String(SettingsCatalog.ClusterHostname), r.Int(SettingsCatalog.ClusterPort), r.StringList(SettingsCatalog.SeedNodes),
                 r.String(SettingsCatalog.ClusterPublicHostname)),
-            Inspection = new InspectionSettings(r.String(SettingsCatalog.InspectionHost), r.Int(SettingsCatalog.InspectionPort), r.String(SettingsCatalog.InspectionToken)),
+            Inspection = new InspectionSettings(r.String(SettingsCatalog.InspectionHost), r.Int(SettingsCatalog.InspectionPort), r.String(SettingsCatalog.InspectionToken),
+                r.Int(SettingsCatalog.InspectionMaxConnections), r.Duration(SettingsCatalog.InspectionIdleTimeout)),
             StatusInterval = r.Duration(SettingsCatalog.StatusInterval),
             Health = new HealthSettings(r.String(SettingsCatalog.HealthHost), r.Int(SettingsCatalog.HealthPort)),
+            Dashboard = new DashboardSettings(r.String(SettingsCatalog.DashboardHost), r.Int(SettingsCatalog.DashboardPort)),
         };
 
         foreach (var seedNode in settings.Cluster.SeedNodes)
@@ -192,10 +194,36 @@ public static class SettingsLoader
             errors.Add($"afu.inspection.host ({r.Origin(SettingsCatalog.InspectionHost)}) = '{ih}': must be an IP address to bind, such as 127.0.0.1 or 0.0.0.0");
         else if (!IsLoopback(ih) && settings.Inspection.Token.Length == 0)
             errors.Add($"afu.inspection.host ({r.Origin(SettingsCatalog.InspectionHost)}) = '{ih}' is not a loopback address: set afu.inspection.token (env AFU_INSPECTION_TOKEN) so only holders of the token can steer the node");
+        else if (!IsLoopback(ih) && WeakToken(settings.Inspection.Token) is { } weak)
+            errors.Add($"afu.inspection.token ({r.Origin(SettingsCatalog.InspectionToken)}) {weak}, and afu.inspection.host = '{ih}' is reachable from other machines: use a secret of at least {MinTokenLength} characters, e.g. `openssl rand -hex 16`");
+        var dh = settings.Dashboard.Host;
+        if (settings.Dashboard.Port >= 0)
+        {
+            if (dh != "localhost" && !System.Net.IPAddress.TryParse(dh, out _))
+                errors.Add($"afu.dashboard.host ({r.Origin(SettingsCatalog.DashboardHost)}) = '{dh}': must be an IP address to bind, such as 127.0.0.1 or 0.0.0.0");
+            else if (!IsLoopback(dh) && settings.Inspection.Token.Length == 0)
+                errors.Add($"afu.dashboard.host ({r.Origin(SettingsCatalog.DashboardHost)}) = '{dh}' is not a loopback address: set afu.inspection.token (env AFU_INSPECTION_TOKEN); the dashboard asks for it before it shows or changes anything");
+            else if (!IsLoopback(dh) && IsLoopback(ih) && WeakToken(settings.Inspection.Token) is { } weak)
+                errors.Add($"afu.inspection.token ({r.Origin(SettingsCatalog.InspectionToken)}) {weak}, and afu.dashboard.host = '{dh}' is reachable from other machines: use a secret of at least {MinTokenLength} characters, e.g. `openssl rand -hex 16`");
+            if (settings.Dashboard.Port > 0 && settings.Dashboard.Port == settings.Health.Port)
+                errors.Add($"afu.dashboard.port ({r.Origin(SettingsCatalog.DashboardPort)}) = {settings.Dashboard.Port} is also afu.health.port: give the dashboard a port of its own");
+        }
 
         if (errors.Count > 0) throw new SettingsException(errors);
         return settings;
     }
+
+    /// <summary>Shortest token accepted when a port is reachable from other machines.</summary>
+    public const int MinTokenLength = 16;
+
+    /// <summary>Placeholders shipped in examples: public, so never a secret.</summary>
+    private static readonly string[] PublicTokens = ["afu-change-me", "change-me", "changeme", "secret", "token", "password"];
+
+    /// <returns>Why the token is no secret, or null when it will do.</returns>
+    private static string? WeakToken(string token) =>
+        PublicTokens.Contains(token.Trim(), StringComparer.OrdinalIgnoreCase) ? $"is the public placeholder '{token}'"
+        : token.Length < MinTokenLength ? $"has {token.Length} characters, fewer than {MinTokenLength}"
+        : null;
 
     private static bool IsLoopback(string host) => host == "localhost" || (System.Net.IPAddress.TryParse(host, out var a) && System.Net.IPAddress.IsLoopback(a));
 

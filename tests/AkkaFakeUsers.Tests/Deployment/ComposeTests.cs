@@ -28,10 +28,14 @@ public class ComposeTests
     public static string? Which(string exe) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
 
-    private static async Task<(int Code, string Out, string Err)> Compose(params string[] args)
+    private static Task<(int Code, string Out, string Err)> Compose(params string[] args) => ComposeWith("a-secret-of-24-characters", args);
+
+    private static async Task<(int Code, string Out, string Err)> ComposeWith(string? token, params string[] args)
     {
         var exe = Which("docker-compose") ?? throw new InvalidOperationException("docker-compose is not installed (apt-get install docker-compose)");
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
+        if (token is null) psi.Environment.Remove("AFU_INSPECTION_TOKEN");
+        else psi.Environment["AFU_INSPECTION_TOKEN"] = token;
         psi.ArgumentList.Add("-f");
         psi.ArgumentList.Add(Path.Combine(Repo, "docker-compose.yml"));
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -86,6 +90,27 @@ public class ComposeTests
         Assert.Contains("stop_grace_period", app);
     }
 
+    [ComposeFact]
+    public async Task The_compose_file_has_no_default_token_and_says_how_to_set_one()
+    {
+        var (code, _, err) = await ComposeWith(null, "config", "-q");
+        Assert.NotEqual(0, code);
+        Assert.Contains("set AFU_INSPECTION_TOKEN to a secret of 16 or more characters", err);
+        Assert.DoesNotContain("change-me", await File.ReadAllTextAsync(Path.Combine(Repo, "docker-compose.yml")));
+    }
+
+    [Theory]
+    [InlineData("afu-change-me", "public placeholder")]
+    [InlineData("short", "has 5 characters, fewer than 16")]
+    public void A_weak_token_on_a_public_address_is_a_config_error(string token, string why)
+    {
+        var ex = Assert.Throws<AkkaFakeUsers.Simulation.SettingsException>(() => AkkaFakeUsers.Simulation.SettingsLoader.Load(null,
+            new Dictionary<string, string> { ["AFU_INSPECTION_HOST"] = "0.0.0.0", ["AFU_INSPECTION_TOKEN"] = token }, new Dictionary<string, (string, string)>()));
+        Assert.Contains(ex.Errors, e => e.Contains("afu.inspection.token") && e.Contains(why));
+        // on loopback any token will do
+        AkkaFakeUsers.Simulation.SettingsLoader.Load(null, new Dictionary<string, string> { ["AFU_INSPECTION_TOKEN"] = token }, new Dictionary<string, (string, string)>());
+    }
+
     [Fact]
     public void The_dockerfile_builds_in_stages_and_runs_afu_as_a_non_root_user()
     {
@@ -99,7 +124,7 @@ public class ComposeTests
         // the env names the image relies on are real settings
         var s = AkkaFakeUsers.Simulation.SettingsLoader.Load(null, new Dictionary<string, string>
         {
-            ["AFU_DATA_DIR"] = "/data", ["AFU_INSPECTION_HOST"] = "0.0.0.0", ["AFU__HEALTH__HOST"] = "0.0.0.0", ["AFU_INSPECTION_TOKEN"] = "t",
+            ["AFU_DATA_DIR"] = "/data", ["AFU_INSPECTION_HOST"] = "0.0.0.0", ["AFU__HEALTH__HOST"] = "0.0.0.0", ["AFU_INSPECTION_TOKEN"] = "a-secret-of-24-characters",
             ["AFU__CLUSTER__HOSTNAME"] = "0.0.0.0", ["AFU__CLUSTER__PUBLIC_HOSTNAME"] = "app", ["AFU__CLUSTER__PORT"] = "4053", ["AFU_SEED_NODES"] = "akka.tcp://afu@app:4053",
         }, new Dictionary<string, (string, string)>());
         Assert.Equal("/data", s.DataDir);

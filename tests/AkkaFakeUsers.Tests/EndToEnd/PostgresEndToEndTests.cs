@@ -12,7 +12,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string> Env(TestDatabase db, params (string, string)[] more)
     {
-        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0", ["AFU__HEALTH__PORT"] = "0", [TestEnv.DailyCurve] = "off" };
+        var env = new Dictionary<string, string> { ["AFU_STORAGE"] = "postgres", ["AFU_POSTGRES"] = db.ConnectionString, ["AFU_INSPECTION_PORT"] = "0", ["AFU__HEALTH__PORT"] = "0", ["AFU_DASHBOARD_PORT"] = "0", [TestEnv.DailyCurve] = "off" };
         foreach (var (k, v) in more) env[k] = v;
         return env;
     }
@@ -70,6 +70,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         psi.Environment["AFU_POSTGRES"] = db.ConnectionString;
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
         psi.Environment["AFU__HEALTH__PORT"] = "0";
+        psi.Environment["AFU_DASHBOARD_PORT"] = "0";
         psi.Environment[TestEnv.DailyCurve] = "off";
         using (var p = Process.Start(psi)!)
         {

@@ -101,6 +101,7 @@ public class RunEndToEndTests(ITestOutputHelper output) : IDisposable
         };
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
         psi.Environment["AFU__HEALTH__PORT"] = "0";
+        psi.Environment["AFU_DASHBOARD_PORT"] = "0";
         psi.Environment[TestEnv.DailyCurve] = "off";
         using (var p = Process.Start(psi)!)
         {
@@ -176,7 +177,7 @@ public class OllamaRunEndToEndTests(ITestOutputHelper output) : IDisposable
             ["AFU__LLM__BREAKER__RESET_TIMEOUT"] = "1s",
             ["AFU__LLM__RETRY__BASE_DELAY"] = "50ms",
             ["AFU_INSPECTION_PORT"] = "0",
-            ["AFU__HEALTH__PORT"] = "0",
+            ["AFU__HEALTH__PORT"] = "0", ["AFU_DASHBOARD_PORT"] = "0",
             [TestEnv.DailyCurve] = "off",
         };
         var stdout = new StringWriter();

@@ -33,6 +33,7 @@ public class SigtermTests(ITestOutputHelper output) : IDisposable
         };
         psi.Environment["AFU_INSPECTION_PORT"] = "0";
         psi.Environment["AFU__HEALTH__PORT"] = "0";
+        psi.Environment["AFU_DASHBOARD_PORT"] = "0";
         using var p = Process.Start(psi)!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };

@@ -20,7 +20,7 @@ public partial class TwoNodeTests(ITestOutputHelper output)
             ["AFU__CLUSTER__PORT"] = clusterPort.ToString(),
             ["AFU_SEED_NODES"] = $"akka.tcp://afu@127.0.0.1:{seedPort}",
             ["AFU_INSPECTION_PORT"] = inspection.ToString(),
-            ["AFU__HEALTH__PORT"] = "0",
+            ["AFU__HEALTH__PORT"] = "0", ["AFU_DASHBOARD_PORT"] = "0",
             [TestEnv.DailyCurve] = "off",
             ["AFU__USERS__ENSURE_INTERVAL"] = "2s",
         };

@@ -22,7 +22,7 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _port = Ports.Free();
-        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = _port.ToString(), ["AFU__HEALTH__PORT"] = "0", [TestEnv.DailyCurve] = "off" };
+        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = _port.ToString(), ["AFU__HEALTH__PORT"] = "0", ["AFU_DASHBOARD_PORT"] = "0", [TestEnv.DailyCurve] = "off" };
         _run = AfuApp.RunAsync(["run", "--users", "10", "--seed", "6", "--data-dir", _dir.Path, "--time-scale", "20", "--llm", "builtin"],
             _log, _log, _stop.Token, env);
         await Ports.WaitOpenAsync(_port, TimeSpan.FromSeconds(30));
@@ -250,7 +250,7 @@ public class InspectionTokenTests
     {
         using var dir = new TempDir();
         var port = Ports.Free();
-        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU__HEALTH__PORT"] = "0", [TestEnv.DailyCurve] = "off", ["AFU_INSPECTION_TOKEN"] = "s3cr3t" };
+        var env = new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU__HEALTH__PORT"] = "0", ["AFU_DASHBOARD_PORT"] = "0", [TestEnv.DailyCurve] = "off", ["AFU_INSPECTION_TOKEN"] = "s3cr3t" };
         using var stop = new CancellationTokenSource();
         var log = new StringWriter();
         var run = AfuApp.RunAsync(["run", "--users", "3", "--data-dir", dir.Path, "--llm", "builtin"], log, log, stop.Token, env);
@@ -300,7 +300,7 @@ public class InspectionTokenTests
         {
             var stderr = new StringWriter();
             var code = await AfuApp.RunAsync(["run", "--duration", "2s", "--data-dir", dir.Path, "--llm", "builtin"], new StringWriter(), stderr, CancellationToken.None,
-                new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU__HEALTH__PORT"] = "0", [TestEnv.DailyCurve] = "off" });
+                new Dictionary<string, string> { ["AFU_INSPECTION_PORT"] = port.ToString(), ["AFU__HEALTH__PORT"] = "0", ["AFU_DASHBOARD_PORT"] = "0", [TestEnv.DailyCurve] = "off" });
             Assert.Equal(1, code);
             Assert.Contains($"cannot open the inspection port 127.0.0.1:{port}", stderr.ToString());
         }
