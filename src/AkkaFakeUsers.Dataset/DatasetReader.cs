@@ -10,7 +10,9 @@ public sealed record DsPost(string Id, string AuthorId, string Interest, string 
 
 /// <param name="ParentId">For a reply: the comment it answers.</param>
 /// <param name="ThreadDepth">Comments: 1 on a post, 2 for a reply, …; 0 for views and likes.</param>
-public sealed record DsInteraction(string UserId, string PostId, string Type, DateTime CreatedAt, double Score, string? ParentId, string FeedSource, int ThreadDepth);
+/// <param name="Content">Comments: the text; null for the other types.</param>
+public sealed record DsInteraction(string UserId, string PostId, string Type, DateTime CreatedAt, double Score, string? ParentId, string FeedSource, int ThreadDepth,
+    string? Content = null);
 
 public sealed record DsFollow(string FollowerId, string FolloweeId, DateTime CreatedAt);
 
@@ -41,14 +43,15 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
                 m.TryGetProperty("generated_by", out var g) ? g.GetString() ?? "" : "",
                 m.TryGetProperty("trending", out var tr) && tr.ValueKind == JsonValueKind.True);
         }, ct);
-        var interactions = await ReadAsync(c, $"SELECT user_id, post_id, type, created_at, {Txt("metadata")} FROM user_interactions", r =>
+        var interactions = await ReadAsync(c, $"SELECT user_id, post_id, type, created_at, {Txt("metadata")}, content FROM user_interactions", r =>
         {
             var m = Json(r.GetString(4));
             var score = m.TryGetProperty("interest_match_score", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 0;
             var parent = m.TryGetProperty("parent_id", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             var source = m.TryGetProperty("feed_source", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "interest";
             var depth = m.TryGetProperty("thread_depth", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 0;
-            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), StoreConnection.ReadTime(r, 3), score, parent, source, depth);
+            return new DsInteraction(r.GetString(0), r.GetString(1), r.GetString(2), StoreConnection.ReadTime(r, 3), score, parent, source, depth,
+                r.IsDBNull(5) ? null : r.GetString(5));
         }, ct);
         var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), StoreConnection.ReadTime(r, 2)), ct);
         var impressions = new List<DsImpression>();

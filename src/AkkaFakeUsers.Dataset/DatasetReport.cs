@@ -159,7 +159,7 @@ public sealed record DatasetReport(
             contents.GroupBy(c => Math.Min(9, c.Length / 50)).OrderBy(g => g.Key).Select(g => new HistBin($"{g.Key * 50}-{g.Key * 50 + 49}", g.Count())).ToList(),
             Round(Ratio(agree, t.Posts.Count)),
             t.Posts.GroupBy(p => p.GeneratedBy).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => (long)g.Count()),
-            comments.Count, 0);
+            comments.Count, Round(ContentRules.DistinctN(comments.Select(c => c.Content ?? "").Where(c => c.Length > 0).ToList(), 2)));
 
         return new DatasetReport(funnel, bins, Round(RateWhere(v => v.Score >= 0.7)), Round(RateWhere(v => v.Score < 0.2)),
             activity, hourStats, interests, follows, byDepth, text, ImpressionsOf(t.Impressions));
@@ -268,6 +268,7 @@ public sealed record DatasetReport(
         sb.AppendLine("text");
         Line("posts by generator", string.Join("  ", Text.ByGenerator.Select(kv => $"{kv.Key}:{kv.Value}")));
         Line("distinct-2 / duplicate rate", $"{F(Text.Distinct2)} / {P(Text.DuplicateRate)}");
+        Line("comment distinct-2", $"{F(Text.CommentDistinct2)} over {Text.Comments} comments");
         Line("keyword classifier agrees with topic", P(Text.ClassifierAgreement));
         Line("length histogram (chars)", string.Join("  ", Text.Lengths.Select(b => $"{b.Label}:{b.Count}")));
         return sb.ToString();

@@ -56,7 +56,7 @@ public static class RunCommand
         {
             try
             {
-                health = await HealthEndpoint.StartAsync(settings, host.Services.GetRequiredService<Akka.Actor.ActorSystem>(), registry, metrics, store);
+                health = await HealthEndpoint.StartAsync(settings, host.Services.GetRequiredService<Akka.Actor.ActorSystem>(), host.Services.GetRequiredService<MetricsCollector>(), store);
                 await stdout.WriteLineAsync($"afu: health and metrics at {health.Uri}healthz/ready and {health.Uri}metrics");
             }
             catch (IOException ex)

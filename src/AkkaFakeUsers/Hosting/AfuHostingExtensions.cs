@@ -36,7 +36,11 @@ public static class AfuHostingExtensions
     {
         var clock = new SimClock(settings.TimeScale);
         var metrics = new UserMetrics();
+        var nodeMetrics = new Observability.NodeMetrics();
         var drain = new DrainReport();
+        services.AddSingleton(nodeMetrics);
+        // built on first use (the health endpoint, the dashboard), once the actor system runs
+        services.AddSingleton(sp => new MetricsCollector(nodeMetrics, sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ActorRegistry>(), metrics, store, settings));
         services.AddSingleton(drain);
         services.AddSingleton(settings);
         services.AddSingleton<ISimClock>(clock);
@@ -49,7 +53,7 @@ public static class AfuHostingExtensions
                 .WithAfuSerialization()
                 .WithAfuCluster(settings)
                 .WithAfuPersistence(settings)
-                .WithLlmGateway(settings, primaryGenerator)
+                .WithLlmGateway(settings, primaryGenerator, nodeMetrics)
                 .WithFeed(settings)
                 .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
                 .WithSimulationManager(settings, clock)
@@ -131,10 +135,11 @@ public static class AfuHostingExtensions
     /// The gateway under a back-off supervisor: should it ever crash (its failures are normally messages), it is
     /// restarted after 1 s, 2 s, 4 s… up to 30 s; requests sent to the supervisor are forwarded to it.
     /// </summary>
-    public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary) =>
+    public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary,
+        Observability.NodeMetrics? metrics = null) =>
         builder.WithActors((system, registry) =>
         {
-            var gateway = Props.Create(() => new LlmGateway(primary, settings.Llm));
+            var gateway = Props.Create(() => new LlmGateway(primary, settings.Llm, metrics));
             var supervised = Akka.Pattern.BackoffSupervisor.Props(
                 Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
             registry.Register<LlmGateway>(system.ActorOf(supervised, "llm-gateway"));

@@ -52,9 +52,12 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public LlmGateway(IContentGenerator primary, LlmSettings settings)
+    private readonly Observability.NodeMetrics? _metrics;
+
+    public LlmGateway(IContentGenerator primary, LlmSettings settings, Observability.NodeMetrics? metrics = null)
     {
         _primary = primary;
+        _metrics = metrics;
         _s = settings;
         _tokens = Math.Max(1, settings.RateLimit);
 
@@ -126,7 +129,9 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
         if (_s.RateLimit > 0) _tokens -= 1;
         _inFlight++;
         _maxInFlightSeen = Math.Max(_maxInFlightSeen, _inFlight);
-        _queueWait.Add(Stopwatch.GetElapsedTime(pending.EnqueuedTicks).TotalMilliseconds);
+        var waited = Stopwatch.GetElapsedTime(pending.EnqueuedTicks);
+        _queueWait.Add(waited.TotalMilliseconds);
+        _metrics?.LlmQueueWait.Observe(waited.TotalSeconds);
         var started = Stopwatch.GetTimestamp();
         var cts = new CancellationTokenSource(_s.Timeout);
         Task<GeneratedText> call;
@@ -142,11 +147,21 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
             {
                 cts.Dispose();
                 return t.IsCompletedSuccessfully
-                    ? new Completed(pending, t.Result, started)
+                    ? Unusable(t.Result.Text, pending.Request.Request.Kind) is { } why
+                        ? new Failed(pending, new LlmCallException("invalid-output", why, true))
+                        : new Completed(pending, t.Result, started)
                     : (object)new Failed(pending, t.Exception?.GetBaseException() ?? new LlmCallException("timeout", "cancelled", true));
             }, TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Self);
     }
+
+    /// <summary>
+    /// Every primary's text is held to the same rules (Ollama's after cleaning, the built-in generator's as written),
+    /// so the success rate means the same whichever generator is primary.
+    /// </summary>
+    private static string? Unusable(string text, TextKind kind) => kind == TextKind.Post
+        ? Domain.ContentRules.IsValidPost(text) ? null : $"post of {text.Length} characters, not {Domain.ContentRules.PostMin}-{Domain.ContentRules.PostMax}"
+        : Domain.ContentRules.IsValidComment(text) ? null : $"comment of {text.Length} characters, not {Domain.ContentRules.CommentMin}-{Domain.ContentRules.CommentMax}";
 
     private void OnCompleted(Completed c)
     {
@@ -158,7 +173,9 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
             _breaker = Breaker.Closed;
             _log.Info("LLM circuit closed: {0} answers again", _primary.Name);
         }
-        _latency.Add(Stopwatch.GetElapsedTime(c.StartedTicks).TotalMilliseconds);
+        var took = Stopwatch.GetElapsedTime(c.StartedTicks);
+        _latency.Add(took.TotalMilliseconds);
+        _metrics?.LlmLatency.Observe(took.TotalSeconds);
         if (c.Text.TokensPerSecond is { } tps) _tokensPerSecond.Add(tps);
         c.Pending.ReplyTo.Tell(new TextGenerated(c.Pending.Request.RequestId, c.Pending.Request.Request.Kind, c.Text, null));
         StartNext();

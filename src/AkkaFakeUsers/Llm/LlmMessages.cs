@@ -32,5 +32,12 @@ public sealed record LlmStatus(
     double? TokensPerSecond,
     int MaxInFlightSeen) : IAfuSerializable
 {
-    public double SuccessRate => Requests == 0 ? 1 : (double)Successes / Requests;
+    /// <summary>Attempts that failed (every kind; a request retried twice counts its failed attempts).</summary>
+    public long Failures => FailuresByKind.Values.Sum();
+
+    /// <summary>
+    /// Share of the primary generator's finished attempts that gave a usable text; null when it was never asked
+    /// (undefined, not 1). With the built-in generator as primary it is computed the same way.
+    /// </summary>
+    public double? SuccessRate => Successes + Failures == 0 ? null : (double)Successes / (Successes + Failures);
 }

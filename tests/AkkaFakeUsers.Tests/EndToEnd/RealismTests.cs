@@ -74,6 +74,14 @@ public class RealismTests(ITestOutputHelper output)
         Assert.InRange(likes, 0.8 * f.GetProperty("ExpectedLikes").GetDouble(), 1.2 * f.GetProperty("ExpectedLikes").GetDouble());
         Assert.InRange(comments, 0.8 * f.GetProperty("ExpectedComments").GetDouble(), 1.2 * f.GetProperty("ExpectedComments").GetDouble());
 
+        // comment diversity is computed from the comments' texts (it was a constant 0): the report's figure equals
+        // distinct-2 over the comment texts in the table, and comments of the built-in writer are not all alike
+        var commentTexts = t.Interactions.Where(i => i.Type == "comment").Select(i => i.Content!).ToList();
+        var commentDistinct2 = r.GetProperty("Text").GetProperty("CommentDistinct2").GetDouble();
+        Assert.Equal(Math.Round(AkkaFakeUsers.Domain.ContentRules.DistinctN(commentTexts, 2), 4), commentDistinct2, 4);
+        Assert.True(commentDistinct2 > 0.05, $"comment distinct-2 {commentDistinct2}");
+        Assert.Contains("comment distinct-2", stdout.ToString());
+
         // heavy-tailed activity, daily curve
         var gini = r.GetProperty("Activity").GetProperty("PostsGini").GetDouble();
         Assert.True(gini >= 0.4, $"posts per user Gini {gini:F3}");

@@ -157,4 +157,49 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
         // 10/s with a bucket of 10: the last two wait for refills (>= ~0.2 s).
         Assert.True(sw.Elapsed >= TimeSpan.FromMilliseconds(150), $"{sw.Elapsed}");
     }
+
+    /// <summary>A primary that writes texts of a fixed length (a broken generator, whichever it is).</summary>
+    private sealed class FixedLength(int length) : IContentGenerator
+    {
+        public string Name => "builtin";
+        public string Model => "test";
+        public Task<GeneratedText> GenerateAsync(ContentRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new GeneratedText(new string('a', length), Name, Model));
+    }
+
+    [Fact]
+    public void The_success_rate_is_undefined_before_any_attempt_and_counts_texts_that_break_the_rules_as_failures()
+    {
+        var s = TestSettings.Gateway(MaxInFlight: 1, MaxQueue: 10, Timeout: TimeSpan.FromSeconds(5), MaxAttempts: 1, BreakerMaxFailures: 100);
+        var good = Sys.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), s, null)));
+        Assert.Null(Status(good).SuccessRate);
+        for (var i = 0; i < 5; i++) good.Tell(Req(i));
+        Collect(5, TimeSpan.FromSeconds(5));
+        Assert.Equal(1.0, Status(good).SuccessRate);
+
+        // a primary whose posts are 10 characters: every attempt fails the text rules and the fallback answers
+        var broken = Sys.ActorOf(Props.Create(() => new LlmGateway(new FixedLength(10), s, null)));
+        for (var i = 0; i < 4; i++) broken.Tell(Req(i));
+        var replies = Collect(4, TimeSpan.FromSeconds(5));
+        Assert.All(replies, r => Assert.Equal("invalid-output", r.FallbackReason));
+        Assert.All(replies, r => Assert.True(ContentRules.IsValidPost(r.Text.Text)));
+        var status = Status(broken);
+        Assert.Equal(0.0, status.SuccessRate);
+        Assert.Equal(4, status.FailuresByKind["invalid-output"]);
+    }
+
+    [Fact]
+    public async Task A_status_ask_that_times_out_is_counted_and_logged_not_hidden()
+    {
+        var registry = new Akka.Hosting.ActorRegistry();
+        registry.Register<LlmGateway>(CreateTestProbe().Ref); // never answers
+        var metrics = new AkkaFakeUsers.Observability.NodeMetrics();
+        var warnings = new List<string>();
+        var reply = await AkkaFakeUsers.Hosting.ActorRegistryExtensions.TryAskAsync<LlmGateway, LlmStatus>(registry, GetLlmStatus.Instance,
+            TimeSpan.FromMilliseconds(200), metrics, warnings.Add);
+        Assert.Null(reply);
+        Assert.Equal(1, metrics.AskFailures.WithLabels(nameof(LlmGateway)).Value);
+        Assert.Contains(warnings, w => w.Contains("status of LlmGateway unavailable"));
+        Assert.Matches(@"afu_status_ask_failures_total\{actor=""LlmGateway""\} 1", await metrics.ExportAsync(CancellationToken.None));
+    }
 }

@@ -1,0 +1,148 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Hosting;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Observability;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Storage;
+using AkkaFakeUsers.Users;
+using Prometheus;
+
+namespace AkkaFakeUsers.Hosting;
+
+/// <summary>
+/// Fills this node's <see cref="NodeMetrics"/> registry before each scrape from the same sources the inspection port
+/// reads: the users' counters, and the LLM gateway, feed and projection actors (asked; a failed ask is counted in
+/// <c>afu_status_ask_failures_total</c> and logged, and its families keep their last values), and the users table
+/// for the interest balance (cached for 10 s).
+/// </summary>
+public sealed class MetricsCollector
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan InterestCacheFor = TimeSpan.FromSeconds(10);
+
+    private readonly NodeMetrics _m;
+    private readonly ActorRegistry _registry;
+    private readonly UserMetrics _users;
+    private readonly TrainingStore _store;
+    private readonly ActorSystem _system;
+    private readonly ILoggingAdapter _log;
+    private DateTime _interestsAt = DateTime.MinValue;
+
+    private readonly Counter _usersCreated, _posts, _interactions, _slates, _follows, _persistFailures, _llmRequests, _llmSuccesses, _llmFailures, _llmFallbacks,
+        _llmRetries, _feedSlates, _feedImpressions;
+    private readonly Gauge _usersActive, _target, _llmQueue, _llmInFlight, _llmBreaker, _llmSuccessRate, _feedPool, _lag, _byInterest, _members, _upMembers;
+
+    public MetricsCollector(NodeMetrics metrics, ActorSystem system, ActorRegistry registry, UserMetrics users, TrainingStore store, AfuSettings settings)
+    {
+        _m = metrics;
+        _system = system;
+        _registry = registry;
+        _users = users;
+        _store = store;
+        _log = Logging.GetLogger(system, "metrics");
+        _usersCreated = metrics.Counter("afu_users_created_total", "Users created by this node.");
+        _usersActive = metrics.Gauge("afu_users_active", "Users running on this node.");
+        _target = metrics.Gauge("afu_target_users", "The population the simulation aims for (configured at start).");
+        _target.Set(settings.TargetUserCount);
+        _posts = metrics.Counter("afu_posts_total", "Posts persisted by this node's users.");
+        _interactions = metrics.Counter("afu_interactions_total", "Interactions persisted by this node's users, by type.", "type");
+        _slates = metrics.Counter("afu_slates_total", "Slates shown to this node's users (persisted).");
+        _follows = metrics.Counter("afu_follows_total", "Follows persisted by this node's users.");
+        _persistFailures = metrics.Counter("afu_persist_failures_total", "Journal writes of this node's users that failed.");
+        _llmRequests = metrics.Counter("afu_llm_requests_total", "Text requests to this node's LLM gateway.");
+        _llmSuccesses = metrics.Counter("afu_llm_successes_total", "Attempts of the primary generator that gave a usable text.");
+        _llmFailures = metrics.Counter("afu_llm_failures_total", "Attempts of the primary generator that failed, by kind.", "kind");
+        _llmFallbacks = metrics.Counter("afu_llm_fallbacks_total", "Texts written by the built-in fallback instead, by reason.", "reason");
+        _llmRetries = metrics.Counter("afu_llm_retries_total", "Attempts retried after a retryable failure.");
+        _llmQueue = metrics.Gauge("afu_llm_queue_depth", "Text requests waiting for a slot.");
+        _llmInFlight = metrics.Gauge("afu_llm_in_flight", "Calls to the primary generator running now.");
+        _llmBreaker = metrics.Gauge("afu_llm_breaker_open", "1 while the circuit to the primary generator is open (or half-open), else 0.");
+        _llmSuccessRate = metrics.Gauge("afu_llm_success_rate", "Share of the primary generator's finished attempts that gave a usable text; NaN until one finished.");
+        _feedSlates = metrics.Counter("afu_feed_slates_total", "Slates served by this node's feed, by policy.", "policy");
+        _feedImpressions = metrics.Counter("afu_feed_impressions_total", "Posts shown in slates by this node's feed.");
+        _feedPool = metrics.Gauge("afu_feed_pool_posts", "Posts in this node's candidate pool.");
+        _lag = metrics.Gauge("afu_projection_lag_events", "Journal events not yet in the training tables (the cluster's projection).");
+        _byInterest = metrics.Gauge("afu_users_by_interest", "Users in the training tables by main (first-listed) interest; the same on every node.", "interest");
+        _members = metrics.Gauge("afu_cluster_members", "Cluster members this node sees, by status.", "status");
+        _upMembers = metrics.Gauge("afu_cluster_up_members", "Up cluster members this node sees.");
+        _llmSuccessRate.Set(double.NaN);
+        foreach (var type in new[] { "view", "like", "comment", "hide" }) _interactions.WithLabels(type);
+        metrics.Registry.AddBeforeCollectCallback(CollectAsync);
+    }
+
+    public NodeMetrics Metrics => _m;
+
+    private void Warn(string message) => _log.Warning(message);
+
+    private async Task CollectAsync(CancellationToken ct)
+    {
+        _usersCreated.IncTo(_users.UsersCreated);
+        _usersActive.Set(_users.UsersActive);
+        _posts.IncTo(_users.Posts);
+        _interactions.WithLabels("view").IncTo(_users.Views);
+        _interactions.WithLabels("like").IncTo(_users.Likes);
+        _interactions.WithLabels("comment").IncTo(_users.Comments);
+        _interactions.WithLabels("hide").IncTo(_users.Hides);
+        _slates.IncTo(_users.Slates);
+        _follows.IncTo(_users.Follows);
+        _persistFailures.IncTo(_users.PersistFailures);
+
+        var cluster = Cluster.Get(_system).State;
+        foreach (MemberStatus status in Enum.GetValues<MemberStatus>())
+            _members.WithLabels(status.ToString().ToLowerInvariant()).Set(cluster.Members.Count(m => m.Status == status));
+        _upMembers.Set(cluster.Members.Count(m => m.Status == MemberStatus.Up));
+
+        var llm = _registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, AskTimeout, _m, Warn);
+        var feed = _registry.TryAskAsync<FeedActor, FeedStatus>(GetFeedStatus.Instance, AskTimeout, _m, Warn);
+        var proj = _registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, AskTimeout, _m, Warn);
+        if (await llm is { } l)
+        {
+            _llmRequests.IncTo(l.Requests);
+            _llmSuccesses.IncTo(l.Successes);
+            foreach (var (kind, n) in l.FailuresByKind) _llmFailures.WithLabels(kind).IncTo(n);
+            foreach (var (reason, n) in l.FallbacksByReason) _llmFallbacks.WithLabels(reason).IncTo(n);
+            _llmRetries.IncTo(l.Retries);
+            _llmQueue.Set(l.QueueDepth);
+            _llmInFlight.Set(l.InFlight);
+            _llmBreaker.Set(l.Breaker == "closed" ? 0 : 1);
+            _llmSuccessRate.Set(l.SuccessRate ?? double.NaN);
+        }
+        if (await feed is { } f)
+        {
+            foreach (var (policy, n) in f.SlatesByPolicy) _feedSlates.WithLabels(policy).IncTo(n);
+            _feedImpressions.IncTo(f.Impressions);
+            _feedPool.Set(f.Pool);
+        }
+        if (await proj is { } p) _lag.Set(p.Lag);
+        await InterestsAsync(ct);
+    }
+
+    private async Task InterestsAsync(CancellationToken ct)
+    {
+        if (DateTime.UtcNow - _interestsAt < InterestCacheFor) return;
+        _interestsAt = DateTime.UtcNow;
+        try
+        {
+            var counts = InterestCatalog.Names.ToDictionary(n => n, _ => 0L);
+            await using var c = await _store.OpenAsync(ct);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT interests, count(*) FROM users GROUP BY interests";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var main = r.GetString(0).Split(',')[0].Trim();
+                counts[main] = counts.GetValueOrDefault(main) + r.GetInt64(1);
+            }
+            foreach (var (interest, n) in counts) _byInterest.WithLabels(interest).Set(n);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _m.AskFailures.WithLabels("users-table").Inc();
+            Warn($"users by interest unavailable: {ex.Message}");
+        }
+    }
+}
