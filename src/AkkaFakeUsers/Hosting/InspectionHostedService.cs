@@ -41,7 +41,12 @@ public sealed class InspectionHostedService(IServiceProvider services) : IHosted
         foreach (var configure in services.GetServices<Action<CommandRegistry>>()) configure(commands);
         var address = settings.Inspection.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(settings.Inspection.Host);
         var akkaLog = Akka.Event.Logging.GetLogger(ctx.System, "inspection");
-        _server = new InspectionServer(address, settings.Inspection.Port, settings.Inspection.Token, commands, m => akkaLog.Warning(m), settings.Inspection.Limits);
+        _server = new InspectionServer(address, settings.Inspection.Port, settings.Inspection.Token, commands, m => akkaLog.Warning(m),
+            InspectionLimits.Default with
+            {
+                MaxConnections = settings.Inspection.MaxConnections,
+                IdleTimeout = settings.Inspection.IdleTimeout ?? InspectionLimits.Default.IdleTimeout,
+            });
         try
         {
             _server.Start();

@@ -23,8 +23,8 @@ public sealed class InspectionServer : IAsyncDisposable
     private readonly InspectionLimits _limits;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<Connection, byte> _open = new();
-    private readonly ConcurrentDictionary<IPAddress, Failures> _failures = new();
+    private readonly ConcurrentDictionary<InspectionConnection, byte> _open = new();
+    private readonly ConcurrentDictionary<IPAddress, TokenFailures> _failures = new();
     private readonly object _admission = new();
     private Task? _accepting;
 
@@ -77,7 +77,7 @@ public sealed class InspectionServer : IAsyncDisposable
     {
         var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         string? refusal = null;
-        Connection? connection = null;
+        InspectionConnection? connection = null;
         if (_failures.TryGetValue(address, out var f) && f.LockedUntil(DateTime.UtcNow) is { } until)
             refusal = $"locked out after {_limits.LockoutAfter} wrong tokens; try again after {until:HH:mm:ss} UTC";
         else
@@ -92,7 +92,7 @@ public sealed class InspectionServer : IAsyncDisposable
                 }
                 if (_open.Count < _limits.MaxConnections)
                 {
-                    connection = new Connection(client, address, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
+                    connection = new InspectionConnection(client, address, CancellationTokenSource.CreateLinkedTokenSource(_stop.Token));
                     _open[connection] = 0;
                 }
                 else refusal = $"too many connections ({_limits.MaxConnections} busy); try again";
@@ -124,7 +124,7 @@ public sealed class InspectionServer : IAsyncDisposable
         }
     }
 
-    private async Task Serve(Connection c)
+    private async Task Serve(InspectionConnection c)
     {
         var remote = c.Client.Client.RemoteEndPoint?.ToString() ?? "?";
         try
@@ -186,9 +186,9 @@ public sealed class InspectionServer : IAsyncDisposable
     }
 
     /// <summary>Counts the failure against the address (locking it out past the limit) and answers only after the delay.</summary>
-    private async Task RefuseWrongToken(Connection c, string remote, NetworkStream stream)
+    private async Task RefuseWrongToken(InspectionConnection c, string remote, NetworkStream stream)
     {
-        var failures = _failures.GetOrAdd(c.Address, _ => new Failures());
+        var failures = _failures.GetOrAdd(c.Address, _ => new TokenFailures());
         var now = DateTime.UtcNow;
         var lockedNow = failures.Add(now, _limits.LockoutAfter, _limits.Lockout);
         _warn($"inspection: refused {remote}: wrong or missing token" + (lockedNow ? $"; {c.Address} locked out for {_limits.Lockout.TotalSeconds:0} s" : ""));
@@ -201,55 +201,6 @@ public sealed class InspectionServer : IAsyncDisposable
     /// <summary>Compares SHA-256 digests in constant time: neither the content nor the length of the token leaks.</summary>
     private bool TokenMatches(string candidate) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), _tokenHash);
-
-    private sealed class Connection(TcpClient client, IPAddress address, CancellationTokenSource closed)
-    {
-        public TcpClient Client { get; } = client;
-        public IPAddress Address { get; } = address;
-        public CancellationTokenSource Closed { get; } = closed;
-        public DateTime LastActivity { get; set; } = DateTime.UtcNow;
-        /// <summary>Waiting for the client (not running a command): may be displaced when the house is full.</summary>
-        public volatile bool Evictable = true;
-        public volatile bool Penalised;
-
-        public void Close()
-        {
-            try
-            {
-                Closed.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-            Client.Dispose();
-        }
-    }
-
-    /// <summary>Wrong tokens from one address within the lock-out window.</summary>
-    private sealed class Failures
-    {
-        private readonly Queue<DateTime> _times = new();
-        private DateTime _lockedUntil = DateTime.MinValue;
-
-        public DateTime? LockedUntil(DateTime now)
-        {
-            lock (_times) return _lockedUntil > now ? _lockedUntil : null;
-        }
-
-        /// <returns>true when this failure locked the address out.</returns>
-        public bool Add(DateTime now, int limit, TimeSpan window)
-        {
-            lock (_times)
-            {
-                _times.Enqueue(now);
-                while (_times.Count > 0 && _times.Peek() < now - window) _times.Dequeue();
-                if (_times.Count < limit || _lockedUntil > now) return false;
-                _lockedUntil = now + window;
-                _times.Clear();
-                return true;
-            }
-        }
-    }
 
     private static async Task Reply(NetworkStream stream, CommandResult result, CancellationToken ct)
     {

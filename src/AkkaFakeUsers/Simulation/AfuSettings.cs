@@ -8,15 +8,8 @@ public enum StorageKind { Sqlite, Postgres }
 
 public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "");
 
-public sealed record InspectionSettings(string Host, int Port, string Token, int MaxConnections = 64, TimeSpan? IdleTimeout = null)
-{
-    /// <summary>What one client may cost the node (<see cref="Inspection.InspectionLimits"/>), from these settings.</summary>
-    public Inspection.InspectionLimits Limits => Inspection.InspectionLimits.Default with
-    {
-        MaxConnections = MaxConnections,
-        IdleTimeout = IdleTimeout ?? Inspection.InspectionLimits.Default.IdleTimeout,
-    };
-}
+/// <param name="IdleTimeout">null: the inspection server's default.</param>
+public sealed record InspectionSettings(string Host, int Port, string Token, int MaxConnections = 64, TimeSpan? IdleTimeout = null);
 
 /// <param name="Port">-1 = no health/metrics endpoint.</param>
 public sealed record HealthSettings(string Host, int Port);
