@@ -83,12 +83,25 @@ install_compose() {
   fi
 }
 
+# Debian's prometheus (with promtool) for the metrics tests; chromium and chromium-driver for the dashboard's browser tests.
+install_test_tools() {
+  local missing=()
+  command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]} (Prometheus and browser tests)…"
+    apt_install "${missing[@]}" || log "could not install ${missing[*]}: their tests will fail"
+  fi
+}
+
 cmd_test() {
   trap stop_postgres EXIT
-  # PostgreSQL tests must run (and fail rather than skip) under this command.
-  export AFU_REQUIRE_POSTGRES=1 AFU_REQUIRE_COMPOSE=1
+  # PostgreSQL, compose, Prometheus and browser tests must run (and fail rather than skip) under this command.
+  export AFU_REQUIRE_POSTGRES=1 AFU_REQUIRE_COMPOSE=1 AFU_REQUIRE_PROMETHEUS=1 AFU_REQUIRE_CHROMIUM=1
   start_postgres || log "PostgreSQL unavailable: its tests will fail"
   install_compose
+  install_test_tools
   dotnet build AkkaFakeUsers.sln -c "$CONFIGURATION" -v q -nologo
   local results
   results=$(mktemp -d /tmp/afu-test-results.XXXXXX)

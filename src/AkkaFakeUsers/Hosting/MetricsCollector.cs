@@ -70,7 +70,13 @@ public sealed class MetricsCollector
         _members = metrics.Gauge("afu_cluster_members", "Cluster members this node sees, by status.", "status");
         _upMembers = metrics.Gauge("afu_cluster_up_members", "Up cluster members this node sees.");
         _llmSuccessRate.Set(double.NaN);
+        // Labelled families start with their known labels at 0 (Prometheus' advice): a rate or sum over them then has
+        // data before the first failure, and an alert on them sees the step from 0.
         foreach (var type in new[] { "view", "like", "comment", "hide" }) _interactions.WithLabels(type);
+        foreach (var reason in new[] { "queue-full", "breaker-open" }) _llmFallbacks.WithLabels(reason);
+        foreach (var kind in new[] { "timeout", "connection", "invalid-output" }) _llmFailures.WithLabels(kind);
+        foreach (var policy in settings.Feed.Policies) _feedSlates.WithLabels(policy.Name);
+        foreach (var actor in new[] { nameof(LlmGateway), nameof(FeedActor), nameof(ProjectionActor), "users-table" }) metrics.AskFailures.WithLabels(actor);
         metrics.Registry.AddBeforeCollectCallback(CollectAsync);
     }
 

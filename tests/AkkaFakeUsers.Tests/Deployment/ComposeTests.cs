@@ -36,6 +36,7 @@ public class ComposeTests
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
         if (token is null) psi.Environment.Remove("AFU_INSPECTION_TOKEN");
         else psi.Environment["AFU_INSPECTION_TOKEN"] = token;
+        psi.Environment["GRAFANA_ADMIN_PASSWORD"] = "a-grafana-password";
         psi.ArgumentList.Add("-f");
         psi.ArgumentList.Add(Path.Combine(Repo, "docker-compose.yml"));
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -53,9 +54,9 @@ public class ComposeTests
         Assert.True(code == 0, err);
 
         var services = (await Compose("config", "--services")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["app", "ollama", "postgres"], services.Order().ToArray());
+        Assert.Equal(["app", "grafana", "ollama", "postgres", "prometheus"], services.Order().ToArray());
         var volumes = (await Compose("config", "--volumes")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["ollama", "pgdata"], volumes.Order().ToArray());
+        Assert.Equal(["grafana", "ollama", "pgdata", "prometheus"], volumes.Order().ToArray());
 
         var config = (await Compose("config")).Out;
         string Section(string service)
@@ -88,6 +89,22 @@ public class ComposeTests
         Assert.Contains("127.0.0.1:9111:9111", app);
         Assert.Contains("healthcheck:", app);
         Assert.Contains("stop_grace_period", app);
+
+        // Prometheus with the shipped scrape config and rules; Grafana with the provisioned data source and dashboard
+        var prometheus = Section("prometheus");
+        Assert.Contains("/deploy/prometheus:/etc/prometheus:ro", prometheus);
+        Assert.Contains("127.0.0.1:9090:9090", prometheus);
+        var grafana = Section("grafana");
+        Assert.Contains("/deploy/grafana/provisioning:/etc/grafana/provisioning:ro", grafana);
+        Assert.Contains("/deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro", grafana);
+        Assert.Contains("GF_SECURITY_ADMIN_PASSWORD: a-grafana-password", grafana);
+        Assert.Contains("127.0.0.1:3000:3000", grafana);
+        // the provisioning names the data source the dashboard uses, the dashboard folder compose mounts, and the scrape target is the app's health port
+        Assert.Contains("uid: prometheus", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/provisioning/datasources/prometheus.yml")));
+        Assert.Contains("url: http://prometheus:9090", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/provisioning/datasources/prometheus.yml")));
+        Assert.Contains("path: /var/lib/grafana/dashboards", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/provisioning/dashboards/afu.yml")));
+        Assert.Contains("\"uid\": \"prometheus\"", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/dashboards/afu.json")));
+        Assert.Contains("targets: [\"app:9111\"]", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/prometheus/prometheus.yml")));
     }
 
     [ComposeFact]
