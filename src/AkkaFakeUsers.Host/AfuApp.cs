@@ -54,14 +54,41 @@ public static class ExitCodes
     public static (int Code, IReadOnlyList<string> Lines) For(Exception ex, string command)
     {
         var who = command.Length == 0 ? "afu" : $"afu {command}";
+        ex = Unwrap(ex);
         return ex switch
         {
             UsageException u => (BadInput, [u.Message.StartsWith("afu ", StringComparison.Ordinal) ? u.Message : $"{who}: {u.Message}"]),
             SettingsException s => (BadInput, [$"{who}: invalid configuration:", .. s.Errors.Select(e => $"  - {e}")]),
             OllamaUnavailableException o => (Failure, [$"{who}: {o.Message} (use --llm auto or --llm builtin to run without it)"]),
             InspectionPortException or StorageUnavailableException or FatalRunException => (Failure, [$"{who}: {ex.Message}"]),
-            IOException or UnauthorizedAccessException => (Failure, [$"{who}: {ex.Message}"]),
-            _ => (Failure, [$"{who}: failed: {ex.GetType().Name}: {ex.Message}"]),
+            Akka.Remote.RemoteTransportException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } }
+                => (Failure, [$"{who}: cannot open the cluster port {System.Text.RegularExpressions.Regex.Match(ex.Message, @"\[(.+?)\]").Groups[1].Value}: the address is in use (another afu run? set AFU__CLUSTER__PORT; 0 = any free port)"]),
+            IOException or UnauthorizedAccessException => (Failure, [$"{who}: {OneLine(ex.Message)}"]),
+            _ => (Failure, [$"{who}: failed: {ex.GetType().Name}: {OneLine(ex.Message)}"]),
         };
     }
+
+    /// <summary>The failure that matters inside the wrappers hosting and tasks add (AggregateException, TargetInvocationException, …).</summary>
+    private static Exception Unwrap(Exception ex)
+    {
+        while (true)
+        {
+            switch (ex)
+            {
+                case AggregateException { InnerExceptions.Count: >= 1 } a:
+                    ex = a.InnerExceptions[0];
+                    continue;
+                case System.Reflection.TargetInvocationException { InnerException: { } i }:
+                    ex = i;
+                    continue;
+                case TypeInitializationException { InnerException: { } t }:
+                    ex = t;
+                    continue;
+                default:
+                    return ex;
+            }
+        }
+    }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

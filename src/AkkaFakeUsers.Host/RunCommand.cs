@@ -16,10 +16,35 @@ namespace AkkaFakeUsers.Host;
 /// <summary><c>afu run</c>: starts a node, shows a live status line, drains and prints a summary at the end.</summary>
 public static class RunCommand
 {
+    /// <summary>
+    /// A fixed cluster port already taken fails here, before anything starts, in one line (inside the host's start it
+    /// would fail deep in Akka.Remote, which prints its own stack traces).
+    /// </summary>
+    private static void EnsureClusterPortFree(AfuSettings settings)
+    {
+        if (settings.Cluster.Port == 0) return;
+        var address = settings.Cluster.Hostname is "localhost" ? System.Net.IPAddress.Loopback
+            : System.Net.IPAddress.TryParse(settings.Cluster.Hostname, out var a) ? a : System.Net.IPAddress.Any;
+        var probe = new System.Net.Sockets.TcpListener(address, settings.Cluster.Port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new FatalRunException($"cannot open the cluster port {settings.Cluster.Hostname}:{settings.Cluster.Port} ({ex.SocketErrorCode}): another afu run? set AFU__CLUSTER__PORT (0 = any free port)", ex);
+        }
+        finally
+        {
+            probe.Stop();
+        }
+    }
+
     public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, IDictionary env, CancellationToken cancel)
     {
         var duration = CommandSettings.Duration(args);
         var settings = CommandSettings.Load(args, env);
+        EnsureClusterPortFree(settings);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
         var known = await store.Journal.KnownUsersAsync(cancel);
@@ -29,7 +54,12 @@ public static class RunCommand
             $"time-scale {settings.TimeScale}, {(duration is { } dd ? $"for {dd}" : "until Ctrl+C")}");
 
         using var host = new HostBuilder()
-            .ConfigureLogging(l => l.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+            // the host's own "failed to start" (a stack trace) is dropped: afu reports that failure itself, in one line
+            .ConfigureLogging(l => l.ClearProviders()
+                .AddConsole(o => o.FormatterName = OneLineConsoleFormatter.Name)
+                .AddConsoleFormatter<OneLineConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>()
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None))
             .ConfigureServices(s => s
                 .AddAkkaFakeUsers(settings, generator, store, known)
                 // the drain (a CoordinatedShutdown task) may take up to its phase's timeout (45 s)

@@ -43,16 +43,30 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
     }
 }
 
-/// <summary>Prints warnings and errors to stderr (the run's console), while <see cref="RingBufferLogger"/> keeps INFO and up for <c>log peek</c>.</summary>
+/// <summary>
+/// Prints warnings and errors to stderr (the run's console), one line each: a cause is given as its innermost type and
+/// message, its stack trace only with <c>AFU_DEBUG=1</c>. <see cref="RingBufferLogger"/> keeps INFO and up for <c>log peek</c>.
+/// </summary>
 public sealed class ConsoleWarningLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
+    private static readonly bool Stacks = Environment.GetEnvironmentVariable("AFU_DEBUG") == "1";
+
+    private static string Cause(Exception? cause)
+    {
+        if (cause is null) return "";
+        if (Stacks) return Environment.NewLine + cause;
+        var inner = cause;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return $" ({inner.GetType().Name}: {inner.Message.ReplaceLineEndings(" ")})";
+    }
+
     public ConsoleWarningLogger()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
             if (e.LogLevel() < Akka.Event.LogLevel.WarningLevel) return;
-            Console.Error.WriteLine($"[{e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant()}][{e.Timestamp:O}][{e.LogSource}] {e.Message}{(e.Cause is null ? "" : Environment.NewLine + e.Cause)}");
+            Console.Error.WriteLine($"[{e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant()}][{e.Timestamp:O}][{e.LogSource}] {e.Message}{Cause(e.Cause)}");
         });
     }
 }
