@@ -52,7 +52,7 @@ public static class AfuHostingExtensions
                 .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
                 .WithAfuSerialization()
                 .WithAfuCluster(settings)
-                .WithAfuPersistence(settings)
+                .WithAfuPersistence(settings, store.CreatesTables)
                 .WithLlmGateway(settings, primaryGenerator, nodeMetrics)
                 .WithFeed(settings)
                 .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
@@ -113,7 +113,8 @@ public static class AfuHostingExtensions
         """;
 
     /// <summary>Journal + snapshots through Akka.Persistence.Sql (SQLite or PostgreSQL), events tagged for the projection.</summary>
-    public static AkkaConfigurationBuilder WithAfuPersistence(this AkkaConfigurationBuilder builder, AfuSettings settings)
+    /// <param name="autoInitialize">false when the tables were created beforehand for a role that may not create tables.</param>
+    public static AkkaConfigurationBuilder WithAfuPersistence(this AkkaConfigurationBuilder builder, AfuSettings settings, bool autoInitialize = true)
     {
         var (cs, provider) = JournalConnection(settings);
         if (settings.Storage == StorageKind.Sqlite)
@@ -121,7 +122,7 @@ public static class AfuHostingExtensions
         builder.WithSqlPersistence(
             connectionString: cs,
             providerName: provider,
-            autoInitialize: true,
+            autoInitialize: autoInitialize,
             // Csv, not TagTable: Akka.Persistence.Sql 1.5.73 reads tag-table tags with a correlated sub-query over the whole
             // tags table for every row (STRING_AGG ... FILTER), which made the projection slow down as the journal grew
             // (PostgreSQL: ~250 events/s at 60k events). With Csv a page is an index range scan on ordering.

@@ -23,9 +23,14 @@ public static class StoragePreparer
                 throw new StorageUnavailableException($"cannot create data dir '{settings.DataDir}': {ex.Message}", ex);
             }
         }
-        await Guarded(where, "grant the role CREATE on schema public, or create the tables beforehand", async () =>
+        await Guarded(where, "grant the role CREATE on schema public, or create the tables beforehand with deploy/sql/schema.postgres.sql and its grants", async () =>
         {
-            if (store.Dialect == SqlDialect.Postgres) await CheckPostgresPermissionsAsync(store, where, ct);
+            if (store.Dialect == SqlDialect.Postgres && !await MayCreateTablesAsync(store, where, ct))
+            {
+                // every table exists and the role may use them: create nothing, and neither may the journal plugin
+                store.CreatesTables = false;
+                return;
+            }
             await store.EnsureSchemaAsync(ct);
         });
         return store;
@@ -74,28 +79,67 @@ public static class StoragePreparer
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
-    /// <summary>
-    /// The journal, snapshot and training tables are created on first start: the role needs CREATE on the schema
-    /// unless they all exist. Says which permission is missing instead of failing later inside the journal.
-    /// </summary>
-    private static async Task CheckPostgresPermissionsAsync(TrainingStore store, string where, CancellationToken ct)
+    /// <summary>Every table a PostgreSQL node uses in the modes it runs (the journal's Csv tag mode has no <c>tags</c> table).</summary>
+    public static IReadOnlyList<string> PostgresTables { get; } = [.. JournalSchema.Tables, .. TrainingSchema.Tables, "projection_offsets"];
+
+    /// <summary>What each table needs beyond SELECT and INSERT.</summary>
+    private static string Privileges(string table) => table switch
+    {
+        "snapshot" => "SELECT,INSERT,UPDATE,DELETE", // the newest two snapshots are kept
+        "projection_offsets" => "SELECT,INSERT,UPDATE",
+        _ => "SELECT,INSERT",
+    };
+
+    /// <returns>
+    /// true when the role may create tables (the node creates what is missing, as on first start); false when it may
+    /// not but every table exists with the privileges the node needs (it then creates nothing). Otherwise it says
+    /// exactly which tables are missing or which privileges lack, and how to fix it, before anything starts.
+    /// </returns>
+    private static async Task<bool> MayCreateTablesAsync(TrainingStore store, string where, CancellationToken ct)
     {
         await using var c = await store.OpenAsync(ct);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText =
-            "SELECT current_user, current_schema(), has_schema_privilege(current_user, current_schema(), 'CREATE'), " +
-            "(SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() " +
-            "AND table_name IN ('journal', 'tags', 'snapshot', 'users', 'posts', 'user_interactions', 'projection_offsets'))";
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var user = r.GetString(0);
-        var schema = r.IsDBNull(1) ? "(none)" : r.GetString(1);
-        var canCreate = !r.IsDBNull(2) && r.GetBoolean(2);
-        var existing = r.GetInt64(3);
-        if (!canCreate && existing < 7)
+        string user, schema;
+        bool canCreate;
+        await using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT current_user, current_schema(), has_schema_privilege(current_user, current_schema(), 'CREATE')";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            user = r.GetString(0);
+            schema = r.IsDBNull(1) ? "(none)" : r.GetString(1);
+            canCreate = !r.IsDBNull(2) && r.GetBoolean(2);
+        }
+        if (canCreate) return true;
+
+        var missing = new List<string>();
+        var lacking = new List<string>();
+        foreach (var table in PostgresTables)
+        {
+            if (!await store.Db.TableExistsAsync(c, table, ct))
+            {
+                missing.Add(table);
+                continue;
+            }
+            // one privilege per call: has_table_privilege with a list is true when any one of them is held
+            var without = new List<string>();
+            foreach (var privilege in Privileges(table).Split(','))
+            {
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = $"SELECT has_table_privilege(current_user, '{table}', '{privilege}')";
+                if (!(bool)(await cmd.ExecuteScalarAsync(ct))!) without.Add(privilege);
+            }
+            if (without.Count > 0) lacking.Add($"{string.Join(", ", without)} on {table}");
+        }
+        if (missing.Count > 0)
             throw new StorageUnavailableException(
-                $"{where}: role '{user}' lacks the CREATE privilege on schema '{schema}' and the tables do not exist yet; " +
-                $"run GRANT CREATE ON SCHEMA {schema} TO {user}; or create the tables beforehand");
+                $"{where}: role '{user}' lacks the CREATE privilege on schema '{schema}' and these tables do not exist: {string.Join(", ", missing)}; " +
+                $"have an administrator run deploy/sql/schema.postgres.sql (it lists the grants), or GRANT CREATE ON SCHEMA {schema} TO {user};");
+        if (lacking.Count > 0)
+            throw new StorageUnavailableException(
+                $"{where}: role '{user}' may not create tables and lacks {string.Join("; ", lacking)}; " +
+                $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {user};");
+        await TrainingSchema.RequireCurrentAsync(store.Db, c, where, ct);
+        return false;
     }
 
     /// <summary>host:port/database of a connection string, without credentials.</summary>

@@ -2,8 +2,8 @@ namespace AkkaFakeUsers.Storage;
 
 /// <summary>
 /// The training tables' DDL (contract in the README's "The training tables"), the same on SQLite and PostgreSQL but for the time and
-/// JSON column types. The PostgreSQL version is also shipped as <c>deploy/sql/training-tables.postgres.sql</c> (a test
-/// keeps the two equal) for databases whose tables an administrator creates beforehand.
+/// JSON column types. The PostgreSQL version is also shipped, with the journal's tables, as <c>deploy/sql/schema.postgres.sql</c>
+/// (<see cref="JournalSchema.PostgresScript"/>; a test keeps the two equal) for databases whose tables an administrator creates beforehand.
 /// </summary>
 public static class TrainingSchema
 {
@@ -148,6 +148,21 @@ public static class TrainingSchema
             await step.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// For a role that may not alter the tables: fails with the statement an administrator must run when they predate
+    /// a change the node would otherwise make itself (the 'hide' interaction type).
+    /// </summary>
+    public static async Task RequireCurrentAsync(StoreConnection db, System.Data.Common.DbConnection c, string where, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'user_interactions'::regclass AND contype = 'c' AND conname = 'user_interactions_type_check'";
+        var ddl = Convert.ToString(await cmd.ExecuteScalarAsync(ct)) ?? "";
+        if (ddl.Length > 0 && !ddl.Contains("hide", StringComparison.Ordinal))
+            throw new StorageUnavailableException(
+                $"{where}: user_interactions predates the 'hide' type and this role may not alter it; have its owner run: " +
+                "ALTER TABLE user_interactions DROP CONSTRAINT user_interactions_type_check, ADD CONSTRAINT user_interactions_type_check CHECK (type IN ('view', 'like', 'comment', 'hide'));");
     }
 
     public static async Task<IReadOnlyList<string>> MissingTablesAsync(StoreConnection db, CancellationToken ct = default)

@@ -26,6 +26,12 @@ public sealed class TrainingStore
 
     public StoreConnection Db { get; }
 
+    /// <summary>
+    /// false when the tables were created beforehand for a role that may not create any: the node then creates
+    /// nothing (the journal plugin's auto-initialize is off too). Set by <see cref="StoragePreparer"/>.
+    /// </summary>
+    public bool CreatesTables { get; set; } = true;
+
     public JournalInfo Journal { get; }
 
     public SqlDialect Dialect => Db.Dialect;

@@ -17,7 +17,7 @@ public partial class PostgresEndToEndTests(ITestOutputHelper output)
         return env;
     }
 
-    private static async Task AssertExactlyOnce(TestDatabase db)
+    internal static async Task AssertExactlyOnce(TestDatabase db)
     {
         // Each journal event is one row, per type, no duplicate ids.
         Assert.Equal(await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'UserCreated'"), await db.ScalarAsync("SELECT COUNT(*) FROM users"));

@@ -92,8 +92,8 @@ public class EventRowsTests
     [Fact]
     public void The_shipped_postgres_schema_is_the_one_the_code_creates()
     {
-        var path = Path.Combine(NamespaceDependencyTests.RepoRoot(), "deploy", "sql", "training-tables.postgres.sql");
-        var expected = TrainingSchema.Script(SqlDialect.Postgres);
+        var path = Path.Combine(NamespaceDependencyTests.RepoRoot(), "deploy", "sql", "schema.postgres.sql");
+        var expected = JournalSchema.PostgresScript();
         if (Environment.GetEnvironmentVariable("AFU_WRITE_SQL") == "1") File.WriteAllText(path, expected);
         Assert.True(File.Exists(path), $"{path} is missing (AFU_WRITE_SQL=1 writes it)");
         Assert.Equal(expected, File.ReadAllText(path));

@@ -1,4 +1,40 @@
--- AkkaFakeUsers training tables (postgres); made by TrainingSchema.Script, checked by a test.
+-- AkkaFakeUsers: every table of a PostgreSQL node (journal and snapshots as Akka.Persistence.Sql creates them,
+-- the training tables, the projection's offsets). Made by JournalSchema.PostgresScript; tests keep it equal to
+-- what the code creates. For a role that may not create tables, an administrator runs this once, then:
+--   GRANT USAGE ON SCHEMA public TO afu;
+--   GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO afu;
+--   GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO afu;
+CREATE TABLE IF NOT EXISTS journal (
+  ordering bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  created bigint NOT NULL,
+  deleted boolean NOT NULL,
+  persistence_id text NOT NULL,
+  sequence_number bigint NOT NULL,
+  message bytea NOT NULL,
+  tags text,
+  manifest text,
+  identifier integer,
+  writer_uuid text,
+  CONSTRAINT "PK_journal" PRIMARY KEY (ordering),
+  CONSTRAINT journal_uq UNIQUE (persistence_id, sequence_number));
+
+CREATE INDEX IF NOT EXISTS journal_created_idx ON journal (created);
+
+CREATE INDEX IF NOT EXISTS journal_sequence_number_idx ON journal (sequence_number);
+
+CREATE TABLE IF NOT EXISTS snapshot (
+  persistence_id text NOT NULL,
+  sequence_number bigint NOT NULL,
+  created bigint NOT NULL,
+  snapshot bytea,
+  manifest text,
+  serializer_id integer,
+  CONSTRAINT "PK_snapshot" PRIMARY KEY (persistence_id, sequence_number));
+
+CREATE INDEX IF NOT EXISTS snapshot_created_idx ON snapshot (created);
+
+CREATE INDEX IF NOT EXISTS snapshot_sequence_number_idx ON snapshot (sequence_number);
+
 CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY,
   username TEXT NOT NULL UNIQUE,
