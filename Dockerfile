@@ -15,12 +15,14 @@ COPY --from=build /app /app
 RUN printf '#!/bin/sh\nexec dotnet /app/afu.dll "$@"\n' > /usr/local/bin/afu && chmod +x /usr/local/bin/afu
 USER afu
 WORKDIR /app
-# Inspection and health listen on all container interfaces (the inspection port then requires AFU_INSPECTION_TOKEN).
+# Inspection, health and the dashboard listen on all container interfaces (inspection and dashboard then require
+# AFU_INSPECTION_TOKEN).
 ENV AFU_DATA_DIR=/data \
     AFU_INSPECTION_HOST=0.0.0.0 \
-    AFU__HEALTH__HOST=0.0.0.0
-# 9110 inspection (afu inspect), 9111 health + metrics, 4053 cluster
-EXPOSE 9110 9111 4053
+    AFU__HEALTH__HOST=0.0.0.0 \
+    AFU_DASHBOARD_HOST=0.0.0.0
+# 9110 inspection (afu inspect), 9111 health + metrics, 9112 web dashboard, 4053 cluster
+EXPOSE 9110 9111 9112 4053
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["dotnet", "/app/afu.dll", "inspect", "--host", "127.0.0.1", "sim", "status"]
 ENTRYPOINT ["afu"]
 CMD ["run"]

@@ -81,18 +81,20 @@ public static class RunCommand
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var metrics = host.Services.GetRequiredService<UserMetrics>();
-        HealthEndpoint? health = null;
-        if (settings.Health.Port >= 0)
+        NodeHttp? http = null;
+        if (settings.Health.Port >= 0 || settings.Dashboard.Port >= 0)
         {
             try
             {
-                health = await HealthEndpoint.StartAsync(settings, host.Services.GetRequiredService<Akka.Actor.ActorSystem>(), host.Services.GetRequiredService<MetricsCollector>(), store);
-                await stdout.WriteLineAsync($"afu: health and metrics at {health.Uri}healthz/ready and {health.Uri}metrics");
+                http = await NodeHttp.StartAsync(settings, host.Services, store);
+                if (http.HealthUri is { } h) await stdout.WriteLineAsync($"afu: health and metrics at {h}healthz/ready and {h}metrics");
+                if (http.DashboardUri is { } d) await stdout.WriteLineAsync($"afu: dashboard at {d}");
             }
             catch (IOException ex)
             {
                 await host.StopAsync(CancellationToken.None);
-                throw new FatalRunException($"cannot open the health/metrics port {settings.Health.Host}:{settings.Health.Port}: {ex.Message} (set AFU__HEALTH__PORT; 0 = any free port, -1 = off)", ex);
+                throw new FatalRunException($"cannot open the HTTP ports (health {settings.Health.Host}:{settings.Health.Port}, dashboard {settings.Dashboard.Host}:{settings.Dashboard.Port}): {ex.Message} " +
+                    "(set AFU__HEALTH__PORT and AFU_DASHBOARD_PORT; 0 = any free port, -1 = off)", ex);
             }
         }
         var started = Stopwatch.StartNew();
@@ -116,7 +118,7 @@ public static class RunCommand
             }
             status.EndLine();
             await stdout.WriteLineAsync("afu: stopping (the node drains on shutdown: the last node pauses users and lets the projection catch up)…");
-            if (health is not null) await health.DisposeAsync();
+            if (http is not null) await http.DisposeAsync();
             var stopWatch = Stopwatch.StartNew();
             await host.StopAsync(CancellationToken.None);
             var drain = host.Services.GetRequiredService<DrainReport>().Completed;

@@ -9,6 +9,7 @@ using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Inspection;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Serialization;
 using AkkaFakeUsers.Simulation;
@@ -60,6 +61,10 @@ public static class AfuHostingExtensions
                 .WithTrainingProjection(store)
                 .WithDrainOnShutdown(drain);
         });
+        // What the inspection port and the dashboard read and steer through (built on first use, once the actor system runs).
+        services.AddSingleton(sp => new InspectionContext(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ActorRegistry>(),
+            metrics, settings, store, DateTime.UtcNow));
+        services.AddSingleton(sp => new SimulationOperations(sp.GetRequiredService<InspectionContext>()));
         // After AddAkka: started once the actor system runs, stopped before it.
         services.AddSingleton<InspectionHostedService>();
         services.AddHostedService(sp => sp.GetRequiredService<InspectionHostedService>());

@@ -34,8 +34,7 @@ public sealed class InspectionHostedService(IServiceProvider services) : IHosted
     {
         // Resolved here, not in the constructor: the actor system exists once Akka's hosted service has started.
         var settings = services.GetRequiredService<AfuSettings>();
-        var ctx = new InspectionContext(services.GetRequiredService<ActorSystem>(), services.GetRequiredService<ActorRegistry>(),
-            services.GetRequiredService<UserMetrics>(), settings, services.GetRequiredService<TrainingStore>(), DateTime.UtcNow);
+        var ctx = services.GetRequiredService<InspectionContext>();
         var commands = new CommandRegistry();
         RegisterDefaults(commands, ctx);
         foreach (var configure in services.GetServices<Action<CommandRegistry>>()) configure(commands);

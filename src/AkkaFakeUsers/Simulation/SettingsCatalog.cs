@@ -203,7 +203,7 @@ public static class SettingsCatalog
     public static readonly Setting HealthPort = Whole("afu.health.port", "9111", -1, 65535, "0 = any free port, -1 = off.");
 
     public static readonly Setting DashboardHost = new("afu.dashboard.host", SettingKind.String, "\"127.0.0.1\"",
-        "Web dashboard address; not a loopback address: the dashboard asks for afu.inspection.token (0.0.0.0 in a container).") { Env = "AFU_DASHBOARD_HOST" };
+        "Web dashboard address (0.0.0.0 in a container). When afu.inspection.token is set (required off loopback) the dashboard asks for it before it shows or changes anything.") { Env = "AFU_DASHBOARD_HOST" };
     public static readonly Setting DashboardPort = new("afu.dashboard.port", SettingKind.Int, "9112", "Web dashboard port (page at /): 0 = any free port, -1 = off.")
         { Env = "AFU_DASHBOARD_PORT", Min = -1, Max = 65535 };
 

@@ -87,6 +87,7 @@ public class ComposeTests
             Assert.Contains(env, app);
         Assert.Contains("127.0.0.1:9110:9110", app);
         Assert.Contains("127.0.0.1:9111:9111", app);
+        Assert.Contains("127.0.0.1:9112:9112", app);
         Assert.Contains("healthcheck:", app);
         Assert.Contains("stop_grace_period", app);
 
@@ -137,15 +138,17 @@ public class ComposeTests
         Assert.Contains("dotnet publish src/AkkaFakeUsers.Host", text);
         Assert.Contains("USER afu", text);
         Assert.Contains("/usr/local/bin/afu", text);
-        Assert.Contains("EXPOSE 9110 9111 4053", text);
+        Assert.Contains("EXPOSE 9110 9111 9112 4053", text);
         // the env names the image relies on are real settings
         var s = AkkaFakeUsers.Simulation.SettingsLoader.Load(null, new Dictionary<string, string>
         {
-            ["AFU_DATA_DIR"] = "/data", ["AFU_INSPECTION_HOST"] = "0.0.0.0", ["AFU__HEALTH__HOST"] = "0.0.0.0", ["AFU_INSPECTION_TOKEN"] = "a-secret-of-24-characters",
+            ["AFU_DATA_DIR"] = "/data", ["AFU_INSPECTION_HOST"] = "0.0.0.0", ["AFU__HEALTH__HOST"] = "0.0.0.0", ["AFU_DASHBOARD_HOST"] = "0.0.0.0", ["AFU_INSPECTION_TOKEN"] = "a-secret-of-24-characters",
             ["AFU__CLUSTER__HOSTNAME"] = "0.0.0.0", ["AFU__CLUSTER__PUBLIC_HOSTNAME"] = "app", ["AFU__CLUSTER__PORT"] = "4053", ["AFU_SEED_NODES"] = "akka.tcp://afu@app:4053",
         }, new Dictionary<string, (string, string)>());
         Assert.Equal("/data", s.DataDir);
         Assert.Equal("0.0.0.0", s.Health.Host);
+        Assert.Equal("0.0.0.0", s.Dashboard.Host);
+        Assert.Equal(9112, s.Dashboard.Port);
         Assert.Equal("app", s.Cluster.PublicHostname);
         Assert.Equal(4053, s.Cluster.Port);
     }
