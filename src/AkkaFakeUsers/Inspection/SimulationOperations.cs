@@ -72,9 +72,15 @@ public sealed class SimulationOperations(InspectionContext ctx)
         return rows;
     }
 
-    /// <summary>Users in the tables per interest they list (a user with two interests counts for both).</summary>
+    private (DateTime At, IReadOnlyDictionary<string, long> Counts)? _balance;
+
+    /// <summary>
+    /// Users in the tables per interest they list (a user with two interests counts for both); a grouping over the
+    /// users table, so it is computed at most every 10 s however many pages poll it.
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, long>> InterestBalanceAsync(CancellationToken ct)
     {
+        if (_balance is { } b && DateTime.UtcNow - b.At < TimeSpan.FromSeconds(10)) return b.Counts;
         var counts = InterestCatalog.Names.ToDictionary(n => n, _ => 0L);
         await using var conn = await ctx.Store.OpenAsync(ct);
         await using var cmd = conn.CreateCommand();
@@ -83,6 +89,7 @@ public sealed class SimulationOperations(InspectionContext ctx)
         while (await r.ReadAsync(ct))
             foreach (var i in r.GetString(0).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 counts[i] = counts.GetValueOrDefault(i) + Long(r, 1);
+        _balance = (DateTime.UtcNow, counts);
         return counts;
     }
 
