@@ -1,3 +1,4 @@
+using Akka.Cluster.Hosting.SBR;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -84,6 +85,12 @@ public static class AfuHostingExtensions
             {
                 SeedNodes = settings.Cluster.SeedNodes.ToArray(),
                 Roles = [Role],
+                MinimumNumberOfMembers = settings.Cluster.MinMembers,
+                // Keep-majority, set explicitly: after a partition or a crash the side with more nodes stays and downs the
+                // rest (on a tie, the side with the lowest address), so a crashed node is downed and its shards and
+                // singletons move without an operator. It needs no fixed cluster size (static-quorum would) and no lease
+                // store (lease-majority would); keep-oldest would let one old node down a majority.
+                SplitBrainResolver = new KeepMajorityOption(),
             })
             .WithDistributedPubSub(Role);
         if (settings.Cluster.SeedNodes.Count == 0)

@@ -6,7 +6,8 @@ namespace AkkaFakeUsers.Simulation;
 
 public enum StorageKind { Sqlite, Postgres }
 
-public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "");
+/// <param name="MinMembers">Up members before the singletons start and user shards are allocated (akka.cluster.min-nr-of-members).</param>
+public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "", int MinMembers = 1);
 
 /// <param name="IdleTimeout">null: the inspection server's default.</param>
 public sealed record InspectionSettings(string Host, int Port, string Token, int MaxConnections = 64, TimeSpan? IdleTimeout = null);

@@ -187,6 +187,9 @@ public static class SettingsCatalog
     public static readonly Setting SeedNodes = new("afu.cluster.seed-nodes", SettingKind.StringList, "[]",
         "e.g. [\"akka.tcp://afu@10.0.0.5:4053\"] (comma separated in the variable); empty: the node forms a cluster of its own.") { Env = "AFU_SEED_NODES" };
 
+    public static readonly Setting MinMembers = Whole("afu.cluster.min-members", "1", 1, 1000,
+        "The cluster starts its singletons and allocates user shards only once this many nodes are Up, so nodes started together share the users from the start.");
+
     public static readonly Setting InspectionHost = new("afu.inspection.host", SettingKind.String, "\"127.0.0.1\"",
         "Address the inspection port binds; not a loopback address: a token is required.") { Env = "AFU_INSPECTION_HOST" };
     public static readonly Setting InspectionPort = new("afu.inspection.port", SettingKind.Int, "9110", "Inspection port (afu inspect).")

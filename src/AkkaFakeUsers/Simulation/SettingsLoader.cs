@@ -177,7 +177,7 @@ public static class SettingsLoader
             SnapshotEvery = r.Int(SettingsCatalog.SnapshotEvery),
             Llm = llm,
             Cluster = new ClusterSettings(r.String(SettingsCatalog.ClusterHostname), r.Int(SettingsCatalog.ClusterPort), r.StringList(SettingsCatalog.SeedNodes),
-                r.String(SettingsCatalog.ClusterPublicHostname)),
+                r.String(SettingsCatalog.ClusterPublicHostname), r.Int(SettingsCatalog.MinMembers)),
             Inspection = new InspectionSettings(r.String(SettingsCatalog.InspectionHost), r.Int(SettingsCatalog.InspectionPort), r.String(SettingsCatalog.InspectionToken),
                 r.Int(SettingsCatalog.InspectionMaxConnections), r.Duration(SettingsCatalog.InspectionIdleTimeout)),
             StatusInterval = r.Duration(SettingsCatalog.StatusInterval),

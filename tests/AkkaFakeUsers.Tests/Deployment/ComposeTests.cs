@@ -139,6 +139,9 @@ public class ComposeTests
         Assert.Contains("USER afu", text);
         Assert.Contains("/usr/local/bin/afu", text);
         Assert.Contains("EXPOSE 9110 9111 9112 4053", text);
+        // local build output, databases and results never enter the image's build context
+        var ignore = File.ReadAllLines(Path.Combine(Repo, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
+        foreach (var pattern in new[] { "**/bin/", "**/obj/", "data/", "*.db", "bench-results/" }) Assert.Contains(pattern, ignore);
         // the env names the image relies on are real settings
         var s = AkkaFakeUsers.Simulation.SettingsLoader.Load(null, new Dictionary<string, string>
         {

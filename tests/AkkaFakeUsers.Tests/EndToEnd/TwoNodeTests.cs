@@ -12,7 +12,7 @@ public partial class TwoNodeTests(ITestOutputHelper output)
 {
     private sealed record Node(string Name, int ClusterPort, int InspectionPort, Task<int> Run, StringWriter Log, CancellationTokenSource Stop);
 
-    private static Node Start(string name, string dataDir, int clusterPort, int seedPort)
+    private static Node Start(string name, string dataDir, int clusterPort, int seedPort, params (string Key, string Value)[] more)
     {
         var inspection = Ports.Free();
         var env = new Dictionary<string, string>
@@ -24,6 +24,7 @@ public partial class TwoNodeTests(ITestOutputHelper output)
             [TestEnv.DailyCurve] = "off",
             ["AFU__USERS__ENSURE_INTERVAL"] = "2s",
         };
+        foreach (var (k, v) in more) env[k] = v;
         var log = new StringWriter();
         var stop = new CancellationTokenSource();
         var run = AfuApp.RunAsync(["run", "--users", "24", "--seed", "8", "--data-dir", dataDir, "--time-scale", "20", "--llm", "builtin"], log, log, stop.Token, env);
@@ -124,6 +125,41 @@ public partial class TwoNodeTests(ITestOutputHelper output)
         Assert.Equal(Persisted(a) + Persisted(b), journal);
         Assert.Equal(journal, final.Scalar(Db.RowsPerEventSql));
         Assert.Equal(24, final.Scalar("SELECT COUNT(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task With_min_members_2_the_first_node_waits_for_the_second_and_both_hold_users_from_the_first_allocation()
+    {
+        using var dir = new TempDir();
+        var portA = Ports.Free();
+        var portB = Ports.Free();
+        var a = Start("A", dir.Path, portA, portA, ("AFU__CLUSTER__MIN_MEMBERS", "2"));
+        Node? b = null;
+        try
+        {
+            await Ports.WaitOpenAsync(a.InspectionPort, TimeSpan.FromSeconds(30));
+            // alone, A stays Joining: no singleton, no shard, no user, no row
+            await Task.Delay(4000);
+            var alone = await Ask(a, "cluster show");
+            output.WriteLine(alone);
+            Assert.Matches(@"member .* Joining ", alone);
+            using (var db = new Db(Path.Combine(dir.Path, "afu.db")))
+                Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM users"));
+
+            b = Start("B", dir.Path, portB, portA, ("AFU__CLUSTER__MIN_MEMBERS", "2"));
+            await Eventually(a, "cluster show", t => Regex.Matches(t, @"member .* Up ").Count == 2);
+            // the first allocation already spreads the users: both nodes hold some, all 24 run
+            static int[] PerNode(string t) => Regex.Matches(t, @"shards \d+  users (\d+)").Select(m => int.Parse(m.Groups[1].Value)).ToArray();
+            var sharding = await Eventually(a, "cluster sharding", t => PerNode(t) is { Length: 2 } n && n.Sum() == 24 && n.All(u => u >= 6));
+            output.WriteLine(sharding);
+        }
+        finally
+        {
+            await a.Stop.CancelAsync();
+            if (b is not null) await b.Stop.CancelAsync();
+        }
+        Assert.Equal(0, await a.Run);
+        if (b is not null) Assert.Equal(0, await b.Run);
     }
 
     [GeneratedRegex(@"events persisted\s+(\d+) this run")]
