@@ -46,7 +46,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         var minutes = Math.Max(1e-9, s.Uptime.TotalMinutes);
         string PerMin(long n) => Ctx.F(n / minutes);
         return CommandResult.Success(
-            $"population    {s.Target} target, {s.UsersRunning} running on this node, {s.UsersCreated} created this run\n" +
+            $"population    {s.Target} target, {(s.UsersInCluster is { } all ? $"{all} running in the cluster" : "cluster count unavailable")}, {s.UsersRunning} running on this node, {s.UsersCreated} created this run\n" +
             $"paused        {(s.Paused ? "yes" : "no")}\n" +
             $"posts         {s.Posts} ({PerMin(s.Posts)}/min)\n" +
             $"slates        {s.Slates} ({PerMin(s.Slates)}/min), {s.Impressions} impressions\n" +

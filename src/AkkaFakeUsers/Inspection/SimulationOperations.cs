@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
@@ -9,8 +10,9 @@ using AkkaFakeUsers.Users;
 namespace AkkaFakeUsers.Inspection;
 
 /// <summary>What <c>sim status</c> and the dashboard show: the manager's population, this node's counters, the projection.</summary>
+/// <param name="UsersInCluster">Users running on every node (the sharding regions' entity counts); null when they did not all answer.</param>
 public sealed record SimStatusView(
-    int Target, bool Paused, long UsersRunning, long UsersCreated,
+    int Target, bool Paused, long UsersRunning, long? UsersInCluster, long UsersCreated,
     long Posts, long Slates, long Impressions, long Views, long Likes, long Comments, long Hides, long Follows,
     long Events, long PersistFailures, long ProjectionOffset, long ProjectionLag, string? ProjectionError,
     TimeSpan Uptime, long Seed, double TimeScale);
@@ -45,9 +47,25 @@ public sealed class SimulationOperations(InspectionContext ctx)
     {
         var sim = ManagerStatusAsync(ct);
         var proj = (await ctx.Actor<ProjectionActor>(ct)).Ask<ProjectionStatus>(GetProjectionStatus.Instance, InspectionContext.AskTimeout, ct);
+        var cluster = UsersInClusterAsync(ct);
         var (s, p, m) = (await sim, await proj, ctx.Metrics);
-        return new SimStatusView(s.Target, s.Paused, m.UsersActive, m.UsersCreated, m.Posts, m.Slates, m.Impressions, m.Views, m.Likes, m.Comments,
+        return new SimStatusView(s.Target, s.Paused, m.UsersActive, await cluster, m.UsersCreated, m.Posts, m.Slates, m.Impressions, m.Views, m.Likes, m.Comments,
             m.Hides, m.Follows, m.Events, m.PersistFailures, p.Offset, p.Lag, p.LastError, DateTime.UtcNow - ctx.StartedAt, ctx.Settings.Seed, ctx.Settings.TimeScale);
+    }
+
+    /// <summary>Users running on every node of the cluster, from the user regions' shard statistics; null if a region did not answer.</summary>
+    public async Task<long?> UsersInClusterAsync(CancellationToken ct)
+    {
+        try
+        {
+            var stats = await (await ctx.Actor<FakeUser>(ct)).Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(3)), InspectionContext.AskTimeout, ct);
+            var members = Akka.Cluster.Cluster.Get(ctx.System).State.Members.Count(mb => mb.Status == Akka.Cluster.MemberStatus.Up);
+            return stats.Regions.Count >= members ? stats.Regions.Values.Sum(r => r.Stats.Values.Sum()) : null;
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Users by number of posts (from the tables), optionally only those with an interest.</summary>

@@ -113,7 +113,7 @@
     state.className = "pill " + (s.paused ? "paused" : "running");
     set("updated", "updated " + new Date().toLocaleTimeString());
     set("population", num(s.target));
-    set("population-detail", `${num(s.usersRunning)} running on this node · seed ${s.seed} · time-scale ${s.timeScale}`);
+    set("population-detail", `${s.usersInCluster == null ? "?" : num(s.usersInCluster)} running in the cluster, ${num(s.usersRunning)} on this node · seed ${s.seed} · time-scale ${s.timeScale}`);
     for (const k of ["posts", "views", "likes", "comments", "hides", "slates"]) {
       set(k + "-total", num(s[k]));
       set(k + "-rate", fix(rate(k)));
