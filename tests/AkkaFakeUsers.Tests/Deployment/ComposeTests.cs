@@ -54,7 +54,7 @@ public class ComposeTests
         Assert.True(code == 0, err);
 
         var services = (await Compose("config", "--services")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["app", "grafana", "ollama", "postgres", "prometheus"], services.Order().ToArray());
+        Assert.Equal(["app", "app2", "app3", "grafana", "ollama", "postgres", "prometheus"], services.Order().ToArray());
         var volumes = (await Compose("config", "--volumes")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["grafana", "ollama", "pgdata", "prometheus"], volumes.Order().ToArray());
 
@@ -91,6 +91,19 @@ public class ComposeTests
         Assert.Contains("healthcheck:", app);
         Assert.Contains("stop_grace_period", app);
 
+        // three nodes: app2 and app3 join through app (the seed) once it is healthy, with names of their own
+        foreach (var node in new[] { "app2", "app3" })
+        {
+            var n = Section(node);
+            Assert.Contains($"AFU__CLUSTER__PUBLIC_HOSTNAME: {node}", n);
+            Assert.Contains("AFU_SEED_NODES: akka.tcp://afu@app:4053", n);
+            Assert.Contains("AFU_INSPECTION_TOKEN: a-secret-of-24-characters", n);
+            Assert.Contains("condition: service_healthy", n);
+            Assert.Contains("stop_grace_period: 45s", n);
+            Assert.DoesNotContain("ports:", n);
+        }
+        Assert.Contains("app3:9111", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/prometheus/prometheus.yml")));
+
         // Prometheus with the shipped scrape config and rules; Grafana with the provisioned data source and dashboard
         var prometheus = Section("prometheus");
         Assert.Contains("/deploy/prometheus:/etc/prometheus:ro", prometheus);
@@ -105,7 +118,7 @@ public class ComposeTests
         Assert.Contains("url: http://prometheus:9090", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/provisioning/datasources/prometheus.yml")));
         Assert.Contains("path: /var/lib/grafana/dashboards", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/provisioning/dashboards/afu.yml")));
         Assert.Contains("\"uid\": \"prometheus\"", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/grafana/dashboards/afu.json")));
-        Assert.Contains("targets: [\"app:9111\"]", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/prometheus/prometheus.yml")));
+        Assert.Contains("targets: [\"app:9111\", \"app2:9111\", \"app3:9111\"]", await File.ReadAllTextAsync(Path.Combine(Repo, "deploy/prometheus/prometheus.yml")));
     }
 
     [ComposeFact]
