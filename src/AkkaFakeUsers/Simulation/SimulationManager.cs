@@ -9,6 +9,8 @@ namespace AkkaFakeUsers.Simulation;
 /// (creating the missing ones, waking the rest) on start, every ensure-interval, and after every change.
 /// Sweeps go in batches so 100k users do not land in one burst. Scale-down retires the surplus (they passivate, data kept).
 /// New users join over time (afu.behaviour.joining): each sweep raises the target by <see cref="Population.TargetAt"/>.
+/// When a node joins, leaves or is downed it sweeps at once and a few times in the next 25 s: the users of a crashed
+/// node's shards, and of shards the rebalance moved, run again once their shards have a new home, not at the next interval.
 /// One per cluster (a singleton).
 /// </summary>
 public sealed class SimulationManager : ReceiveActor, IWithTimers
@@ -66,6 +68,13 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             _afterSweep.Add(Sender);
         });
         Receive<GetSimulationStatus>(_ => Sender.Tell(Status()));
+        Receive<Akka.Cluster.ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<Akka.Cluster.ClusterEvent.IMemberEvent>(e =>
+        {
+            if (e is not (Akka.Cluster.ClusterEvent.MemberUp or Akka.Cluster.ClusterEvent.MemberRemoved)) return;
+            StartSweep();
+            SweepSoonAgain();
+        });
     }
 
     private SimulationStatus Status() => new(_target, _paused, _position, _sweeps);
@@ -73,6 +82,28 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.Zero, _interval);
+        // a manager that took over from a crashed node sweeps again while the crashed node's shards find a new home
+        SweepSoonAgain();
+        if (((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider)
+            Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, Akka.Cluster.ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
+                typeof(Akka.Cluster.ClusterEvent.MemberUp), typeof(Akka.Cluster.ClusterEvent.MemberRemoved));
+    }
+
+    protected override void PostStop()
+    {
+        if (((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider)
+            Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    }
+
+    /// <summary>
+    /// After a membership change the shard coordinator (itself possibly moving) reallocates the shards of a node that
+    /// left or crashed and the rebalance moves others; users of those shards run again only when a message reaches
+    /// them, so a few sweeps follow (5, 15 and 25 s later) rather than waiting for the interval.
+    /// </summary>
+    private void SweepSoonAgain()
+    {
+        foreach (var seconds in new[] { 5, 15, 25 })
+            Timers.StartSingleTimer($"after-membership-change-{seconds}", Sweep.Instance, TimeSpan.FromSeconds(seconds));
     }
 
     private void StartSweep()
