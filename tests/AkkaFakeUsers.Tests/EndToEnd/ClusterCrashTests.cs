@@ -105,6 +105,9 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output)
                 TimeSpan.FromSeconds(60), kill);
             var whole = await Until(b, "sim status", t => Running(t) == Users, TimeSpan.FromSeconds(90), kill);
             output.WriteLine($"SIGKILL of the oldest node: downed after {downed.TotalSeconds:F1} s, all {Users} users running again after {whole.TotalSeconds:F1} s");
+            // and spread: no survivor above 1.5x an even share (150 each)
+            await Until(b, "cluster sharding", t => Regex.Matches(t, @"shards \d+  users (\d+)").Select(m => int.Parse(m.Groups[1].Value)).ToArray() is { Length: 2 } n
+                && n.Sum() == Users && n.Max() <= Users / 2 * 3 / 2, TimeSpan.FromSeconds(60), kill);
             output.WriteLine((await Ask(b, "cluster sharding")) + "\n" + await Ask(c, "sim status"));
             // the singletons moved: the manager answers (sim status did) and the projection writes again
             var lagBefore = await db.ScalarAsync("SELECT ordering FROM projection_offsets");
