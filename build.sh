@@ -54,13 +54,22 @@ start_postgres() {
     log "no PostgreSQL binaries (/usr/lib/postgresql/*/bin) and cannot install them (run as root, or apt-get install postgresql)"
     return 1
   fi
-  local port
-  port=$(free_port) || { log "no free port for PostgreSQL"; return 1; }
+  local port attempt
   PG_DATA=$(mktemp -d /tmp/afu-pg.XXXXXX)
   if [ "$(id -u)" = "0" ]; then chown postgres:postgres "$PG_DATA"; fi
   as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres >/dev/null
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -l "$PG_DATA/server.log" \
-    -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+  # A start can fail for a passing reason (a port taken between the check and the bind): say why, try again.
+  for attempt in 1 2 3; do
+    port=$(free_port) || { log "no free port for PostgreSQL"; return 1; }
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -l "$PG_DATA/server.log" \
+      -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null; then
+      break
+    fi
+    log "PostgreSQL did not start on port $port (attempt $attempt); its log:"
+    tail -n 20 "$PG_DATA/server.log" >&2 || true
+    if [ "$attempt" = 3 ]; then return 1; fi
+    sleep 2
+  done
   export AFU_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   export AFU_TEST_POSTGRES_BIN="$PG_BIN"
   export AFU_TEST_POSTGRES_DATA="$PG_DATA"

@@ -3,16 +3,6 @@ using AkkaFakeUsers.Tests.Support;
 
 namespace AkkaFakeUsers.Tests.Deployment;
 
-/// <summary>A test that needs Debian's docker-compose (1.29, validates without an engine). `./build.sh test` installs it.</summary>
-public sealed class ComposeFactAttribute : FactAttribute
-{
-    public ComposeFactAttribute()
-    {
-        if (ComposeTests.Which("docker-compose") is null && Environment.GetEnvironmentVariable("AFU_REQUIRE_COMPOSE") != "1")
-            Skip = "docker-compose not installed (./build.sh test installs Debian's docker-compose)";
-    }
-}
-
 public class ComposeTests
 {
     private static string Repo
@@ -25,14 +15,11 @@ public class ComposeTests
         }
     }
 
-    public static string? Which(string exe) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
-
     private static Task<(int Code, string Out, string Err)> Compose(params string[] args) => ComposeWith("a-secret-of-24-characters", args);
 
     private static async Task<(int Code, string Out, string Err)> ComposeWith(string? token, params string[] args)
     {
-        var exe = Which("docker-compose") ?? throw new InvalidOperationException("docker-compose is not installed (apt-get install docker-compose)");
+        var exe = Tools.Which("docker-compose") ?? throw new InvalidOperationException("docker-compose is not installed (apt-get install docker-compose)");
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
         if (token is null) psi.Environment.Remove("AFU_INSPECTION_TOKEN");
         else psi.Environment["AFU_INSPECTION_TOKEN"] = token;

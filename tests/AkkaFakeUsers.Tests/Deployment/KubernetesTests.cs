@@ -3,19 +3,10 @@ using System.Text.RegularExpressions;
 using AkkaFakeUsers.Simulation;
 using k8s;
 using k8s.Models;
+using AkkaFakeUsers.Tests.Support;
 using Xunit.Abstractions;
 
 namespace AkkaFakeUsers.Tests.Deployment;
-
-/// <summary>A test that needs `kubectl` (Debian's kubernetes-client; renders kustomize offline). `./build.sh test` installs it.</summary>
-public sealed class KubectlFactAttribute : FactAttribute
-{
-    public KubectlFactAttribute()
-    {
-        if (ComposeTests.Which("kubectl") is null && Environment.GetEnvironmentVariable("AFU_REQUIRE_KUBECTL") != "1")
-            Skip = "kubectl not installed (./build.sh test installs Debian's kubernetes-client)";
-    }
-}
 
 /// <summary>
 /// deploy/k8s, validated offline: kustomize renders it, every object deserialises strictly into the Kubernetes
@@ -27,7 +18,7 @@ public sealed class KubernetesTests(ITestOutputHelper output)
 
     private static async Task<string> RenderAsync()
     {
-        var psi = new ProcessStartInfo(ComposeTests.Which("kubectl") ?? throw new InvalidOperationException("kubectl is not installed"))
+        var psi = new ProcessStartInfo(Tools.Which("kubectl") ?? throw new InvalidOperationException("kubectl is not installed"))
             { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("kustomize");
         psi.ArgumentList.Add(Dir);

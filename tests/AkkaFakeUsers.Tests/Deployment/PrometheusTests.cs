@@ -7,16 +7,6 @@ using Xunit.Abstractions;
 
 namespace AkkaFakeUsers.Tests.Deployment;
 
-/// <summary>A test that needs Debian's `prometheus` and `promtool`. `./build.sh test` installs them.</summary>
-public sealed class PrometheusFactAttribute : FactAttribute
-{
-    public PrometheusFactAttribute()
-    {
-        if (ComposeTests.Which("prometheus") is null && Environment.GetEnvironmentVariable("AFU_REQUIRE_PROMETHEUS") != "1")
-            Skip = "prometheus not installed (./build.sh test installs Debian's prometheus)";
-    }
-}
-
 /// <summary>The shipped Prometheus config, alert rules and Grafana dashboard, checked by promtool and run for real against a live node.</summary>
 [Collection("end-to-end")]
 public partial class PrometheusTests(ITestOutputHelper output)
@@ -26,7 +16,7 @@ public partial class PrometheusTests(ITestOutputHelper output)
 
     private static async Task<(int Code, string Out)> Run(string exe, params string[] args)
     {
-        var psi = new ProcessStartInfo(ComposeTests.Which(exe) ?? throw new InvalidOperationException($"{exe} is not installed (apt-get install prometheus)"))
+        var psi = new ProcessStartInfo(Tools.Which(exe) ?? throw new InvalidOperationException($"{exe} is not installed (apt-get install prometheus)"))
             { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -100,7 +90,7 @@ public partial class PrometheusTests(ITestOutputHelper output)
                       - targets: ["{target.Authority}"]
                 """);
             var port = Ports.Free();
-            var psi = new ProcessStartInfo(ComposeTests.Which("prometheus")!) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo(Tools.Which("prometheus")!) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { $"--config.file={Path.Combine(dir.Path, "prometheus.yml")}", $"--storage.tsdb.path={Path.Combine(dir.Path, "tsdb")}",
                          $"--web.listen-address=127.0.0.1:{port}" })
                 psi.ArgumentList.Add(a);

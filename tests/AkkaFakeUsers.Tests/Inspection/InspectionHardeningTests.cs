@@ -49,7 +49,9 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
         return sw.Elapsed;
     }
 
-    private static async Task<string> ReadAll(TcpClient tcp, TimeSpan within)
+    private static Task<string> ReadAll(TcpClient tcp, TimeSpan within) => ReadAll(tcp.GetStream(), within);
+
+    private static async Task<string> ReadAll(NetworkStream stream, TimeSpan within)
     {
         using var cts = new CancellationTokenSource(within);
         var buffer = new byte[4096];
@@ -57,7 +59,7 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
         try
         {
             int n;
-            while ((n = await tcp.GetStream().ReadAsync(buffer, cts.Token)) > 0) text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            while ((n = await stream.ReadAsync(buffer, cts.Token)) > 0) text.Append(Encoding.UTF8.GetString(buffer, 0, n));
         }
         catch (IOException)
         {
@@ -70,6 +72,8 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
     public async Task A_10_MB_line_is_cut_off_after_the_line_limit_and_others_are_served()
     {
         using var attacker = await Attacker();
+        // the stream is taken before the server cuts the connection off (a disconnected TcpClient has none to give)
+        var stream = attacker.GetStream();
         var line = new byte[10 * 1024 * 1024];
         Array.Fill(line, (byte)'a');
         var before = GC.GetTotalMemory(false);
@@ -77,7 +81,7 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
         {
             try
             {
-                await attacker.GetStream().WriteAsync(line);
+                await stream.WriteAsync(line);
                 return "sent all";
             }
             catch (IOException ex)
@@ -85,7 +89,7 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
                 return "cut off: " + ex.Message;
             }
         });
-        var answer = await ReadAll(attacker, TimeSpan.FromSeconds(10));
+        var answer = await ReadAll(stream, TimeSpan.FromSeconds(10));
         Assert.StartsWith("ERR", answer);
         Assert.Contains($"line longer than {Limits.MaxLineBytes} bytes", answer);
         var took = await LegitimateAnswerTime();
@@ -142,8 +146,16 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
             {
                 var sw = Stopwatch.StartNew();
                 using var tcp = await Attacker();
-                await tcp.GetStream().WriteAsync(Encoding.UTF8.GetBytes($"AUTH {guess}\nsim status\n"));
-                return (await ReadAll(tcp, TimeSpan.FromSeconds(10)), sw.Elapsed);
+                var stream = tcp.GetStream();
+                try
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes($"AUTH {guess}\nsim status\n"));
+                }
+                catch (IOException)
+                {
+                    // refused at once (locked out) while still writing: its answer is read below
+                }
+                return (await ReadAll(stream, TimeSpan.FromSeconds(10)), sw.Elapsed);
             }));
         }
         var legitimate = new List<TimeSpan>();
@@ -167,8 +179,16 @@ public sealed class InspectionHardeningTests(ITestOutputHelper output) : IAsyncL
 
         // the lock-out holds for the right token too, from that address only
         using var fromAttacker = await Attacker();
-        await fromAttacker.GetStream().WriteAsync(Encoding.UTF8.GetBytes($"AUTH {Token}\n"));
-        Assert.Contains("locked out", await ReadAll(fromAttacker, TimeSpan.FromSeconds(5)));
+        var attackerStream = fromAttacker.GetStream();
+        try
+        {
+            await attackerStream.WriteAsync(Encoding.UTF8.GetBytes($"AUTH {Token}\n"));
+        }
+        catch (IOException)
+        {
+            // refused before the token was written
+        }
+        Assert.Contains("locked out", await ReadAll(attackerStream, TimeSpan.FromSeconds(5)));
         Assert.Contains(_log, l => l.Contains("127.0.0.2 locked out"));
     }
 }
