@@ -93,7 +93,8 @@ public sealed class NodeHttp : IAsyncDisposable
         app.MapGet("/metrics", async (CancellationToken ct) => Results.Text(await collector.Metrics.ExportAsync(ct), "text/plain; version=0.0.4; charset=utf-8"));
 
         if (settings.Dashboard.Port >= 0)
-            Dashboard.DashboardEndpoints.Map(app, settings, services.GetRequiredService<SimulationOperations>(), services.GetRequiredService<InspectionContext>());
+            Dashboard.DashboardEndpoints.Map(app, settings, services.GetRequiredService<SimulationOperations>(), services.GetRequiredService<InspectionContext>(),
+                services.GetRequiredService<Observability.NodeMetrics>());
 
         await app.StartAsync();
         var http = new NodeHttp(app);

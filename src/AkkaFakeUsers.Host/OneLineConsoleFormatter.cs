@@ -11,7 +11,6 @@ namespace AkkaFakeUsers.Host;
 public sealed class OneLineConsoleFormatter() : ConsoleFormatter(Name)
 {
     public new const string Name = "afu-one-line";
-    private static readonly bool Stacks = Environment.GetEnvironmentVariable("AFU_DEBUG") == "1";
 
     public override void Write<TState>(in LogEntry<TState> entry, Microsoft.Extensions.Logging.IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
@@ -20,16 +19,6 @@ public sealed class OneLineConsoleFormatter() : ConsoleFormatter(Name)
         {
             LogLevel.Critical => "crit", LogLevel.Error => "fail", LogLevel.Warning => "warn", LogLevel.Information => "info", _ => "dbug",
         };
-        textWriter.Write($"{level}: {entry.Category}: {message.ReplaceLineEndings(" ")}");
-        if (entry.Exception is { } ex)
-        {
-            if (Stacks) textWriter.Write(Environment.NewLine + ex);
-            else
-            {
-                while (ex.InnerException is not null) ex = ex.InnerException;
-                textWriter.Write($" ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")})");
-            }
-        }
-        textWriter.WriteLine();
+        textWriter.WriteLine($"{level}: {entry.Category}: {message.ReplaceLineEndings(" ")}{Observability.ConsoleCause.Suffix(entry.Exception)}");
     }
 }

@@ -6,7 +6,9 @@ using Akka.Event;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Inspection;
+using AkkaFakeUsers.Hosting;
 using AkkaFakeUsers.Llm;
+using AkkaFakeUsers.Observability;
 using AkkaFakeUsers.Simulation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,8 +28,9 @@ public static class DashboardEndpoints
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static void Map(WebApplication app, AfuSettings settings, SimulationOperations ops, InspectionContext ctx)
+    public static void Map(WebApplication app, AfuSettings settings, SimulationOperations ops, InspectionContext ctx, NodeMetrics metrics)
     {
+        var log = Logging.GetLogger(ctx.System, "dashboard");
         var auth = new DashboardAuth(settings);
         var csrf = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
         var assets = new DashboardAssets();
@@ -82,8 +85,9 @@ public static class DashboardEndpoints
         api.MapGet("/overview", async (CancellationToken ct) =>
         {
             var status = ops.StatusAsync(ct);
-            var llm = Ask<LlmStatus>(ctx, ctx.Actor<LlmGateway>(ct), GetLlmStatus.Instance, ct);
-            var feed = Ask<FeedStatus>(ctx, ctx.Actor<FeedActor>(ct), GetFeedStatus.Instance, ct);
+            // as for /metrics: an actor that does not answer leaves its panel empty, counted and logged
+            var llm = ctx.Registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, AskTimeout, metrics, m => log.Warning("dashboard: {0}", m));
+            var feed = ctx.Registry.TryAskAsync<FeedActor, FeedStatus>(GetFeedStatus.Instance, AskTimeout, metrics, m => log.Warning("dashboard: {0}", m));
             var interests = ops.InterestBalanceAsync(ct);
             var cluster = Cluster.Get(ctx.System);
             var state = cluster.State;
@@ -173,19 +177,6 @@ public static class DashboardEndpoints
         }
         catch (JsonException)
         {
-            return null;
-        }
-    }
-
-    private static async Task<T?> Ask<T>(InspectionContext ctx, Task<IActorRef> actor, object message, CancellationToken ct) where T : class
-    {
-        try
-        {
-            return await (await actor).Ask<T>(message, AskTimeout, ct);
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
-        {
-            Logging.GetLogger(ctx.System, "dashboard").Warning("dashboard: {0} did not answer: {1}", typeof(T).Name, ex.Message);
             return null;
         }
     }

@@ -42,7 +42,8 @@ public static class AfuHostingExtensions
         var drain = new DrainReport();
         services.AddSingleton(nodeMetrics);
         // built on first use (the health endpoint, the dashboard), once the actor system runs
-        services.AddSingleton(sp => new MetricsCollector(nodeMetrics, sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ActorRegistry>(), metrics, store, settings));
+        services.AddSingleton(sp => new MetricsCollector(nodeMetrics, sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ActorRegistry>(), metrics,
+            sp.GetRequiredService<SimulationOperations>(), settings));
         services.AddSingleton(drain);
         services.AddSingleton(settings);
         services.AddSingleton<ISimClock>(clock);

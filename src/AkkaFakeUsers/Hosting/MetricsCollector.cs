@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Hosting;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
+using AkkaFakeUsers.Inspection;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Observability;
 using AkkaFakeUsers.Simulation;
@@ -17,32 +18,30 @@ namespace AkkaFakeUsers.Hosting;
 /// Fills this node's <see cref="NodeMetrics"/> registry before each scrape from the same sources the inspection port
 /// reads: the users' counters, and the LLM gateway, feed and projection actors (asked; a failed ask is counted in
 /// <c>afu_status_ask_failures_total</c> and logged, and its families keep their last values), and the users table
-/// for the interest balance (cached for 10 s).
+/// for the interest balance (through <see cref="SimulationOperations"/>, which the dashboard reads too).
 /// </summary>
 public sealed class MetricsCollector
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan InterestCacheFor = TimeSpan.FromSeconds(10);
 
     private readonly NodeMetrics _m;
     private readonly ActorRegistry _registry;
     private readonly UserMetrics _users;
-    private readonly TrainingStore _store;
+    private readonly SimulationOperations _ops;
     private readonly ActorSystem _system;
     private readonly ILoggingAdapter _log;
-    private DateTime _interestsAt = DateTime.MinValue;
 
     private readonly Counter _usersCreated, _posts, _interactions, _slates, _follows, _persistFailures, _llmRequests, _llmSuccesses, _llmFailures, _llmFallbacks,
         _llmRetries, _feedSlates, _feedImpressions;
     private readonly Gauge _usersActive, _target, _llmQueue, _llmInFlight, _llmBreaker, _llmSuccessRate, _feedPool, _lag, _byInterest, _members, _upMembers;
 
-    public MetricsCollector(NodeMetrics metrics, ActorSystem system, ActorRegistry registry, UserMetrics users, TrainingStore store, AfuSettings settings)
+    public MetricsCollector(NodeMetrics metrics, ActorSystem system, ActorRegistry registry, UserMetrics users, SimulationOperations ops, AfuSettings settings)
     {
         _m = metrics;
         _system = system;
         _registry = registry;
         _users = users;
-        _store = store;
+        _ops = ops;
         _log = Logging.GetLogger(system, "metrics");
         _usersCreated = metrics.Counter("afu_users_created_total", "Users created by this node.");
         _usersActive = metrics.Gauge("afu_users_active", "Users running on this node.");
@@ -129,21 +128,9 @@ public sealed class MetricsCollector
 
     private async Task InterestsAsync(CancellationToken ct)
     {
-        if (DateTime.UtcNow - _interestsAt < InterestCacheFor) return;
-        _interestsAt = DateTime.UtcNow;
         try
         {
-            var counts = InterestCatalog.Names.ToDictionary(n => n, _ => 0L);
-            await using var c = await _store.OpenAsync(ct);
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT interests, count(*) FROM users GROUP BY interests";
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                var main = r.GetString(0).Split(',')[0].Trim();
-                counts[main] = counts.GetValueOrDefault(main) + r.GetInt64(1);
-            }
-            foreach (var (interest, n) in counts) _byInterest.WithLabels(interest).Set(n);
+            foreach (var (interest, n) in await _ops.UsersByMainInterestAsync(ct)) _byInterest.WithLabels(interest).Set(n);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

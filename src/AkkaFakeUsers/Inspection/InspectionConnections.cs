@@ -26,29 +26,3 @@ internal sealed class InspectionConnection(TcpClient client, IPAddress address, 
         Client.Dispose();
     }
 }
-
-/// <summary>Wrong tokens from one address within the lock-out window.</summary>
-internal sealed class TokenFailures
-{
-    private readonly Queue<DateTime> _times = new();
-    private DateTime _lockedUntil = DateTime.MinValue;
-
-    public DateTime? LockedUntil(DateTime now)
-    {
-        lock (_times) return _lockedUntil > now ? _lockedUntil : null;
-    }
-
-    /// <returns>true when this failure locked the address out.</returns>
-    public bool Add(DateTime now, int limit, TimeSpan window)
-    {
-        lock (_times)
-        {
-            _times.Enqueue(now);
-            while (_times.Count > 0 && _times.Peek() < now - window) _times.Dequeue();
-            if (_times.Count < limit || _lockedUntil > now) return false;
-            _lockedUntil = now + window;
-            _times.Clear();
-            return true;
-        }
-    }
-}

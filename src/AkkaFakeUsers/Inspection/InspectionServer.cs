@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace AkkaFakeUsers.Inspection;
@@ -17,14 +16,12 @@ namespace AkkaFakeUsers.Inspection;
 public sealed class InspectionServer : IAsyncDisposable
 {
     private readonly CommandRegistry _registry;
-    private readonly byte[] _tokenHash;
-    private readonly bool _tokenRequired;
+    private readonly TokenGuard _token;
     private readonly Action<string> _warn;
     private readonly InspectionLimits _limits;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<InspectionConnection, byte> _open = new();
-    private readonly ConcurrentDictionary<IPAddress, TokenFailures> _failures = new();
     private readonly object _admission = new();
     private Task? _accepting;
 
@@ -32,10 +29,9 @@ public sealed class InspectionServer : IAsyncDisposable
     public InspectionServer(IPAddress address, int port, string token, CommandRegistry registry, Action<string> warn, InspectionLimits? limits = null)
     {
         _registry = registry;
-        _tokenRequired = token.Length > 0;
-        _tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
         _warn = warn;
         _limits = limits ?? InspectionLimits.Default;
+        _token = new TokenGuard(token, _limits.LockoutAfter, _limits.Lockout);
         _listener = new TcpListener(address, port);
     }
 
@@ -78,7 +74,7 @@ public sealed class InspectionServer : IAsyncDisposable
         var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         string? refusal = null;
         InspectionConnection? connection = null;
-        if (_failures.TryGetValue(address, out var f) && f.LockedUntil(DateTime.UtcNow) is { } until)
+        if (_token.LockedUntil(address, DateTime.UtcNow) is { } until)
             refusal = $"locked out after {_limits.LockoutAfter} wrong tokens; try again after {until:HH:mm:ss} UTC";
         else
         {
@@ -131,7 +127,7 @@ public sealed class InspectionServer : IAsyncDisposable
         {
             var stream = c.Client.GetStream();
             var reader = new BoundedLineReader(stream, _limits.MaxLineBytes);
-            var authenticated = !_tokenRequired;
+            var authenticated = !_token.Required;
             while (!c.Closed.IsCancellationRequested)
             {
                 string? line;
@@ -162,7 +158,7 @@ public sealed class InspectionServer : IAsyncDisposable
                 if (line.Length == 0) continue;
                 if (!authenticated)
                 {
-                    if (line.StartsWith("AUTH ", StringComparison.Ordinal) && TokenMatches(line[5..].Trim()))
+                    if (line.StartsWith("AUTH ", StringComparison.Ordinal) && _token.Matches(line[5..].Trim()))
                     {
                         authenticated = true;
                         await Reply(stream, CommandResult.Success("authenticated"), c.Closed.Token);
@@ -188,19 +184,13 @@ public sealed class InspectionServer : IAsyncDisposable
     /// <summary>Counts the failure against the address (locking it out past the limit) and answers only after the delay.</summary>
     private async Task RefuseWrongToken(InspectionConnection c, string remote, NetworkStream stream)
     {
-        var failures = _failures.GetOrAdd(c.Address, _ => new TokenFailures());
-        var now = DateTime.UtcNow;
-        var lockedNow = failures.Add(now, _limits.LockoutAfter, _limits.Lockout);
+        var lockedNow = _token.RecordFailure(c.Address, DateTime.UtcNow);
         _warn($"inspection: refused {remote}: wrong or missing token" + (lockedNow ? $"; {c.Address} locked out for {_limits.Lockout.TotalSeconds:0} s" : ""));
         c.Penalised = true;
         c.Evictable = true;
         await Task.Delay(_limits.WrongTokenDelay, c.Closed.Token);
         await Reply(stream, CommandResult.Error("authentication required: wrong or missing token"), c.Closed.Token);
     }
-
-    /// <summary>Compares SHA-256 digests in constant time: neither the content nor the length of the token leaks.</summary>
-    private bool TokenMatches(string candidate) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(candidate)), _tokenHash);
 
     private static async Task Reply(NetworkStream stream, CommandResult result, CancellationToken ct)
     {

@@ -49,24 +49,13 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
 /// </summary>
 public sealed class ConsoleWarningLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
-    private static readonly bool Stacks = Environment.GetEnvironmentVariable("AFU_DEBUG") == "1";
-
-    private static string Cause(Exception? cause)
-    {
-        if (cause is null) return "";
-        if (Stacks) return Environment.NewLine + cause;
-        var inner = cause;
-        while (inner.InnerException is not null) inner = inner.InnerException;
-        return $" ({inner.GetType().Name}: {inner.Message.ReplaceLineEndings(" ")})";
-    }
-
     public ConsoleWarningLogger()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
             if (e.LogLevel() < Akka.Event.LogLevel.WarningLevel) return;
-            Console.Error.WriteLine($"[{e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant()}][{e.Timestamp:O}][{e.LogSource}] {e.Message}{Cause(e.Cause)}");
+            Console.Error.WriteLine($"[{e.LogLevel().ToString().Replace("Level", "").ToUpperInvariant()}][{e.Timestamp:O}][{e.LogSource}] {e.Message}{Observability.ConsoleCause.Suffix(e.Cause)}");
         });
     }
 }

@@ -90,24 +90,42 @@ public sealed class SimulationOperations(InspectionContext ctx)
         return rows;
     }
 
-    private (DateTime At, IReadOnlyDictionary<string, long> Counts)? _balance;
+    /// <summary>One reference, swapped whole: pages and scrapes read it from many threads.</summary>
+    private sealed record InterestGroups(DateTime At, IReadOnlyList<(string[] Interests, long Users)> Groups);
+
+    private volatile InterestGroups? _groups;
 
     /// <summary>
-    /// Users in the tables per interest they list (a user with two interests counts for both); a grouping over the
-    /// users table, so it is computed at most every 10 s however many pages poll it.
+    /// Users in the tables grouped by their interest list (most weighted first): one grouping over the users table,
+    /// run at most every 10 s however many pages and scrapes ask; the interest balance and the metric fold it.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> InterestBalanceAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<(string[] Interests, long Users)>> InterestGroupsAsync(CancellationToken ct)
     {
-        if (_balance is { } b && DateTime.UtcNow - b.At < TimeSpan.FromSeconds(10)) return b.Counts;
-        var counts = InterestCatalog.Names.ToDictionary(n => n, _ => 0L);
+        if (_groups is { } cached && DateTime.UtcNow - cached.At < TimeSpan.FromSeconds(10)) return cached.Groups;
+        var groups = new List<(string[], long)>();
         await using var conn = await ctx.Store.OpenAsync(ct);
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT interests, COUNT(*) FROM users GROUP BY interests";
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            foreach (var i in r.GetString(0).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                counts[i] = counts.GetValueOrDefault(i) + Long(r, 1);
-        _balance = (DateTime.UtcNow, counts);
+            groups.Add((r.GetString(0).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Long(r, 1)));
+        _groups = new InterestGroups(DateTime.UtcNow, groups);
+        return groups;
+    }
+
+    /// <summary>Users in the tables per interest they list (a user with two interests counts for both).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> InterestBalanceAsync(CancellationToken ct) =>
+        Count((await InterestGroupsAsync(ct)).SelectMany(g => g.Interests.Select(i => (i, g.Users))));
+
+    /// <summary>Users in the tables per main (first-listed) interest: each user counts once.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> UsersByMainInterestAsync(CancellationToken ct) =>
+        Count((await InterestGroupsAsync(ct)).Where(g => g.Interests.Length > 0).Select(g => (g.Interests[0], g.Users)));
+
+    /// <summary>Every interest of the catalog (0 when nobody has it) and any other that occurs, with its users.</summary>
+    private static Dictionary<string, long> Count(IEnumerable<(string Interest, long Users)> pairs)
+    {
+        var counts = InterestCatalog.Names.ToDictionary(n => n, _ => 0L);
+        foreach (var (interest, users) in pairs) counts[interest] = counts.GetValueOrDefault(interest) + users;
         return counts;
     }
 

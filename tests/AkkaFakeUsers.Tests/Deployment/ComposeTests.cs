@@ -5,15 +5,7 @@ namespace AkkaFakeUsers.Tests.Deployment;
 
 public class ComposeTests
 {
-    private static string Repo
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AkkaFakeUsers.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        }
-    }
+    private static string Repo => Design.NamespaceDependencyTests.RepoRoot();
 
     private static Task<(int Code, string Out, string Err)> Compose(params string[] args) => ComposeWith("a-secret-of-24-characters", args);
 
