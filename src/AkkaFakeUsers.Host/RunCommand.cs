@@ -40,6 +40,19 @@ public static class RunCommand
         }
     }
 
+    private static string RunLength(AfuSettings s, TimeSpan? duration)
+    {
+        var sim = s.ClockSettings.RunFor > TimeSpan.Zero ? $"{AkkaFakeUsers.Clock.ClockStatus.Span(s.ClockSettings.RunFor)} simulated" : null;
+        var real = duration is { } d ? $"{d} real" : null;
+        return (sim, real) switch
+        {
+            (null, null) => "until Ctrl+C",
+            (null, _) => $"for {real}",
+            (_, null) => $"for {sim}",
+            _ => $"for {sim} or {real}, whichever ends first",
+        };
+    }
+
     public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, IDictionary env, CancellationToken cancel)
     {
         var duration = CommandSettings.Duration(args);
@@ -51,7 +64,7 @@ public static class RunCommand
 
         await stdout.WriteLineAsync(
             $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {RunReport.Describe(settings)}, generator {generator.Name}, " +
-            $"time-scale {settings.TimeScale}, {(duration is { } dd ? $"for {dd}" : "until Ctrl+C")}");
+            $"time-scale {settings.TimeScaleText}, {RunLength(settings, duration)}");
 
         using var host = new HostBuilder()
             // the host's own "failed to start" (a stack trace) is dropped: afu reports that failure itself, in one line
@@ -101,6 +114,9 @@ public static class RunCommand
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, lifetime.ApplicationStopping);
         if (duration is { } limit) stop.CancelAfter(limit);
+        // --sim-duration: the run ends once the clock has covered it and the work due before its end is done
+        var clock = host.Services.GetRequiredService<AkkaFakeUsers.Clock.SimulationClock>();
+        _ = clock.Finished.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var status = new StatusLine(stdout, registry, metrics, settings);
         try
         {
@@ -117,6 +133,8 @@ public static class RunCommand
                 await status.PrintAsync(started.Elapsed);
             }
             status.EndLine();
+            var clockAtStop = await registry.TryAskAsync<AkkaFakeUsers.Clock.ClockDriver, AkkaFakeUsers.Clock.ClockStatus>(AkkaFakeUsers.Clock.GetClockStatus.Instance,
+                TimeSpan.FromSeconds(2));
             await stdout.WriteLineAsync("afu: stopping (the node drains on shutdown: the last node pauses users and lets the projection catch up)…");
             if (http is not null) await http.DisposeAsync();
             var stopWatch = Stopwatch.StartNew();
@@ -126,7 +144,7 @@ public static class RunCommand
             await stdout.WriteLineAsync(RunReport.Drained(outcome));
             await stdout.WriteLineAsync($"afu: node stopped in {stopWatch.Elapsed.TotalSeconds:F1}s");
             var counts = await store.CountsAsync(CancellationToken.None);
-            await stdout.WriteLineAsync(RunReport.Summary(settings, counts, outcome, started.Elapsed, metrics));
+            await stdout.WriteLineAsync(RunReport.Summary(settings, counts, outcome, started.Elapsed, metrics, clockAtStop ?? status.LastClock));
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

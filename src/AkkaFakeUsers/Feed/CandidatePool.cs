@@ -86,9 +86,52 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
     private readonly Dictionary<string, List<PoolPost>> _byAuthor = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), int> _topics = new();
     private readonly SortedSet<PoolPost> _liked = new(ByLikes.Instance);
+    private readonly PriorityQueue<PostPublished, (DateTime, string)> _stagedPosts = new(StagedOrder);
+    private readonly PriorityQueue<string, DateTime> _stagedLikes = new();
+    private readonly List<string> _authors = new();
     private long _stamp, _arrivals;
 
+    private static readonly IComparer<(DateTime At, string Id)> StagedOrder =
+        Comparer<(DateTime At, string Id)>.Create((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.Id, b.Id));
+
     public int Count => _byId.Count;
+
+    /// <summary>Posts and likes that arrived but are stamped after what the last slate could see.</summary>
+    public int Staged => _stagedPosts.Count + _stagedLikes.Count;
+
+    /// <summary>
+    /// A post arrived: it joins the pool once a slate is asked for at a later simulated instant (<see cref="Flush"/>), in
+    /// the order of its time and id, not of its arrival, so that the pool is the same whatever order pub/sub delivered in.
+    /// </summary>
+    public void Stage(PostPublished post)
+    {
+        _stagedPosts.Enqueue(post, (post.CreatedAt, post.PostId));
+        // a feed nobody asks for slates keeps no more than its capacity waiting
+        if (_stagedPosts.Count > capacity) Add(_stagedPosts.Dequeue());
+    }
+
+    /// <summary>A like arrived: it counts once a slate is asked for after <paramref name="at"/> (null: at once).</summary>
+    public void StageLike(string postId, DateTime? at)
+    {
+        if (at is not { } t) Like(postId);
+        else _stagedLikes.Enqueue(postId, t);
+        if (_stagedLikes.Count > capacity) Like(_stagedLikes.Dequeue());
+    }
+
+    /// <summary>Takes in the staged posts and likes stamped before <paramref name="before"/>.</summary>
+    public void Flush(DateTime before)
+    {
+        while (_stagedPosts.TryPeek(out var post, out var key) && key.Item1 < before)
+        {
+            _stagedPosts.Dequeue();
+            Add(post);
+        }
+        while (_stagedLikes.TryPeek(out var id, out var at) && at < before)
+        {
+            _stagedLikes.Dequeue();
+            Like(id);
+        }
+    }
 
     /// <summary>Distinct (interest, subtopic) pairs seen so far: topic numbers run from 0 to this.</summary>
     public int Topics => _topics.Count;
@@ -150,11 +193,13 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
     /// is bounded by <paramref name="max"/>, never by the pool's size. Never the reader's own posts, never a post past the max age, never one
     /// the reader already opened or hid (<paramref name="seen"/>).
     /// </summary>
+    /// <param name="expireBefore">Evict posts that were past the max age at this instant (default <paramref name="now"/>); a
+    /// request's own cut is <paramref name="now"/> minus the max age either way, so evicting by an earlier instant only keeps more.</param>
     public void Retrieve(string readerId, IReadOnlyList<string> interests, IReadOnlyCollection<string> following, DateTime now, int max, List<PoolPost> into,
-        IReadOnlyDictionary<string, ReactionMark>? seen = null)
+        IReadOnlyDictionary<string, ReactionMark>? seen = null, DateTime? expireBefore = null)
     {
         into.Clear();
-        Expire(now);
+        Expire(expireBefore is { } e && e < now ? e : now);
         var stamp = ++_stamp;
         var oldest = now - maxAge;
         bool Take(PoolPost p)
@@ -165,7 +210,11 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
             return true;
         }
 
-        foreach (var author in following)
+        // in a fixed order: a set's enumeration order follows string hash codes, which differ from process to process
+        _authors.Clear();
+        _authors.AddRange(following);
+        if (_authors.Count > 1) _authors.Sort(StringComparer.Ordinal);
+        foreach (var author in _authors)
         {
             if (into.Count >= max / 4) break;
             if (!_byAuthor.TryGetValue(author, out var posts)) continue;

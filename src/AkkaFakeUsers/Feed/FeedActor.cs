@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using AkkaFakeUsers.Clock;
 using AkkaFakeUsers.Users;
 
 namespace AkkaFakeUsers.Feed;
@@ -29,8 +30,12 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _postsReceived, _remotePosts, _likes;
 
-    public FeedActor(IActorRef mediator, FeedServing serving, TimeSpan learnedRefresh)
+    private readonly SimulationClock? _clock;
+
+    /// <param name="clock">The node's clock: comment notices handed to users are work it counts, and its barriers are answered.</param>
+    public FeedActor(IActorRef mediator, FeedServing serving, TimeSpan learnedRefresh, SimulationClock? clock = null)
     {
+        _clock = clock;
         _mediator = mediator;
         _server = new FeedServer(serving);
         _learnedRefresh = learnedRefresh;
@@ -40,12 +45,12 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         {
             _postsReceived++;
             if (!_members.ContainsKey(post.UserId)) _remotePosts++;
-            _server.Pool.Add(post);
+            _server.Pool.Stage(post);
         });
         Receive<PostLiked>(l =>
         {
             _likes++;
-            _server.Pool.Like(l.PostId);
+            _server.Pool.StageLike(l.PostId, l.At);
         });
         Receive<SlateFeedback>(_server.Learn);
         Receive<RefreshLearned>(_ => _server.Serving.Learned.Refresh());
@@ -77,7 +82,14 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         });
         Receive<CommentNotice>(n =>
         {
-            if (_members.TryGetValue(n.UserId, out var user)) user.Tell(n);
+            if (!_members.TryGetValue(n.UserId, out var user)) return;
+            _clock?.Work.Begin();
+            user.Tell(n);
+        });
+        // behind everything published on that topic before it: this node's clock may move on
+        Receive<FeedBarrier>(b =>
+        {
+            if (_clock is not null && b.ClockId == _clock.Id) _clock.BarrierPassed(b.Id, b.Topic);
         });
         Receive<SubscribeAck>(_ => { });
         Receive<GetFeedStatus>(_ => Sender.Tell(Status()));
@@ -85,7 +97,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private FeedStatus Status() => new(_members.Count, _postsReceived, _server.Pool.Count, _server.SlatesServed, _server.Impressions, _server.RandomSlates,
+    private FeedStatus Status() => new(_members.Count, _postsReceived, _server.Pool.Count + _server.Pool.Staged, _server.SlatesServed, _server.Impressions, _server.RandomSlates,
         _server.EmptySlates, new Dictionary<string, long>(_server.SlatesByPolicy), _server.Serving.Mix.Describe(), _remotePosts, _likes,
         _server.Serving.Learned.Examples, _server.Serving.Learned.Refreshes);
 

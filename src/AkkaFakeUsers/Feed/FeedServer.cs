@@ -49,9 +49,12 @@ public sealed class FeedServer
         var rng = DeterministicRandom.For(Serving.Seed, "slate", r.SlateId);
         var forceRandom = rng.NextDouble() < Serving.RandomShare;
 
+        // what the slate may see is fixed by the instant before which everything has arrived, never by arrival order
+        var visible = r.VisibleBefore ?? r.Now;
+        Pool.Flush(visible);
         _interestNames.Clear();
         foreach (var i in r.Interests) _interestNames.Add(i.Interest);
-        Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates, r.Seen);
+        Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates, r.Seen, visible);
         var n = _candidates.Count;
         if (n == 0)
         {

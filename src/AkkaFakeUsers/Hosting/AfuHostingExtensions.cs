@@ -8,6 +8,7 @@ using Akka.Hosting;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using AkkaFakeUsers.Clock;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Inspection;
@@ -36,7 +37,8 @@ public static class AfuHostingExtensions
     public static IServiceCollection AddAkkaFakeUsers(this IServiceCollection services, AfuSettings settings, IContentGenerator primaryGenerator, TrainingStore store,
         KnownUsers? known = null)
     {
-        var clock = new SimClock(settings.TimeScale);
+        var clock = new SimulationClock(settings.TimeScale, settings.StartAt(DateTime.UtcNow), settings.ClockSettings.RunFor);
+        var gatewayLoad = new GatewayLoad();
         var metrics = new UserMetrics();
         var nodeMetrics = new Observability.NodeMetrics();
         var drain = new DrainReport();
@@ -46,6 +48,7 @@ public static class AfuHostingExtensions
             sp.GetRequiredService<SimulationOperations>(), settings));
         services.AddSingleton(drain);
         services.AddSingleton(settings);
+        services.AddSingleton(clock);
         services.AddSingleton<ISimClock>(clock);
         services.AddSingleton(metrics);
         services.AddSingleton(store);
@@ -56,8 +59,9 @@ public static class AfuHostingExtensions
                 .WithAfuSerialization()
                 .WithAfuCluster(settings)
                 .WithAfuPersistence(settings, store.CreatesTables)
-                .WithLlmGateway(settings, primaryGenerator, nodeMetrics)
-                .WithFeed(settings)
+                .WithLlmGateway(settings, primaryGenerator, nodeMetrics, gatewayLoad)
+                .WithSimulationClock(settings, clock, gatewayLoad)
+                .WithFeed(settings, clock)
                 .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
                 .WithSimulationManager(settings, clock)
                 .WithTrainingProjection(store)
@@ -150,16 +154,30 @@ public static class AfuHostingExtensions
     /// restarted after 1 s, 2 s, 4 s… up to 30 s; requests sent to the supervisor are forwarded to it.
     /// </summary>
     public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary,
-        Observability.NodeMetrics? metrics = null) =>
+        Observability.NodeMetrics? metrics = null, GatewayLoad? load = null) =>
         builder.WithActors((system, registry) =>
         {
-            var gateway = Props.Create(() => new LlmGateway(primary, settings.Llm, metrics));
+            var gateway = Props.Create(() => new LlmGateway(primary, settings.Llm, metrics, load));
             var supervised = Akka.Pattern.BackoffSupervisor.Props(
                 Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
             registry.Register<LlmGateway>(system.ActorOf(supervised, "llm-gateway"));
         });
 
-    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, AfuSettings settings) =>
+    /// <summary>
+    /// The node's clock driver: releases the due work of the node's schedule as simulated time advances, holds the clock
+    /// while the node is behind (released work not done, the LLM queue half full), and keeps within the max skew of the
+    /// other nodes' clocks. As fast as it can, it starts once the manager's first sweep created the population.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithSimulationClock(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock, GatewayLoad? load = null) =>
+        builder.WithActors((system, registry) =>
+        {
+            var gauges = load is null ? Array.Empty<BacklogGauge>() : [new BacklogGauge("LLM queue", () => load.Waiting, Math.Max(1, settings.Llm.MaxQueue / 2))];
+            var driver = system.ActorOf(Props.Create(() => new ClockDriver(clock, settings.ClockSettings, DistributedPubSub.Get(system).Mediator, gauges,
+                new[] { FeedTopics.Posts, FeedTopics.Likes, FeedTopics.Comments }, true)), "sim-clock");
+            registry.Register<ClockDriver>(driver);
+        });
+
+    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock? clock = null) =>
         builder.WithActors((system, registry) =>
         {
             var mediator = DistributedPubSub.Get(system).Mediator;
@@ -167,12 +185,12 @@ public static class AfuHostingExtensions
             var learned = new LearnedModel();
             var serving = new FeedServing(settings.Seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
                 f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);
-            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh)), "feed");
+            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock)), "feed");
             registry.Register<FeedActor>(feed);
         });
 
     /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
-    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock, UserMetrics metrics, KnownUsers known) =>
+    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock, UserMetrics metrics, KnownUsers known) =>
         builder.WithShardRegion<FakeUser>(UserShardTypeName,
             (system, registry, _) =>
             {
@@ -196,10 +214,10 @@ public static class AfuHostingExtensions
                 StateStoreMode = StateStoreMode.DData,
             });
 
-    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, ISimClock clock) =>
+    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock) =>
         builder.WithSingleton<SimulationManager>("simulation-manager",
-            (_, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
-                settings.Behaviour.Joining, clock)),
+            (system, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
+                settings.Behaviour.Joining, clock, DistributedPubSub.Get(system).Mediator)),
             new ClusterSingletonOptions { Role = Role });
 
     public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store) =>

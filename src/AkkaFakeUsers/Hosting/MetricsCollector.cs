@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AkkaFakeUsers.Clock;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Hosting;
@@ -33,7 +34,9 @@ public sealed class MetricsCollector
 
     private readonly Counter _usersCreated, _posts, _interactions, _slates, _follows, _persistFailures, _llmRequests, _llmSuccesses, _llmFailures, _llmFallbacks,
         _llmRetries, _feedSlates, _feedImpressions;
-    private readonly Gauge _usersActive, _target, _llmQueue, _llmInFlight, _llmBreaker, _llmSuccessRate, _feedPool, _lag, _byInterest, _members, _upMembers;
+    private readonly Gauge _usersActive, _target, _llmQueue, _llmInFlight, _llmBreaker, _llmSuccessRate, _feedPool, _lag, _byInterest, _members, _upMembers,
+        _clockScale, _clockSimulated, _clockBacklog, _clockHeld;
+    private readonly Counter _clockStalls;
 
     public MetricsCollector(NodeMetrics metrics, ActorSystem system, ActorRegistry registry, UserMetrics users, SimulationOperations ops, AfuSettings settings)
     {
@@ -65,6 +68,13 @@ public sealed class MetricsCollector
         _feedImpressions = metrics.Counter("afu_feed_impressions_total", "Posts shown in slates by this node's feed.");
         _feedPool = metrics.Gauge("afu_feed_pool_posts", "Posts in this node's candidate pool.");
         _lag = metrics.Gauge("afu_projection_lag_events", "Journal events not yet in the training tables (the cluster's projection).");
+        _clockScale = metrics.Gauge("afu_clock_time_scale", "Simulated seconds per real second: configured (+Inf for max) and effective (over the last 5 s).", "kind");
+        _clockSimulated = metrics.Gauge("afu_clock_simulated_seconds", "Simulated time this node's clock has covered since the run started.");
+        _clockBacklog = metrics.Gauge("afu_clock_backlog", "Pieces of simulated work released by the clock (or asked of the gateway and feed) and not yet done.");
+        _clockHeld = metrics.Gauge("afu_clock_held", "1 while the clock runs below its configured time-scale because the node is behind (or the slowest node is), else 0.");
+        _clockStalls = metrics.Counter("afu_clock_stalls_total", "Times the clock gave up waiting for work that made no progress within afu.clock.stall-timeout.");
+        _clockScale.WithLabels("configured").Set(double.IsPositiveInfinity(settings.TimeScale) ? double.PositiveInfinity : settings.TimeScale);
+        _clockScale.WithLabels("effective").Set(double.NaN);
         _byInterest = metrics.Gauge("afu_users_by_interest", "Users in the training tables by main (first-listed) interest; the same on every node.", "interest");
         _members = metrics.Gauge("afu_cluster_members", "Cluster members this node sees, by status.", "status");
         _upMembers = metrics.Gauge("afu_cluster_up_members", "Up cluster members this node sees.");
@@ -123,6 +133,14 @@ public sealed class MetricsCollector
             _feedPool.Set(f.Pool);
         }
         if (await proj is { } p) _lag.Set(p.Lag);
+        if (await _registry.TryAskAsync<ClockDriver, ClockStatus>(GetClockStatus.Instance, AskTimeout, _m, Warn) is { } c)
+        {
+            _clockScale.WithLabels("effective").Set(c.Effective ?? double.NaN);
+            _clockSimulated.Set(c.Simulated.TotalSeconds);
+            _clockBacklog.Set(c.Backlog);
+            _clockHeld.Set(c.HeldBy is null ? 0 : 1);
+            _clockStalls.IncTo(c.Stalls);
+        }
         await InterestsAsync(ct);
     }
 

@@ -19,8 +19,12 @@ public static class RunReport
 
     public static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
 
-    public static string Summary(AfuSettings s, TableCounts c, DrainOutcome? drain, TimeSpan elapsed, UserMetrics m)
+    public static string Summary(AfuSettings s, TableCounts c, DrainOutcome? drain, TimeSpan elapsed, UserMetrics m, Clock.ClockStatus? clock = null)
     {
+        var simulated = clock is null
+            ? "? (the clock did not answer)"
+            : $"{Clock.ClockStatus.Span(clock.Simulated)} ({clock.Start:yyyy-MM-dd HH:mm:ss} to {clock.Now:yyyy-MM-dd HH:mm:ss}), time-scale {clock.ConfiguredText}, " +
+              $"on average x{(elapsed.TotalSeconds > 0 ? clock.Simulated.TotalSeconds / elapsed.TotalSeconds : 0):N0}" + (clock.Stalls > 0 ? $", {clock.Stalls} stalls" : "");
         var lag = drain switch
         {
             { HandedOver: true } => "not drained here (other nodes stay up and go on projecting)",
@@ -29,6 +33,7 @@ public static class RunReport
         };
         return $"""
             afu: summary after {elapsed:hh\:mm\:ss}
+              simulated         {simulated}
               users             {c.Users}
               posts             {c.Posts}
               slates            {c.Slates} ({c.Impressions} impressions)
@@ -60,9 +65,12 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMe
         _lastEvents = events;
         _lastAt = elapsed;
         var llm = await registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, TimeSpan.FromMilliseconds(500));
+        var clock = await registry.TryAskAsync<Clock.ClockDriver, Clock.ClockStatus>(Clock.GetClockStatus.Instance, TimeSpan.FromMilliseconds(500));
+        if (clock is not null) LastClock = clock;
         var proj = await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromMilliseconds(500));
         var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | slates {metrics.Slates} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
-                   $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}";
+                   $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}" +
+                   $" | sim {(clock is null ? "?" : $"{Clock.ClockStatus.Span(clock.Simulated)} {clock.Describe()}")}";
         if (_interactive)
         {
             _width = Math.Max(_width, line.Length);
@@ -74,6 +82,9 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMe
             await output.WriteLineAsync(line);
         }
     }
+
+    /// <summary>The clock as the last status line saw it.</summary>
+    public Clock.ClockStatus? LastClock { get; private set; }
 
     private static string Llm(LlmStatus? s) => s is null
         ? "?"

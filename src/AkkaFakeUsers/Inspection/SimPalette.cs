@@ -57,8 +57,17 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
             $"follows       {s.Follows} ({PerMin(s.Follows)}/min)\n" +
             $"events        {s.Events} persisted by this node this run, {s.PersistFailures} failed writes\n" +
             $"projection    offset {s.ProjectionOffset}, lag {s.ProjectionLag} events{(s.ProjectionError is null ? "" : $", last error: {s.ProjectionError}")}\n" +
-            $"uptime        {s.Uptime:d\\.hh\\:mm\\:ss}, seed {s.Seed}, time-scale {Ctx.F(s.TimeScale)}");
+            $"clock         {ClockLine(s.Clock)}\n" +
+            $"uptime        {s.Uptime:d\\.hh\\:mm\\:ss}, seed {s.Seed}");
     }
+
+    /// <summary>"time-scale x720 (effective x310, held by …), simulated 1d 02:00:00 (now 2026-12-01 02:00:00)".</summary>
+    public static string ClockLine(AkkaFakeUsers.Clock.ClockStatus? c) => c is null
+        ? "? (the clock did not answer)"
+        : $"time-scale {c.Describe()}, simulated {AkkaFakeUsers.Clock.ClockStatus.Span(c.Simulated)}" +
+          (c.End is { } end ? $" of {AkkaFakeUsers.Clock.ClockStatus.Span(end - c.Start)}" : "") + $" (now {c.Now:yyyy-MM-dd HH:mm:ss})" +
+          (c.Backlog > 0 ? $", {c.Backlog:N0} pieces of work under way" : "") + (c.Stalls > 0 ? $", {c.Stalls} stalls" : "") +
+          (c.Finished ? ", reached the end of the run" : "");
 
     private async Task<CommandResult> Users(ParsedCommand c, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using AkkaFakeUsers.Clock;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
@@ -15,7 +16,7 @@ public sealed record SimStatusView(
     int Target, bool Paused, long UsersRunning, long? UsersInCluster, long UsersCreated,
     long Posts, long Slates, long Impressions, long Views, long Likes, long Comments, long Hides, long Follows,
     long Events, long PersistFailures, long ProjectionOffset, long ProjectionLag, string? ProjectionError,
-    TimeSpan Uptime, long Seed, double TimeScale);
+    TimeSpan Uptime, long Seed, ClockStatus? Clock);
 
 public sealed record UserRow(string Id, string Username, string Interests, long Posts, long Likes);
 
@@ -48,9 +49,23 @@ public sealed class SimulationOperations(InspectionContext ctx)
         var sim = ManagerStatusAsync(ct);
         var proj = (await ctx.Actor<ProjectionActor>(ct)).Ask<ProjectionStatus>(GetProjectionStatus.Instance, InspectionContext.AskTimeout, ct);
         var cluster = UsersInClusterAsync(ct);
+        var clock = ClockAsync(ct);
         var (s, p, m) = (await sim, await proj, ctx.Metrics);
         return new SimStatusView(s.Target, s.Paused, m.UsersActive, await cluster, m.UsersCreated, m.Posts, m.Slates, m.Impressions, m.Views, m.Likes, m.Comments,
-            m.Hides, m.Follows, m.Events, m.PersistFailures, p.Offset, p.Lag, p.LastError, DateTime.UtcNow - ctx.StartedAt, ctx.Settings.Seed, ctx.Settings.TimeScale);
+            m.Hides, m.Follows, m.Events, m.PersistFailures, p.Offset, p.Lag, p.LastError, DateTime.UtcNow - ctx.StartedAt, ctx.Settings.Seed, await clock);
+    }
+
+    /// <summary>This node's clock: configured and effective time-scale, what holds it back, simulated time covered (null if it did not answer).</summary>
+    public async Task<ClockStatus?> ClockAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await (await ctx.Actor<ClockDriver>(ct)).Ask<ClockStatus>(GetClockStatus.Instance, InspectionContext.AskTimeout, ct);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Users running on every node of the cluster, from the user regions' shard statistics; null if a region did not answer.</summary>

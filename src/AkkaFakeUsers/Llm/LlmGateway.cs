@@ -54,9 +54,13 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
 
     private readonly Observability.NodeMetrics? _metrics;
 
-    public LlmGateway(IContentGenerator primary, LlmSettings settings, Observability.NodeMetrics? metrics = null)
+    private readonly GatewayLoad? _load;
+
+    /// <param name="load">Where the queue's length is published for the simulation clock (it holds while the queue is long).</param>
+    public LlmGateway(IContentGenerator primary, LlmSettings settings, Observability.NodeMetrics? metrics = null, GatewayLoad? load = null)
     {
         _primary = primary;
+        _load = load;
         _metrics = metrics;
         _s = settings;
         _tokens = Math.Max(1, settings.RateLimit);
@@ -92,6 +96,13 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
     }
 
     private int Waiting => _retries.Count + _comments.Count + _posts.Count;
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        _load?.Set(Waiting);
+        return handled;
+    }
 
     private Queue<Pending> QueueFor(TextKind kind) => kind == TextKind.Comment ? _comments : _posts;
 
@@ -265,4 +276,14 @@ public sealed class LatencyWindow(int capacity)
         var idx = (int)Math.Ceiling(p * sorted.Length) - 1;
         return sorted[Math.Clamp(idx, 0, sorted.Length - 1)];
     }
+}
+
+/// <summary>The gateway's queue length, readable from any thread (the simulation clock holds while it is long).</summary>
+public sealed class GatewayLoad
+{
+    private int _waiting;
+
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    internal void Set(int waiting) => Volatile.Write(ref _waiting, waiting);
 }

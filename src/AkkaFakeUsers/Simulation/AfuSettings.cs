@@ -54,7 +54,26 @@ public sealed record AfuSettings
     public BehaviourSettings Behaviour { get; init; } = BehaviourSettings.Default;
     public required SessionSettings Sessions { get; init; }
     public required FeedSettings Feed { get; init; }
+    /// <summary>Simulated seconds per real second; <see cref="double.PositiveInfinity"/> for max.</summary>
     public required double TimeScale { get; init; }
+
+    /// <summary>afu.simulation.start, or null (empty).</summary>
+    public DateTime? SimStart { get; init; }
+
+    /// <summary>With time-scale max and no start set, runs start here, so that two runs with the same seed are the same.</summary>
+    public static readonly DateTime DiscreteEpoch = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>The simulated instant the run starts at.</summary>
+    public DateTime StartAt(DateTime realNow) => SimStart ?? (double.IsPositiveInfinity(TimeScale) ? DiscreteEpoch : realNow);
+
+    /// <summary>How the clock runs (time-scale, end of run, backlog limit, skew, batches).</summary>
+    public Clock.ClockSettings Clock { get; init; } = AkkaFakeUsers.Clock.ClockSettings.Paced(1);
+
+    /// <summary>The clock settings with <see cref="TimeScale"/> (which tests and the CLI set on its own) as their scale.</summary>
+    public Clock.ClockSettings ClockSettings => Clock with { Scale = TimeScale };
+
+    /// <summary>"720" or "max".</summary>
+    public string TimeScaleText => double.IsPositiveInfinity(TimeScale) ? "max" : TimeScale.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public required int SnapshotEvery { get; init; }
     public required LlmSettings Llm { get; init; }
     public required ClusterSettings Cluster { get; init; }

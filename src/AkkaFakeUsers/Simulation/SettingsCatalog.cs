@@ -153,11 +153,28 @@ public static class SettingsCatalog
         "How often (real time) the learned policy starts scoring with the weights trained so far on the impressions users report back.");
 
     public static readonly Setting TimeScale = new("afu.simulation.time-scale", SettingKind.Double, "1.0",
-        "Time compression: 60 means one real second is a simulated minute.") { Flag = "time-scale", Min = 0.001, Max = 100_000 };
+        "Time compression: 60 means one real second is a simulated minute; the clock never runs faster than the node keeps up (it holds while work piles up, and says so). max: as fast as the machine allows, jumping from one batch of due work to the next once it is done; with the built-in generator and a seed a one-node run is then reproducible row for row.")
+        { Flag = "time-scale", FlagValue = "S|max", Min = 0.001, Max = 1_000_000 };
+    public static readonly Setting SimStart = new("afu.simulation.start", SettingKind.String, "\"\"",
+        "Simulated instant the run starts at, UTC (e.g. 2026-01-01T00:00:00Z). Empty: the real time now, or with time-scale max a fixed instant (2026-01-01T00:00:00Z), so that two runs with the same seed are the same.")
+        { AllowEmpty = true };
+    public static readonly Setting SimDuration = new("afu.simulation.sim-duration", SettingKind.Duration, "0s",
+        "The run ends once the clock has covered this much simulated time and all work due before it is done (4d = four simulated days); 0 = no end (Ctrl+C, or --duration in real time).")
+        { Flag = "sim-duration", FlagValue = "SPAN", AllowZero = true };
     public static readonly Setting SnapshotEvery = Whole("afu.simulation.snapshot-every", "50", 1, 1_000_000,
         "A user saves a snapshot every N events (the newest two are kept).");
     public static readonly Setting EnsureBatch = Whole("afu.simulation.ensure-batch", "500", 1, 1_000_000,
         "How many users the manager wakes per step when it (re)creates the population.");
+
+    public static readonly Setting ClockMaxBacklog = Whole("afu.clock.max-backlog", "1000", 1, 100_000_000,
+        "The clock holds while more pieces of due work than this (timers fired, texts and slates awaited) are not yet done, and while the LLM queue is half full: a slow machine makes a slower run, not different data.");
+    public static readonly Setting ClockMaxSkew = S("afu.clock.max-skew", SettingKind.Duration, "30s",
+        "No node's simulated time runs further ahead of the slowest node's (nodes publish their clocks twice a second).");
+    public static readonly Setting ClockStep = S("afu.clock.step", SettingKind.Duration, "1s",
+        "time-scale max: the work due within this simulated span of the next due time is one batch (replies to a batch's posts are stamped at its end).");
+    public static readonly Setting ClockMaxBatch = Whole("afu.clock.max-batch", "256", 1, 1_000_000, "time-scale max: most pieces of due work in one batch.");
+    public static readonly Setting ClockStallTimeout = S("afu.clock.stall-timeout", SettingKind.Duration, "10s",
+        "Work that makes no progress for this long (real time; e.g. a user stopped with it in its mailbox) is given up on with a warning, so the clock never stops for good.");
 
     public static readonly Setting LlmMode = new("afu.llm.mode", SettingKind.Enum, "auto",
         "auto: Ollama when it answers at ollama-host, else the built-in generator; ollama or builtin force one.")

@@ -155,6 +155,17 @@ public static class SettingsLoader
             r.Double(SettingsCatalog.RateLimit),
             r.Duration(SettingsCatalog.ProbeTimeout));
 
+        DateTime? simStart = null;
+        var startText = r.String(SettingsCatalog.SimStart).Trim();
+        if (startText.Length > 0)
+        {
+            if (DateTime.TryParse(startText, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var st))
+                simStart = DateTime.SpecifyKind(st, DateTimeKind.Utc);
+            else
+                errors.Add($"afu.simulation.start ({r.Origin(SettingsCatalog.SimStart)}) = '{startText}': must be a UTC date and time such as 2026-01-01T00:00:00Z, or empty");
+        }
+
         var settings = new AfuSettings
         {
             Seed = seed,
@@ -173,7 +184,11 @@ public static class SettingsLoader
             Behaviour = behaviour,
             Sessions = sessions,
             Feed = feed,
-            TimeScale = r.Double(SettingsCatalog.TimeScale),
+            TimeScale = r.Double(SettingsCatalog.TimeScale, maxWord: true),
+            SimStart = simStart,
+            Clock = new Clock.ClockSettings(r.Double(SettingsCatalog.TimeScale, maxWord: true), r.Duration(SettingsCatalog.SimDuration),
+                r.Duration(SettingsCatalog.ClockMaxSkew), r.Duration(SettingsCatalog.ClockStep), r.Int(SettingsCatalog.ClockMaxBatch),
+                r.Int(SettingsCatalog.ClockMaxBacklog), r.Duration(SettingsCatalog.ClockStallTimeout)),
             SnapshotEvery = r.Int(SettingsCatalog.SnapshotEvery),
             Llm = llm,
             Cluster = new ClusterSettings(r.String(SettingsCatalog.ClusterHostname), r.Int(SettingsCatalog.ClusterPort), r.StringList(SettingsCatalog.SeedNodes),

@@ -90,8 +90,15 @@ public sealed class SettingsReader(Config config, IDictionary env, IReadOnlyDict
     {
         var (text, origin, _) = Raw(s.Key);
         if (double.TryParse(text?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !double.IsNaN(v) && v >= s.Min && v <= s.Max) return v;
-        errors.Add($"{Describe(s.Key, origin, text)}: must be a number in [{Number(s.Min)}, {Number(s.Max)}]");
+        errors.Add($"{Describe(s.Key, origin, text)}: must be a number in [{Number(s.Min)}, {Number(s.Max)}]" + (s.FlagValue.EndsWith("|max", StringComparison.Ordinal) ? " or max" : ""));
         return s.Min;
+    }
+
+    /// <summary>A number, or "max" (= <see cref="double.PositiveInfinity"/>) when <paramref name="maxWord"/> is accepted.</summary>
+    public double Double(Setting s, bool maxWord)
+    {
+        var (text, _, _) = Raw(s.Key);
+        return maxWord && string.Equals(text?.Trim().Trim('"'), "max", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : Double(s);
     }
 
     public bool Bool(Setting s)

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using AkkaFakeUsers.Clock;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Users;
 
@@ -11,6 +13,10 @@ namespace AkkaFakeUsers.Simulation;
 /// New users join over time (afu.behaviour.joining): each sweep raises the target by <see cref="Population.TargetAt"/>.
 /// When a node joins, leaves or is downed it sweeps at once and a few times in the next 25 s: the users of a crashed
 /// node's shards, and of shards the rebalance moved, run again once their shards have a new home, not at the next interval.
+/// With the clock running as fast as it can (<c>--time-scale max</c>) the population's first sweep and every joiner
+/// are simulated work the clock counts (it starts once the first sweep is done and every user created), and joiners
+/// come at their simulated instants through the clock's schedule instead of at real-time sweeps, so a run is the same
+/// whatever the machine's speed.
 /// One per cluster (a singleton).
 /// </summary>
 public sealed class SimulationManager : ReceiveActor, IWithTimers
@@ -22,6 +28,12 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
 
     private sealed record SweepStep;
 
+    /// <summary>The next joiner is due (as fast as it can: through the clock's schedule).</summary>
+    private sealed record JoinDue
+    {
+        public static readonly JoinDue Instance = new();
+    }
+
     private readonly IActorRef _users;
     private readonly int _batch;
     private readonly TimeSpan _interval;
@@ -29,7 +41,10 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private int _base; // configured or scaled-to count; joiners come on top
     private DateTime _origin; // simulated time the base was set
     private readonly JoinSettings _joining;
-    private readonly ISimClock _clock;
+    private readonly SimulationClock _clock;
+    private readonly IActorRef? _mediator;
+    private readonly bool _discrete; // the clock runs as fast as it can
+    private bool _counting; // this sweep's EnsureUsers are work the clock counts
     private bool _paused;
     private int _position; // next index to ensure; 0 = idle
     private long _sweeps;
@@ -37,20 +52,30 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval, JoinSettings? joining = null, ISimClock? clock = null)
+    /// <param name="mediator">DistributedPubSub's mediator: tells every node's clock that the population is ready (null in tests).</param>
+    public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval, JoinSettings? joining = null, SimulationClock? clock = null,
+        IActorRef? mediator = null)
     {
         _users = users;
         _target = _base = target;
         _joining = joining ?? new JoinSettings(0);
-        _clock = clock ?? new SimClock(1);
+        _clock = clock ?? new SimulationClock(1);
+        _mediator = mediator;
+        _discrete = _clock.AsFastAsPossible;
+        _counting = _discrete;
         _origin = _clock.Now;
         _batch = batch;
         _interval = ensureInterval;
 
         Receive<Sweep>(_ =>
         {
-            _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
+            if (!_discrete) _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
             StartSweep();
+        });
+        Receive<Scheduled>(s =>
+        {
+            if (s.Message is JoinDue) Join(s.Due);
+            _clock.Work.End();
         });
         Receive<SweepStep>(_ => Step());
         Receive<ScalePopulation>(s =>
@@ -58,6 +83,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             for (var i = s.Target + 1; i <= _target; i++) _users.Tell(new RetireUser(ProfileRules.UserId(i)));
             _target = _base = s.Target;
             _origin = _clock.Now;
+            ScheduleJoin();
             StartSweep();
             Sender.Tell(Status());
         });
@@ -79,8 +105,15 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
 
     private SimulationStatus Status() => new(_target, _paused, _position, _sweeps);
 
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        _counting = false;
+    }
+
     protected override void PreStart()
     {
+        ScheduleJoin();
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.Zero, _interval);
         // a manager that took over from a crashed node sweeps again while the crashed node's shards find a new home
         SweepSoonAgain();
@@ -89,8 +122,31 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
                 typeof(Akka.Cluster.ClusterEvent.MemberUp), typeof(Akka.Cluster.ClusterEvent.MemberRemoved));
     }
 
+    /// <summary>As fast as it can: the next joiner's simulated instant, through the clock's schedule.</summary>
+    private void ScheduleJoin()
+    {
+        if (!_discrete || _joining.GrowthPerDay <= 0 || _base <= 0) return;
+        var joined = _target - _base;
+        var at = _origin + TimeSpan.FromDays((joined + 1) / (_base * _joining.GrowthPerDay)) + TimeSpan.FromMilliseconds(1);
+        _clock.Schedule.Set(Self, "join", at, JoinDue.Instance);
+    }
+
+    /// <summary>Joiners due at <paramref name="at"/> are created now, as work the clock counts.</summary>
+    private void Join(DateTime at)
+    {
+        var target = Math.Max(_target, Population.TargetAt(_base, _joining, at - _origin));
+        for (var i = _target + 1; i <= target; i++)
+        {
+            _clock.Work.Begin();
+            _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _clock.Id));
+        }
+        _target = target;
+        ScheduleJoin();
+    }
+
     protected override void PostStop()
     {
+        _clock.Schedule.CancelAll(Self);
         if (((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider)
             Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
     }
@@ -117,11 +173,23 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     {
         if (_position == 0) return;
         var end = Math.Min(_target, _position + _batch - 1);
-        for (var i = _position; i <= end; i++) _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused));
+        for (var i = _position; i <= end; i++)
+        {
+            if (_counting) _clock.Work.Begin();
+            _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _counting ? _clock.Id : null));
+        }
         if (end >= _target)
         {
             _position = 0;
             _sweeps++;
+            if (_counting)
+            {
+                // every user of the first sweep was told (and counted): the clocks start once they are all created
+                _counting = false;
+                var ready = new PopulationReady(_clock.Id);
+                if (_mediator is not null) _mediator.Tell(new Publish(ClockTopics.Clock, ready));
+                else _clock.Work.Driver.Tell(ready);
+            }
             foreach (var asker in _afterSweep) asker.Tell(Status());
             _afterSweep.Clear();
             return;

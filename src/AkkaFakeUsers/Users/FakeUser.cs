@@ -3,22 +3,27 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Persistence;
+using AkkaFakeUsers.Clock;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Llm;
 
 namespace AkkaFakeUsers.Users;
 
 /// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests);
-/// posts and comment notices are published through it. <see cref="Known"/> lets users that never existed skip recovery.</summary>
-public sealed record FakeUserDeps(UserRules Rules, ISimClock Clock, UserMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator,
+/// posts and comment notices are published through it. <see cref="Clock"/>: the node's simulated time and the schedule
+/// its timers live in. <see cref="Known"/> lets users that never existed skip recovery.</summary>
+public sealed record FakeUserDeps(UserRules Rules, SimulationClock Clock, UserMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator,
     KnownUsers? Known = null);
 
 /// <summary>
 /// One fake user: a persistent, sharded entity. Every decision is <see cref="FakeUserDecider.Decide"/>'s; this actor
 /// only sequences it: it persists the decided events, folds them in with <see cref="FakeUserState.Apply"/>, and carries
 /// the effects out (timers, gateway requests, pub/sub, the feed) once the events are stored.
+/// Its timers are entries of the node's <see cref="SimSchedule"/> (simulated time, no Akka timer per user); work the
+/// clock counts (released timers, texts and slates it asked for, comment notices) is reported done once what it
+/// decided is stored, so a clock running as fast as it can never moves on while a user is still deciding.
 /// </summary>
-public sealed class FakeUser : ReceivePersistentActor, IWithTimers
+public sealed class FakeUser : ReceivePersistentActor
 {
     private readonly string _userId;
     private readonly int _index;
@@ -27,6 +32,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     private readonly bool _fresh;
     private FakeUserState _state = FakeUserState.Empty;
     private UserRuntime _runtime = UserRuntime.Initial;
+    private readonly Dictionary<string, DateTime> _timers = new(StringComparer.Ordinal); // key -> due of the entry this user set last
 
     public FakeUser(string userId, FakeUserDeps deps)
     {
@@ -49,7 +55,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
                 Context.Stop(Self);
                 return;
             }
-            Handle(Recovered.Instance);
+            Handle(Recovered.Instance, counted: false);
         });
 
         Command<GetUserState>(_ => Sender.Tell(new UserStateReply(_userId, _state.Profile, _state.Counters, _runtime.Paused, _state.LastPosts)));
@@ -59,17 +65,27 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", _userId, f.Cause.Message));
         // What the decider decides on; anything else is unhandled (dead letters say so).
-        Command<EnsureUser>(Handle);
-        Command<PostTick>(Handle);
-        Command<PostNow>(Handle);
-        Command<TextGenerated>(Handle);
-        Command<SessionTick>(Handle);
-        Command<SlateServed>(Handle);
-        Command<CommentNotice>(Handle);
-        Command<ReactionDue>(Handle);
-        Command<PauseUser>(Handle);
-        Command<ResumeUser>(Handle);
-        Command<RetireUser>(Handle);
+        Command<Scheduled>(OnScheduled);
+        Command<EnsureUser>(e => Handle(e, counted: e.CountedBy == deps.Clock.Id));
+        Command<PostNow>(m => Handle(m, counted: false));
+        Command<TextGenerated>(m => Handle(m, counted: true));
+        Command<SlateServed>(m => Handle(m, counted: true));
+        Command<CommentNotice>(m => Handle(m, counted: true));
+        Command<PauseUser>(m => Handle(m, counted: false));
+        Command<ResumeUser>(m => Handle(m, counted: false));
+        Command<RetireUser>(m => Handle(m, counted: false));
+    }
+
+    /// <summary>A timer of this user fell due (a stale one, replaced or cancelled since, is dropped). It is decided at its due time.</summary>
+    private void OnScheduled(Scheduled s)
+    {
+        if (!_timers.TryGetValue(s.Key, out var due) || due != s.Due)
+        {
+            _deps.Clock.Work.End();
+            return;
+        }
+        _timers.Remove(s.Key);
+        Handle(s.Message, counted: true, at: s.Due);
     }
 
     public override string PersistenceId => PersistenceIdFor(_userId);
@@ -83,11 +99,13 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
     public static SnapshotSelectionCriteria OlderSnapshots(long newest, int every) =>
         new(newest - (long)(UserRules.SnapshotsKept - 1) * every - 1);
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    private void Handle(object input)
+    /// <param name="counted">The clock counts this input as work: report it done once the decision is stored and carried out.</param>
+    /// <param name="at">The simulated instant of the decision (a timer's due time), else the clock's time.</param>
+    private void Handle(object input, bool counted, DateTime? at = null)
     {
-        var ctx = new UserContext(_userId, _index, _deps.Rules, _deps.Clock.Now, _deps.Clock.Start);
+        var clock = _deps.Clock;
+        var now = at ?? clock.Now;
+        var ctx = new UserContext(_userId, _index, _deps.Rules, now, clock.Start, clock.VisibleBefore(now));
         var decision = FakeUserDecider.Decide(_state, _runtime, input, ctx);
         var wasLive = _runtime.Live;
         _runtime = decision.Runtime;
@@ -95,6 +113,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         if (decision.Events.Count == 0)
         {
             Run(decision.Effects, Sender);
+            if (counted) clock.Work.End();
             return;
         }
         var sender = Sender;
@@ -103,7 +122,9 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         PersistAll(decision.Events, e =>
         {
             Applied(e);
-            if (ReferenceEquals(e, last)) Run(decision.Effects, sender);
+            if (!ReferenceEquals(e, last)) return;
+            Run(decision.Effects, sender);
+            if (counted) clock.Work.End();
         });
     }
 
@@ -120,12 +141,24 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
         {
             switch (effect)
             {
-                case StartTimer t: Timers.StartSingleTimer(t.Key, t.Message, _deps.Clock.RealDelayUntil(t.Due)); break;
-                case CancelTimers: Timers.CancelAll(); break;
-                case AskForText a: _deps.Gateway.Tell(a.Request, Self); break;
+                case StartTimer t:
+                    _timers[t.Key] = t.Due;
+                    _deps.Clock.Schedule.Set(Self, t.Key, t.Due, t.Message);
+                    break;
+                case CancelTimers:
+                    _timers.Clear();
+                    _deps.Clock.Schedule.CancelAll(Self);
+                    break;
+                case AskForText a:
+                    _deps.Clock.Work.Begin();
+                    _deps.Gateway.Tell(a.Request, Self);
+                    break;
                 case PublishOn p: _deps.Mediator.Tell(new Publish(p.Topic, p.Message)); break;
                 case JoinTheFeed: _deps.Feed.Tell(new JoinFeed(_userId, Self)); break;
-                case AskForSlate a: _deps.Feed.Tell(a.Request, Self); break;
+                case AskForSlate a:
+                    _deps.Clock.Work.Begin();
+                    _deps.Feed.Tell(a.Request, Self);
+                    break;
                 case TellFeed f: _deps.Feed.Tell(f.Message); break;
                 case ReplyWith r: sender.Tell(r.Message); break;
                 case PassivateSelf: Context.Parent.Tell(new Passivate(StopUser.Instance)); break;
@@ -136,6 +169,7 @@ public sealed class FakeUser : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
+        _deps.Clock.Schedule.CancelAll(Self);
         if (_runtime.Live) _deps.Metrics.UserStopped();
         base.PostStop();
     }

@@ -217,7 +217,8 @@ public static class FakeUserDecider
             var session = SessionIds.Session(UserId, seq);
             var slate = SessionIds.Slate(session, 1);
             Runtime = Runtime with { PendingSlate = slate };
-            Effect(new AskForSlate(new SlateRequest(UserId, session, slate, Rules.Sessions.SlateSize, Profile.Interests, _state.Follows, ctx.Now, _state.Reacted)));
+            Effect(new AskForSlate(new SlateRequest(UserId, session, slate, Rules.Sessions.SlateSize, Profile.Interests, _state.Follows, ctx.Now, _state.Reacted,
+                ctx.VisibleBefore)));
         }
 
         /// <summary>
@@ -317,7 +318,7 @@ public static class FakeUserDecider
             Emit(e);
             if (e.Type == InteractionType.Like)
             {
-                Effect(new PublishOn(FeedTopics.Likes, new PostLiked(post.PostId)));
+                Effect(new PublishOn(FeedTopics.Likes, new PostLiked(post.PostId, at)));
                 MaybeFollow(e);
             }
             else if (e.Type == InteractionType.Comment)

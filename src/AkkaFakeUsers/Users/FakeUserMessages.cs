@@ -13,7 +13,8 @@ public interface IUserMessage
 // ---------------------------------------------------------------- commands
 
 /// <summary>Wakes the user, creating it (profile from the run seed) if it does not exist yet. Sent by the SimulationManager.</summary>
-public sealed record EnsureUser(string UserId, int Index, bool Paused = false) : IUserMessage, IAfuSerializable;
+/// <param name="CountedBy">The clock (SimulationClock.Id) that counts this as simulated work until the user has handled it, or null.</param>
+public sealed record EnsureUser(string UserId, int Index, bool Paused = false, string? CountedBy = null) : IUserMessage, IAfuSerializable;
 
 /// <summary>Scale-down: the user stops posting and passivates; its data stays, and <see cref="EnsureUser"/> brings it back.</summary>
 public sealed record RetireUser(string UserId) : IUserMessage, IAfuSerializable;

@@ -30,6 +30,7 @@ public sealed record LeaveFeed(string UserId);
 /// <summary>A user opens the app: "give me a slate of <paramref name="Size"/>". Answered with <see cref="SlateServed"/>.</summary>
 /// <param name="Now">The simulated instant of the request (posts older than the feed's max age are not candidates).</param>
 /// <param name="Seen">Posts the user already opened or hid (its reaction marks): a feed does not show them again.</param>
+/// <param name="VisibleBefore">Posts and likes stamped before this instant are what the slate may show (default: <paramref name="Now"/>).</param>
 public sealed record SlateRequest(
     string UserId,
     string SessionId,
@@ -38,7 +39,8 @@ public sealed record SlateRequest(
     IReadOnlyList<Domain.InterestWeight> Interests,
     IReadOnlyCollection<string> Following,
     DateTime Now,
-    IReadOnlyDictionary<string, ReactionMark>? Seen = null);
+    IReadOnlyDictionary<string, ReactionMark>? Seen = null,
+    DateTime? VisibleBefore = null);
 
 /// <summary>One shown post: position from 1, the policy's score, and the exact probability that the policy shows this post at this position.</summary>
 /// <param name="Shadow">The same probability under each of the run's shadow policies (afu.feed.shadow-policies), for off-policy evaluation.</param>
@@ -55,7 +57,8 @@ public sealed record SlateItem(
 public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items);
 
 /// <summary>Someone liked a post: every node's feed counts it (the popular policy's hot score). Travels on <see cref="FeedTopics.Likes"/>.</summary>
-public sealed record PostLiked(string PostId) : Serialization.IAfuSerializable;
+/// <param name="At">When (simulated) the like was made: it counts for slates asked for after that (null: at once).</param>
+public sealed record PostLiked(string PostId, DateTime? At = null) : Serialization.IAfuSerializable;
 
 /// <summary>What the user did with the slots it examined, told to its node's feed so the learned policy trains on it.</summary>
 public sealed record SlateFeedback(IReadOnlyList<(Domain.CandidateFeatures Features, bool Liked)> Examined);

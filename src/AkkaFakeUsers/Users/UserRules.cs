@@ -26,4 +26,6 @@ public sealed record UserRules(
 
 /// <summary>What a decision may read besides the state: who the user is, the rules, and the simulated time.</summary>
 /// <param name="Origin">The simulated instant the run started at (trends are scheduled from it).</param>
-public sealed record UserContext(string UserId, int Index, UserRules Rules, DateTime Now, DateTime Origin);
+/// <param name="Now">The simulated instant of the decision: the due time of released work, else the clock's time.</param>
+/// <param name="VisibleBefore">Other users' posts and likes stamped before this are what a slate may show (see SimulationClock.VisibleBefore).</param>
+public sealed record UserContext(string UserId, int Index, UserRules Rules, DateTime Now, DateTime Origin, DateTime? VisibleBefore = null);

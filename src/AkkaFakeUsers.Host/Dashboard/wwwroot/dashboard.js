@@ -113,7 +113,13 @@
     state.className = "pill " + (s.paused ? "paused" : "running");
     set("updated", "updated " + new Date().toLocaleTimeString());
     set("population", num(s.target));
-    set("population-detail", `${s.usersInCluster == null ? "?" : num(s.usersInCluster)} running in the cluster, ${num(s.usersRunning)} on this node · seed ${s.seed} · time-scale ${s.timeScale}`);
+    set("population-detail", `${s.usersInCluster == null ? "?" : num(s.usersInCluster)} running in the cluster, ${num(s.usersRunning)} on this node · seed ${s.seed}`);
+    const c = s.clock;
+    set("clock-scale", c ? c.text : "?");
+    set("clock-detail", c
+      ? `${c.simulatedText} simulated${c.endText ? " of " + c.endText : ""} · now ${c.now.replace("T", " ").slice(0, 19)}` +
+        (c.heldBy ? ` · held by ${c.heldBy}` : "") + (c.finished ? " · reached the end of the run" : "")
+      : "the clock did not answer");
     for (const k of ["posts", "views", "likes", "comments", "hides", "slates"]) {
       set(k + "-total", num(s[k]));
       set(k + "-rate", fix(rate(k)));

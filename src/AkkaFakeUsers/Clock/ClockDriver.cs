@@ -1,0 +1,324 @@
+// One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: 320 lines because they share the release and the status.
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+
+namespace AkkaFakeUsers.Clock;
+
+/// <summary>How a node's clock runs (afu.simulation and afu.clock in simulation.conf).</summary>
+/// <param name="Scale">Simulated seconds per real second; <see cref="double.PositiveInfinity"/> = max.</param>
+/// <param name="RunFor">Simulated span after which the run ends (zero = no end).</param>
+/// <param name="MaxSkew">No node's clock runs further ahead of the slowest node's.</param>
+/// <param name="Step">As fast as it can: the work due within this simulated span from the next due time is one batch.</param>
+/// <param name="MaxBatch">As fast as it can: at most this many pieces of due work in one batch.</param>
+/// <param name="MaxBacklog">Paced: the clock holds while more pieces of released work than this are not yet done.</param>
+/// <param name="StallTimeout">Work that made no progress for this long (real time) is given up on, with a warning.</param>
+public sealed record ClockSettings(double Scale, TimeSpan RunFor, TimeSpan MaxSkew, TimeSpan Step, int MaxBatch, long MaxBacklog, TimeSpan StallTimeout)
+{
+    public static ClockSettings Paced(double scale) => new(scale, TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), 256, 1000, TimeSpan.FromSeconds(10));
+}
+
+/// <summary>Something else that holds the clock while it is at its limit (the LLM gateway's queue).</summary>
+public sealed record BacklogGauge(string Name, Func<long> Read, long Limit);
+
+/// <summary>
+/// One per node: advances its <see cref="SimulationClock"/> and releases the work of its <see cref="SimSchedule"/> as it
+/// falls due. Paced (a finite time-scale): every 10 ms it releases what is due and lets time run on at the configured
+/// scale, unless the node is behind (more released work not done than afu.clock.max-backlog, or a gauge such as the
+/// LLM queue at its limit): then time holds until the backlog drains, so a slow machine makes a slower run, not
+/// different data. As fast as it can (max): it releases the next batch (the work due within afu.clock.step of the
+/// next due time), waits until every piece of it is done and the local feed has taken in the posts, likes and comment
+/// notices it published (a barrier through pub/sub), then jumps to the next batch. Every node publishes its
+/// simulated time; no clock runs more than afu.clock.max-skew ahead of the slowest node's.
+/// </summary>
+public sealed class ClockDriver : ReceiveActor, IWithTimers
+{
+    public sealed record Quiet
+    {
+        public static readonly Quiet Instance = new();
+    }
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record Report
+    {
+        public static readonly Report Instance = new();
+    }
+
+    private enum Phase { Idle, Working, Barrier }
+
+    private static readonly TimeSpan PeerExpiry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan EffectiveWindow = TimeSpan.FromSeconds(5);
+
+    private readonly SimulationClock _clock;
+    private readonly ClockSettings _s;
+    private readonly IActorRef? _mediator;
+    private readonly IReadOnlyList<BacklogGauge> _gauges;
+    private readonly IReadOnlyList<string> _barrierTopics;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<DueWork> _due = new();
+    private readonly Dictionary<string, (DateTime Now, long Seen)> _peers = new();
+    private readonly Queue<(long Real, DateTime Sim)> _samples = new();
+    private readonly HashSet<string> _acks = new();
+    private readonly long _startedTicks = Stopwatch.GetTimestamp();
+    private bool _started;
+    private bool _adopted;
+    private Phase _phase = Phase.Idle;
+    private long _barrierId, _barrierStarted, _batches, _stalls;
+    private string? _heldBy;
+    private bool _finished;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <param name="mediator">DistributedPubSub's mediator (null without a cluster: no peers, no feed barrier).</param>
+    /// <param name="barrierTopics">The feed's topics a batch's barrier travels on (posts, likes, comment notices).</param>
+    /// <param name="waitForPopulation">As fast as it can: stay at the start until <see cref="PopulationReady"/> (the manager's first sweep).</param>
+    public ClockDriver(SimulationClock clock, ClockSettings settings, IActorRef? mediator, IReadOnlyList<BacklogGauge> gauges,
+        IReadOnlyList<string> barrierTopics, bool waitForPopulation)
+    {
+        _clock = clock;
+        _s = settings;
+        _mediator = mediator;
+        _gauges = gauges;
+        _barrierTopics = mediator is null ? [] : barrierTopics;
+        _started = !clock.AsFastAsPossible || !waitForPopulation;
+
+        Receive<Tick>(_ =>
+        {
+            Sample();
+            if (_clock.AsFastAsPossible) Progress();
+            else PacedStep();
+        });
+        Receive<Quiet>(_ =>
+        {
+            if (_clock.AsFastAsPossible) Progress();
+        });
+        Receive<BarrierPassed>(b =>
+        {
+            if (b.Id != _barrierId || _phase != Phase.Barrier) return;
+            _acks.Add(b.Topic);
+            Progress();
+        });
+        Receive<PopulationReady>(_ =>
+        {
+            if (_started) return;
+            _log.Info("population ready: the clock starts at {0:u}", _clock.Now);
+            _started = true;
+            Progress();
+        });
+        Receive<Report>(_ => _mediator?.Tell(new Publish(ClockTopics.Clock,
+            new ClockReport(_clock.Id, Cluster().SelfAddress.ToString(), _clock.Now))));
+        Receive<ClockReport>(r =>
+        {
+            if (r.ClockId == _clock.Id) return;
+            _peers[r.ClockId] = (r.Now, Stopwatch.GetTimestamp());
+            Adopt();
+        });
+        Receive<SubscribeAck>(_ => { });
+        Receive<GetClockStatus>(_ => Sender.Tell(Status()));
+    }
+
+    private Akka.Cluster.Cluster Cluster() => Akka.Cluster.Cluster.Get(Context.System);
+
+    protected override void PreStart()
+    {
+        _clock.Work.Attach(Self);
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _clock.AsFastAsPossible ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(10));
+        if (_mediator is null) return;
+        _mediator.Tell(new Subscribe(ClockTopics.Clock, Self));
+        Timers.StartPeriodicTimer("report", Report.Instance, TimeSpan.FromMilliseconds(500));
+    }
+
+    protected override void PostStop() => _mediator?.Tell(new Unsubscribe(ClockTopics.Clock, Self));
+
+    // ------------------------------------------------------------------ paced
+
+    private void PacedStep()
+    {
+        var now = _clock.Now;
+        Release(now, int.MaxValue);
+        var horizon = Horizon();
+        _heldBy = Backlog() ?? (now >= horizon && horizon < _clock.End ? $"the slowest node ({Peers()} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)" : null);
+        _clock.Pace(_heldBy is null ? _s.Scale : 0, Min(horizon, _clock.End));
+        CheckFinished(now);
+    }
+
+    /// <summary>What holds a paced clock back now, or null.</summary>
+    private string? Backlog()
+    {
+        var pending = _clock.Work.Pending;
+        if (pending > _s.MaxBacklog) return $"due work not done: {pending:N0} (limit {_s.MaxBacklog:N0})";
+        foreach (var g in _gauges)
+        {
+            var v = g.Read();
+            if (v >= g.Limit) return $"{g.Name}: {v:N0} (limit {g.Limit:N0})";
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ as fast as it can
+
+    private void Progress()
+    {
+        if (!_started)
+        {
+            // a node that joins a cluster already running starts with it
+            if (_peers.Count == 0) return;
+            _started = true;
+        }
+        var work = _clock.Work;
+        switch (_phase)
+        {
+            case Phase.Working:
+                if (work.Pending <= 0) StartBarrier();
+                else if (work.SinceProgress > _s.StallTimeout) Stalled($"{work.Pending} pieces of work made no progress for {_s.StallTimeout.TotalSeconds:0}s");
+                break;
+            case Phase.Barrier:
+                if (_acks.Count >= _barrierTopics.Count)
+                {
+                    if (work.Pending <= 0) Advance();
+                    else _phase = Phase.Working; // comment notices handed on behind the barrier: wait for them, then pass a new one
+                }
+                else if (Stopwatch.GetElapsedTime(_barrierStarted) > _s.StallTimeout) Stalled("the feed did not pass the barrier");
+                break;
+            default:
+                // idle (started, or nothing was due): work may have come meanwhile (the population's first users)
+                if (work.Pending > 0) _phase = Phase.Working;
+                else StartBarrier();
+                break;
+        }
+    }
+
+    private void Stalled(string what)
+    {
+        _stalls++;
+        var forgotten = _clock.Work.Forget();
+        _log.Warning("clock at {0:u}: {1}; going on ({2} pieces forgotten; runs with such a stall are not reproducible)", _clock.Now, what, forgotten);
+        _phase = Phase.Idle;
+        Advance();
+    }
+
+    private void StartBarrier()
+    {
+        _phase = Phase.Barrier;
+        _barrierId++;
+        _barrierStarted = Stopwatch.GetTimestamp();
+        _acks.Clear();
+        if (_barrierTopics.Count == 0)
+        {
+            Advance();
+            return;
+        }
+        foreach (var topic in _barrierTopics) _mediator!.Tell(new Publish(topic, new FeedBarrier(_clock.Id, _barrierId, topic)));
+    }
+
+    private void Advance()
+    {
+        _phase = Phase.Idle;
+        var now = _clock.Now;
+        var limit = Min(Horizon(), _clock.End);
+        var next = _clock.Schedule.NextDue;
+        if (next is null || next.Value > limit)
+        {
+            _heldBy = next is not null && next.Value <= _clock.End ? $"the slowest node ({Peers()} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)" : null;
+            if (_heldBy is null && _clock.End != DateTime.MaxValue && _clock.Work.Pending <= 0) _clock.Jump(_clock.End, _clock.End);
+            CheckFinished(_clock.Now);
+            return;
+        }
+        _heldBy = null;
+        var from = next.Value;
+        var windowEnd = Min(from + _s.Step, limit);
+        _due.Clear();
+        var taken = _clock.Schedule.TakeDue(windowEnd, _due, _s.MaxBatch);
+        var stamp = taken >= _s.MaxBatch ? _due[^1].Due : windowEnd;
+        _clock.Jump(from, stamp);
+        _batches++;
+        _phase = Phase.Working;
+        foreach (var d in _due)
+        {
+            _clock.Work.Begin();
+            d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message), ActorRefs.NoSender);
+        }
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private void Release(DateTime upTo, int max)
+    {
+        _due.Clear();
+        _clock.Schedule.TakeDue(upTo, _due, max);
+        foreach (var d in _due)
+        {
+            _clock.Work.Begin();
+            d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message), ActorRefs.NoSender);
+        }
+    }
+
+    private void CheckFinished(DateTime now)
+    {
+        if (_finished || _clock.End == DateTime.MaxValue || now < _clock.End || _clock.Work.Pending > 0) return;
+        if (_clock.Schedule.NextDue is { } n && n <= _clock.End) return;
+        _finished = true;
+        _clock.MarkFinished();
+        _log.Info("the clock reached the end of the run at {0:u} after {1} batches", now, _batches);
+    }
+
+    /// <summary>The slowest peer's time plus the max skew (no limit without peers).</summary>
+    private DateTime Horizon()
+    {
+        var now = Stopwatch.GetTimestamp();
+        DateTime? slowest = null;
+        List<string>? gone = null;
+        foreach (var (id, p) in _peers)
+        {
+            if (Stopwatch.GetElapsedTime(p.Seen, now) > PeerExpiry)
+            {
+                (gone ??= []).Add(id);
+                continue;
+            }
+            if (slowest is null || p.Now < slowest) slowest = p.Now;
+        }
+        if (gone is not null) foreach (var id in gone) _peers.Remove(id);
+        return slowest is { } s ? s + _s.MaxSkew : DateTime.MaxValue;
+    }
+
+    private int Peers() => _peers.Count;
+
+    /// <summary>A node that joins a running cluster takes over its time (once, within its first seconds; never backwards).</summary>
+    private void Adopt()
+    {
+        if (_adopted) return;
+        _adopted = true;
+        if (Stopwatch.GetElapsedTime(_startedTicks) > TimeSpan.FromSeconds(30) || _clock.AsFastAsPossible) return;
+        var slowest = _peers.Values.Min(p => p.Now);
+        if (slowest <= _clock.Now) return;
+        _log.Info("joining the cluster's simulated time: {0:u} (this node was at {1:u})", slowest, _clock.Now);
+        _clock.Jump(slowest, slowest);
+    }
+
+    private void Sample()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_samples.Count > 0 && Stopwatch.GetElapsedTime(_samples.Last().Real, now) < TimeSpan.FromMilliseconds(200)) return;
+        _samples.Enqueue((now, _clock.Now));
+        while (_samples.Count > 2 && Stopwatch.GetElapsedTime(_samples.Peek().Real, now) > EffectiveWindow) _samples.Dequeue();
+    }
+
+    private double? Effective()
+    {
+        if (_samples.Count < 2) return null;
+        var (r0, s0) = _samples.Peek();
+        var (r1, s1) = _samples.Last();
+        var real = Stopwatch.GetElapsedTime(r0, r1);
+        return real < TimeSpan.FromSeconds(1) ? null : (s1 - s0).TotalSeconds / real.TotalSeconds;
+    }
+
+    private ClockStatus Status() => new(_clock.AsFastAsPossible ? null : _s.Scale, Effective(), _clock.Start, _clock.Now,
+        _clock.End == DateTime.MaxValue ? null : _clock.End, _heldBy, _clock.Work.Pending, _clock.Schedule.Count, _batches, _stalls, _peers.Count, _finished);
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+}

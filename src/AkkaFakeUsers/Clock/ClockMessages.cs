@@ -1,0 +1,83 @@
+using AkkaFakeUsers.Serialization;
+
+namespace AkkaFakeUsers.Clock;
+
+// What the clock tells its owners, what nodes tell each other about their clocks, and what the clock reports.
+
+/// <summary>Due work released by the clock: the owner's entry <paramref name="Key"/>, due at <paramref name="Due"/> (simulated).</summary>
+public sealed record Scheduled(string Key, DateTime Due, object Message) : Akka.Actor.INotInfluenceReceiveTimeout;
+
+/// <summary>The pub/sub topic nodes share their clocks on.</summary>
+public static class ClockTopics
+{
+    public const string Clock = "sim-clock";
+}
+
+/// <summary>A node's simulated time, published every half second; no node runs more than the max skew ahead of the slowest.</summary>
+public sealed record ClockReport(string ClockId, string Node, DateTime Now) : IAfuSerializable;
+
+/// <summary>The population's first sweep is done (sent by the manager): a clock running as fast as it can starts then.</summary>
+public sealed record PopulationReady(string ClockId) : IAfuSerializable;
+
+/// <summary>
+/// Sent through pub/sub on each feed topic behind the posts, likes and comment notices of a batch of work: the local feed
+/// answers <see cref="BarrierPassed"/> when it has taken in everything published before it.
+/// </summary>
+public sealed record FeedBarrier(string ClockId, long Id, string Topic) : IAfuSerializable;
+
+/// <summary>The local feed took in everything published before barrier <paramref name="Id"/> on <paramref name="Topic"/>.</summary>
+public sealed record BarrierPassed(long Id, string Topic);
+
+public sealed record GetClockStatus
+{
+    public static readonly GetClockStatus Instance = new();
+}
+
+/// <summary>
+/// The clock as the status line, <c>sim status</c>, the dashboard and /metrics show it. <paramref name="Configured"/> is
+/// null for "max"; <paramref name="Effective"/> is simulated seconds per real second over the last few seconds (null
+/// before there are any); <paramref name="HeldBy"/> says what keeps the clock below its configured pace (null when it
+/// keeps up).
+/// </summary>
+public sealed record ClockStatus(
+    double? Configured,
+    double? Effective,
+    DateTime Start,
+    DateTime Now,
+    DateTime? End,
+    string? HeldBy,
+    long Backlog,
+    int Scheduled,
+    long Batches,
+    long Stalls,
+    int Peers,
+    bool Finished)
+{
+    public TimeSpan Simulated => Now - Start;
+
+    /// <summary>The simulated time covered, as "1d 02:00:00".</summary>
+    public string SimulatedText => Span(Simulated);
+
+    /// <summary>The run's simulated length, or null.</summary>
+    public string? EndText => End is { } e ? Span(e - Start) : null;
+
+    /// <summary><see cref="Describe"/>, for the dashboard.</summary>
+    public string Text => Describe();
+
+    public string ConfiguredText => Configured is { } c ? $"x{Fmt(c)}" : "max";
+
+    public string EffectiveText => Effective is { } e ? $"x{Fmt(e)}" : "?";
+
+    /// <summary>One phrase: "x720", "x720 (effective x310, held by due work: 2,104)" or "max (effective x9,870)".</summary>
+    public string Describe()
+    {
+        if (Configured is { } c && HeldBy is null && Effective is { } e && e >= 0.95 * c) return ConfiguredText;
+        var held = HeldBy is null ? "" : $", held by {HeldBy}";
+        return $"{ConfiguredText} (effective {EffectiveText}{held})";
+    }
+
+    public static string Span(TimeSpan t) => t.TotalDays >= 1 ? $"{(int)t.TotalDays}d {t:hh\\:mm\\:ss}" : $"{t:hh\\:mm\\:ss}";
+
+    private static string Fmt(double v) => v >= 100 ? v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+        : v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+}
