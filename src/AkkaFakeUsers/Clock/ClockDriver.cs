@@ -14,9 +14,12 @@ namespace AkkaFakeUsers.Clock;
 /// <param name="MaxBatch">As fast as it can: at most this many pieces of due work in one batch.</param>
 /// <param name="MaxBacklog">Paced: the clock holds while more pieces of released work than this are not yet done.</param>
 /// <param name="StallTimeout">Work that made no progress for this long (real time) is given up on, with a warning.</param>
-public sealed record ClockSettings(double Scale, TimeSpan RunFor, TimeSpan MaxSkew, TimeSpan Step, int MaxBatch, long MaxBacklog, TimeSpan StallTimeout)
+/// <param name="MaxLag">Paced: the clock holds while the oldest work not done was released more than this (simulated) before now.</param>
+public sealed record ClockSettings(double Scale, TimeSpan RunFor, TimeSpan MaxSkew, TimeSpan Step, int MaxBatch, long MaxBacklog, TimeSpan StallTimeout,
+    TimeSpan MaxLag)
 {
-    public static ClockSettings Paced(double scale) => new(scale, TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), 256, 1000, TimeSpan.FromSeconds(10));
+    public static ClockSettings Paced(double scale) =>
+        new(scale, TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), 256, 1000, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30));
 }
 
 /// <summary>Something else that holds the clock while it is at its limit (the LLM gateway's queue).</summary>
@@ -25,9 +28,10 @@ public sealed record BacklogGauge(string Name, Func<long> Read, long Limit);
 /// <summary>
 /// One per node: advances its <see cref="SimulationClock"/> and releases the work of its <see cref="SimSchedule"/> as it
 /// falls due. Paced (a finite time-scale): every 10 ms it releases what is due and lets time run on at the configured
-/// scale, unless the node is behind (more released work not done than afu.clock.max-backlog, or a gauge such as the
-/// LLM queue at its limit): then time holds until the backlog drains, so a slow machine makes a slower run, not
-/// different data. As fast as it can (max): it releases the next batch (the work due within afu.clock.step of the
+/// scale (never more than two ticks ahead of its last check), unless the node is behind: more released work not done
+/// than afu.clock.max-backlog, work released more than afu.clock.max-lag after it fell due (a user's next post is set
+/// when its last one is done), or a gauge such as the LLM queue at its limit. Then time holds until the node catches
+/// up, so a slow machine makes a slower run, not different data. As fast as it can (max): it releases the next batch (the work due within afu.clock.step of the
 /// next due time), waits until every piece of it is done and the local feed has taken in the posts, likes and comment
 /// notices it published (a barrier through pub/sub), then jumps to the next batch. Every node publishes its
 /// simulated time; no clock runs more than afu.clock.max-skew ahead of the slowest node's.
@@ -53,6 +57,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan PeerExpiry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan EffectiveWindow = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PacedTick = TimeSpan.FromMilliseconds(10);
 
     private readonly SimulationClock _clock;
     private readonly ClockSettings _s;
@@ -64,8 +69,12 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     private readonly Dictionary<string, (DateTime Now, long Seen)> _peers = new();
     private readonly Queue<(long Real, DateTime Sim)> _samples = new();
     private readonly HashSet<string> _acks = new();
+    private readonly SortedSet<(DateTime Due, long Ticket)> _outstanding = new(); // paced: released work not yet done
+    private readonly Dictionary<long, DateTime> _outstandingDue = new();
+    private long _tickets;
     private readonly long _startedTicks = Stopwatch.GetTimestamp();
     private bool _started;
+    private bool _ready; // the manager's first sweep told every user
     private bool _adopted;
     private Phase _phase = Phase.Idle;
     private long _barrierId, _barrierStarted, _batches, _stalls;
@@ -85,7 +94,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         _mediator = mediator;
         _gauges = gauges;
         _barrierTopics = mediator is null ? [] : barrierTopics;
-        _started = !clock.AsFastAsPossible || !waitForPopulation;
+        _started = !waitForPopulation;
 
         Receive<Tick>(_ =>
         {
@@ -105,10 +114,14 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         });
         Receive<PopulationReady>(_ =>
         {
-            if (_started) return;
-            _log.Info("population ready: the clock starts at {0:u}", _clock.Now);
-            _started = true;
-            Progress();
+            if (_started || _ready) return;
+            _log.Info("population ready: the clock starts at {0:u} once every user of the first sweep is created", _clock.Now);
+            _ready = true;
+            if (_clock.AsFastAsPossible)
+            {
+                _started = true;
+                Progress();
+            }
         });
         Receive<Report>(_ => _mediator?.Tell(new Publish(ClockTopics.Clock,
             new ClockReport(_clock.Id, Cluster().SelfAddress.ToString(), _clock.Now))));
@@ -127,7 +140,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _clock.Work.Attach(Self);
-        Timers.StartPeriodicTimer("tick", Tick.Instance, _clock.AsFastAsPossible ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(10));
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _clock.AsFastAsPossible ? TimeSpan.FromMilliseconds(50) : PacedTick);
         if (_mediator is null) return;
         _mediator.Tell(new Subscribe(ClockTopics.Clock, Self));
         Timers.StartPeriodicTimer("report", Report.Instance, TimeSpan.FromMilliseconds(500));
@@ -139,19 +152,50 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
 
     private void PacedStep()
     {
+        if (!_started)
+        {
+            // the population is not there yet (or, joining a running cluster, no other clock heard from yet)
+            if (_peers.Count == 0 && !(_ready && _clock.Work.Pending <= 0))
+            {
+                _heldBy = "the population's first sweep";
+                if (_ready && _clock.Work.SinceProgress > _s.StallTimeout) Forget("users of the first sweep did not report created");
+                return;
+            }
+            _started = true;
+        }
+        if (_clock.Work.Pending > 0 && _clock.Work.SinceProgress > _s.StallTimeout) Forget("work made no progress");
         var now = _clock.Now;
         Release(now, int.MaxValue);
+        // how far behind the clock the earliest released work not yet done fell due (a user whose previous work was done
+        // late sets its next due time late, so a chain of work falls behind even with a short queue)
+        var late = Frontier() is { } frontier ? now - frontier : TimeSpan.Zero;
         var horizon = Horizon();
-        _heldBy = Backlog() ?? (now >= horizon && horizon < _clock.End ? $"the slowest node ({Peers()} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)" : null);
-        _clock.Pace(_heldBy is null ? _s.Scale : 0, Min(horizon, _clock.End));
+        _heldBy = Backlog(late) ?? (now >= horizon && horizon < _clock.End ? $"the slowest node ({Peers()} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)" : null);
+        // never further than two ticks ahead of this check: a driver starved of CPU must not leave the clock running unchecked
+        var step = now + TimeSpan.FromTicks((long)Math.Min(TimeSpan.MaxValue.Ticks / 4.0, 2 * PacedTick.Ticks * _s.Scale));
+        var rate = _heldBy is null ? _s.Scale : 0;
+        var limit = Min(Min(horizon, _clock.End), step);
+        if (Frontier() is { } f && f + _s.MaxLag < limit)
+        {
+            // the clock may run on only to max-lag past the earliest work not yet done
+            limit = f + _s.MaxLag;
+            if (_heldBy is null && limit < now + TimeSpan.FromTicks((long)Math.Min(TimeSpan.MaxValue.Ticks / 4.0, PacedTick.Ticks * _s.Scale)))
+                _heldBy = $"due work not done: {_clock.Work.Pending:N0}, the earliest {(now - f).TotalSeconds:N0}s (simulated) behind the clock (limit {_s.MaxLag.TotalSeconds:0}s)";
+        }
+        _clock.Pace(rate, limit);
         CheckFinished(now);
     }
 
-    /// <summary>What holds a paced clock back now, or null.</summary>
-    private string? Backlog()
+    /// <summary>
+    /// What holds a paced clock back now, or null: too much released work not done, work done too far behind the clock
+    /// (the simulated time at which the oldest unfinished release went out, work being done roughly in release order),
+    /// or a gauge at its limit.
+    /// </summary>
+    private string? Backlog(TimeSpan late)
     {
         var pending = _clock.Work.Pending;
         if (pending > _s.MaxBacklog) return $"due work not done: {pending:N0} (limit {_s.MaxBacklog:N0})";
+        if (late > _s.MaxLag) return $"due work {late.TotalSeconds:N0}s (simulated) late (limit {_s.MaxLag.TotalSeconds:0}s)";
         foreach (var g in _gauges)
         {
             var v = g.Read();
@@ -175,7 +219,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         {
             case Phase.Working:
                 if (work.Pending <= 0) StartBarrier();
-                else if (work.SinceProgress > _s.StallTimeout) Stalled($"{work.Pending} pieces of work made no progress for {_s.StallTimeout.TotalSeconds:0}s");
+                else if (work.SinceProgress > _s.StallTimeout) Stalled("work made no progress");
                 break;
             case Phase.Barrier:
                 if (_acks.Count >= _barrierTopics.Count)
@@ -195,11 +239,20 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
 
     private void Stalled(string what)
     {
-        _stalls++;
-        var forgotten = _clock.Work.Forget();
-        _log.Warning("clock at {0:u}: {1}; going on ({2} pieces forgotten; runs with such a stall are not reproducible)", _clock.Now, what, forgotten);
+        Forget(what);
         _phase = Phase.Idle;
         Advance();
+    }
+
+    /// <summary>Work counted but never reported done (an actor stopped with it in its mailbox, a user on another node): given up on.</summary>
+    private void Forget(string what)
+    {
+        _stalls++;
+        var forgotten = _clock.Work.Forget();
+        _outstanding.Clear();
+        _outstandingDue.Clear();
+        _log.Warning("clock at {0:u}: {1} for {2:0}s; going on ({3} pieces of work forgotten; a run with such a stall is not reproducible)",
+            _clock.Now, what, _s.StallTimeout.TotalSeconds, forgotten);
     }
 
     private void StartBarrier()
@@ -247,15 +300,27 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
 
     // ------------------------------------------------------------------ shared
 
+    /// <summary>Paced: releases what is due, each with a ticket, and keeps the due times of released work not yet done.</summary>
     private void Release(DateTime upTo, int max)
     {
         _due.Clear();
         _clock.Schedule.TakeDue(upTo, _due, max);
         foreach (var d in _due)
         {
+            var ticket = ++_tickets;
+            _outstanding.Add((d.Due, ticket));
+            _outstandingDue[ticket] = d.Due;
             _clock.Work.Begin();
-            d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message), ActorRefs.NoSender);
+            d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket), ActorRefs.NoSender);
         }
+    }
+
+    /// <summary>Paced: the due time of the earliest released work not yet done, or null.</summary>
+    private DateTime? Frontier()
+    {
+        while (_clock.Work.TryTakeDone(out var ticket))
+            if (_outstandingDue.Remove(ticket, out var due)) _outstanding.Remove((due, ticket));
+        return _outstanding.Count > 0 ? _outstanding.Min.Due : null;
     }
 
     private void CheckFinished(DateTime now)

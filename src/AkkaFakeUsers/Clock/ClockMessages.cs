@@ -4,8 +4,11 @@ namespace AkkaFakeUsers.Clock;
 
 // What the clock tells its owners, what nodes tell each other about their clocks, and what the clock reports.
 
-/// <summary>Due work released by the clock: the owner's entry <paramref name="Key"/>, due at <paramref name="Due"/> (simulated).</summary>
-public sealed record Scheduled(string Key, DateTime Due, object Message) : Akka.Actor.INotInfluenceReceiveTimeout;
+/// <summary>
+/// Due work released by the clock: the owner's entry <paramref name="Key"/>, due at <paramref name="Due"/> (simulated).
+/// The owner reports it done with <see cref="WorkCounter.End(long)"/> and <paramref name="Ticket"/>.
+/// </summary>
+public sealed record Scheduled(string Key, DateTime Due, object Message, long Ticket = 0) : Akka.Actor.INotInfluenceReceiveTimeout;
 
 /// <summary>The pub/sub topic nodes share their clocks on.</summary>
 public static class ClockTopics

@@ -168,12 +168,14 @@ public static class SettingsCatalog
 
     public static readonly Setting ClockMaxBacklog = Whole("afu.clock.max-backlog", "1000", 1, 100_000_000,
         "The clock holds while more pieces of due work than this (timers fired, texts and slates awaited) are not yet done, and while the LLM queue is half full: a slow machine makes a slower run, not different data.");
+    public static readonly Setting ClockMaxLag = S("afu.clock.max-lag", SettingKind.Duration, "30s",
+        "The clock also holds while work is released more than this (simulated) after it fell due (a user sets its next due time once its last work is done): posts stamped late and slates missing the newest posts would change the data.");
     public static readonly Setting ClockMaxSkew = S("afu.clock.max-skew", SettingKind.Duration, "30s",
         "No node's simulated time runs further ahead of the slowest node's (nodes publish their clocks twice a second).");
     public static readonly Setting ClockStep = S("afu.clock.step", SettingKind.Duration, "1s",
         "time-scale max: the work due within this simulated span of the next due time is one batch (replies to a batch's posts are stamped at its end).");
     public static readonly Setting ClockMaxBatch = Whole("afu.clock.max-batch", "256", 1, 1_000_000, "time-scale max: most pieces of due work in one batch.");
-    public static readonly Setting ClockStallTimeout = S("afu.clock.stall-timeout", SettingKind.Duration, "10s",
+    public static readonly Setting ClockStallTimeout = S("afu.clock.stall-timeout", SettingKind.Duration, "60s",
         "Work that makes no progress for this long (real time; e.g. a user stopped with it in its mailbox) is given up on with a warning, so the clock never stops for good.");
 
     public static readonly Setting LlmMode = new("afu.llm.mode", SettingKind.Enum, "auto",

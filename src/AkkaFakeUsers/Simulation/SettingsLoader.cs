@@ -188,7 +188,7 @@ public static class SettingsLoader
             SimStart = simStart,
             Clock = new Clock.ClockSettings(r.Double(SettingsCatalog.TimeScale, maxWord: true), r.Duration(SettingsCatalog.SimDuration),
                 r.Duration(SettingsCatalog.ClockMaxSkew), r.Duration(SettingsCatalog.ClockStep), r.Int(SettingsCatalog.ClockMaxBatch),
-                r.Int(SettingsCatalog.ClockMaxBacklog), r.Duration(SettingsCatalog.ClockStallTimeout)),
+                r.Int(SettingsCatalog.ClockMaxBacklog), r.Duration(SettingsCatalog.ClockStallTimeout), r.Duration(SettingsCatalog.ClockMaxLag)),
             SnapshotEvery = r.Int(SettingsCatalog.SnapshotEvery),
             Llm = llm,
             Cluster = new ClusterSettings(r.String(SettingsCatalog.ClusterHostname), r.Int(SettingsCatalog.ClusterPort), r.StringList(SettingsCatalog.SeedNodes),

@@ -44,7 +44,8 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private readonly SimulationClock _clock;
     private readonly IActorRef? _mediator;
     private readonly bool _discrete; // the clock runs as fast as it can
-    private bool _counting; // this sweep's EnsureUsers are work the clock counts
+    private bool _counting; // the first sweep's EnsureUsers are work the clock counts (it starts once they are done)
+    private bool _told; // the clocks were told the population is ready
     private bool _paused;
     private int _position; // next index to ensure; 0 = idle
     private long _sweeps;
@@ -62,7 +63,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         _clock = clock ?? new SimulationClock(1);
         _mediator = mediator;
         _discrete = _clock.AsFastAsPossible;
-        _counting = _discrete;
+        _counting = true;
         _origin = _clock.Now;
         _batch = batch;
         _interval = ensureInterval;
@@ -75,7 +76,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         Receive<Scheduled>(s =>
         {
             if (s.Message is JoinDue) Join(s.Due);
-            _clock.Work.End();
+            _clock.Work.End(s.Ticket);
         });
         Receive<SweepStep>(_ => Step());
         Receive<ScalePopulation>(s =>
@@ -109,6 +110,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     {
         base.PostRestart(reason);
         _counting = false;
+        _told = true;
     }
 
     protected override void PreStart()
@@ -182,9 +184,10 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         {
             _position = 0;
             _sweeps++;
-            if (_counting)
+            if (!_told)
             {
-                // every user of the first sweep was told (and counted): the clocks start once they are all created
+                // every user of the first sweep was told (as fast as it can: and counted): the clocks start
+                _told = true;
                 _counting = false;
                 var ready = new PopulationReady(_clock.Id);
                 if (_mediator is not null) _mediator.Tell(new Publish(ClockTopics.Clock, ready));

@@ -81,11 +81,11 @@ public sealed class FakeUser : ReceivePersistentActor
     {
         if (!_timers.TryGetValue(s.Key, out var due) || due != s.Due)
         {
-            _deps.Clock.Work.End();
+            _deps.Clock.Work.End(s.Ticket);
             return;
         }
         _timers.Remove(s.Key);
-        Handle(s.Message, counted: true, at: s.Due);
+        Handle(s.Message, counted: true, at: s.Due, s.Ticket);
     }
 
     public override string PersistenceId => PersistenceIdFor(_userId);
@@ -101,7 +101,8 @@ public sealed class FakeUser : ReceivePersistentActor
 
     /// <param name="counted">The clock counts this input as work: report it done once the decision is stored and carried out.</param>
     /// <param name="at">The simulated instant of the decision (a timer's due time), else the clock's time.</param>
-    private void Handle(object input, bool counted, DateTime? at = null)
+    /// <param name="ticket">Released work's ticket (<see cref="Scheduled.Ticket"/>), reported with it.</param>
+    private void Handle(object input, bool counted, DateTime? at = null, long ticket = 0)
     {
         var clock = _deps.Clock;
         var now = at ?? clock.Now;
@@ -113,7 +114,7 @@ public sealed class FakeUser : ReceivePersistentActor
         if (decision.Events.Count == 0)
         {
             Run(decision.Effects, Sender);
-            if (counted) clock.Work.End();
+            if (counted) clock.Work.End(ticket);
             return;
         }
         var sender = Sender;
@@ -124,7 +125,7 @@ public sealed class FakeUser : ReceivePersistentActor
             Applied(e);
             if (!ReferenceEquals(e, last)) return;
             Run(decision.Effects, sender);
-            if (counted) clock.Work.End();
+            if (counted) clock.Work.End(ticket);
         });
     }
 

@@ -1,0 +1,105 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using AkkaFakeUsers.Clock;
+
+namespace AkkaFakeUsers.Tests.Clock;
+
+/// <summary>The driver on its own: what it releases, when its clock moves, and what it says holds it.</summary>
+public class ClockDriverTests : TestKit
+{
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private IActorRef Driver(SimulationClock clock, ClockSettings settings, params BacklogGauge[] gauges) =>
+        Sys.ActorOf(Props.Create(() => new ClockDriver(clock, settings, null, gauges, Array.Empty<string>(), false)));
+
+    private ClockStatus Status(IActorRef driver) => driver.Ask<ClockStatus>(GetClockStatus.Instance, TimeSpan.FromSeconds(3)).Result;
+
+    [Fact]
+    public void A_paced_clock_runs_at_its_scale_releases_what_falls_due_and_holds_while_released_work_is_not_done()
+    {
+        var clock = new SimulationClock(600, T0);
+        var settings = ClockSettings.Paced(600) with { MaxBacklog = 2, MaxLag = TimeSpan.FromHours(1) };
+        var driver = Driver(clock, settings);
+        var owner = CreateTestProbe();
+        for (var i = 1; i <= 3; i++) clock.Schedule.Set(owner, $"k{i}", T0.AddSeconds(30 * i), i);
+
+        // 600x: the three entries (30, 60, 90 simulated seconds) fall due within ~0.15 s, earliest first
+        var released = Enumerable.Range(0, 3).Select(_ => owner.ExpectMsg<Scheduled>(TimeSpan.FromSeconds(3))).ToList();
+        Assert.Equal(["k1", "k2", "k3"], released.Select(s => s.Key));
+        Assert.Equal(3, clock.Work.Pending); // nobody reported them done: 3 > the backlog limit of 2
+
+        var held = clock.Now;
+        Thread.Sleep(500);
+        Assert.True(clock.Now - held < TimeSpan.FromSeconds(30), $"held clock moved {clock.Now - held}");
+        var status = Status(driver);
+        Assert.Contains("due work not done: 3", status.HeldBy);
+        Assert.Contains("held by due work", status.Describe());
+
+        clock.Work.End();
+        clock.Work.End();
+        var resumed = clock.Now;
+        Thread.Sleep(500);
+        // running again: ~0.5 s x 600 = 300 simulated seconds
+        Assert.InRange((clock.Now - resumed).TotalSeconds, 150, 450);
+        Assert.Null(Status(driver).HeldBy);
+    }
+
+    [Fact]
+    public void A_paced_clock_runs_no_further_than_the_max_lag_past_the_earliest_work_not_done()
+    {
+        var clock = new SimulationClock(600, T0);
+        var driver = Driver(clock, ClockSettings.Paced(600) with { MaxLag = TimeSpan.FromSeconds(30) });
+        var owner = CreateTestProbe();
+        clock.Schedule.Set(owner, "slow", T0.AddSeconds(10), "slow");
+        var released = owner.ExpectMsg<Scheduled>(TimeSpan.FromSeconds(3));
+        Thread.Sleep(400); // 600x: 240 simulated seconds, were it not held
+        Assert.Equal(T0.AddSeconds(40), clock.Now);
+        AwaitAssert(() => Assert.Contains("the earliest 30s (simulated) behind the clock", Status(driver).HeldBy), TimeSpan.FromSeconds(3));
+        clock.Work.End(released.Ticket);
+        AwaitAssert(() => Assert.True(clock.Now > T0.AddSeconds(100)), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void A_paced_clock_holds_while_a_gauge_is_at_its_limit()
+    {
+        var clock = new SimulationClock(600, T0);
+        long queue = 10;
+        var driver = Driver(clock, ClockSettings.Paced(600), new BacklogGauge("LLM queue", () => Interlocked.Read(ref queue), 10));
+        AwaitAssert(() => Assert.Contains("LLM queue: 10 (limit 10)", Status(driver).HeldBy), TimeSpan.FromSeconds(3));
+        var held = clock.Now;
+        Thread.Sleep(300);
+        Assert.True(clock.Now - held < TimeSpan.FromSeconds(10));
+        Interlocked.Exchange(ref queue, 9);
+        AwaitAssert(() => Assert.True(clock.Now - held > TimeSpan.FromSeconds(60)), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task As_fast_as_it_can_the_clock_jumps_batch_by_batch_and_waits_until_a_batch_is_done()
+    {
+        var clock = new SimulationClock(double.PositiveInfinity, T0, TimeSpan.FromHours(2));
+        var settings = ClockSettings.Paced(double.PositiveInfinity) with { Step = TimeSpan.FromSeconds(1) };
+        Driver(clock, settings);
+        var owner = CreateTestProbe();
+        clock.Schedule.Set(owner, "a", T0.AddMinutes(10), "a");
+        clock.Schedule.Set(owner, "b", T0.AddMinutes(10).AddMilliseconds(500), "b");
+        clock.Schedule.Set(owner, "c", T0.AddHours(1), "c");
+
+        // one batch: everything due within a second of the first entry; stamped at its end
+        var a = owner.ExpectMsg<Scheduled>();
+        var b = owner.ExpectMsg<Scheduled>();
+        Assert.Equal(("a", "b"), (a.Key, b.Key));
+        Assert.Equal(T0.AddMinutes(10).AddSeconds(1), clock.Now);
+        Assert.Equal(T0.AddMinutes(10), clock.VisibleBefore(b.Due));
+        // the next batch waits for this one, however long it takes
+        owner.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+        clock.Work.End();
+        clock.Work.End();
+        var c = owner.ExpectMsg<Scheduled>();
+        Assert.Equal("c", c.Key);
+        Assert.Equal(T0.AddHours(1).AddSeconds(1), clock.Now);
+        clock.Work.End();
+        // nothing left before the end: the clock jumps to it and the run is finished
+        await clock.Finished.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(T0.AddHours(2), clock.Now);
+    }
+}
