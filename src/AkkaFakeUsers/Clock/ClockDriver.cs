@@ -19,7 +19,7 @@ public sealed record ClockSettings(double Scale, TimeSpan RunFor, TimeSpan MaxSk
     TimeSpan MaxLag)
 {
     public static ClockSettings Paced(double scale) =>
-        new(scale, TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), 256, 1000, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30));
+        new(scale, TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), 256, 1000, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30));
 }
 
 /// <summary>Something else that holds the clock while it is at its limit (the LLM gateway's queue).</summary>

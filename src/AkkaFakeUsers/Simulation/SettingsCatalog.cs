@@ -172,7 +172,7 @@ public static class SettingsCatalog
         "The clock also holds while work is released more than this (simulated) after it fell due (a user sets its next due time once its last work is done): posts stamped late and slates missing the newest posts would change the data.");
     public static readonly Setting ClockMaxSkew = S("afu.clock.max-skew", SettingKind.Duration, "30s",
         "No node's simulated time runs further ahead of the slowest node's (nodes publish their clocks twice a second).");
-    public static readonly Setting ClockStep = S("afu.clock.step", SettingKind.Duration, "1s",
+    public static readonly Setting ClockStep = S("afu.clock.step", SettingKind.Duration, "10s",
         "time-scale max: the work due within this simulated span of the next due time is one batch (replies to a batch's posts are stamped at its end).");
     public static readonly Setting ClockMaxBatch = Whole("afu.clock.max-batch", "256", 1, 1_000_000, "time-scale max: most pieces of due work in one batch.");
     public static readonly Setting ClockStallTimeout = S("afu.clock.stall-timeout", SettingKind.Duration, "60s",

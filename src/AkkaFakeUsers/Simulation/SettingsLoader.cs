@@ -155,6 +155,7 @@ public static class SettingsLoader
             r.Double(SettingsCatalog.RateLimit),
             r.Duration(SettingsCatalog.ProbeTimeout));
 
+        var timeScale = r.Double(SettingsCatalog.TimeScale, maxWord: true);
         DateTime? simStart = null;
         var startText = r.String(SettingsCatalog.SimStart).Trim();
         if (startText.Length > 0)
@@ -184,9 +185,9 @@ public static class SettingsLoader
             Behaviour = behaviour,
             Sessions = sessions,
             Feed = feed,
-            TimeScale = r.Double(SettingsCatalog.TimeScale, maxWord: true),
+            TimeScale = timeScale,
             SimStart = simStart,
-            Clock = new Clock.ClockSettings(r.Double(SettingsCatalog.TimeScale, maxWord: true), r.Duration(SettingsCatalog.SimDuration),
+            Clock = new Clock.ClockSettings(timeScale, r.Duration(SettingsCatalog.SimDuration),
                 r.Duration(SettingsCatalog.ClockMaxSkew), r.Duration(SettingsCatalog.ClockStep), r.Int(SettingsCatalog.ClockMaxBatch),
                 r.Int(SettingsCatalog.ClockMaxBacklog), r.Duration(SettingsCatalog.ClockStallTimeout), r.Duration(SettingsCatalog.ClockMaxLag)),
             SnapshotEvery = r.Int(SettingsCatalog.SnapshotEvery),

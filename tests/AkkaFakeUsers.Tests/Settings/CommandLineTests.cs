@@ -25,9 +25,39 @@ public class CommandLineTests
         var settings = CommandSettings.Load(run, new Dictionary<string, string>());
         Assert.Equal((12, 30.0), (settings.UserCount, settings.TimeScale));
 
+        var max = CommandSettings.Load(AfuCommandLine.Parse(["run", "--time-scale", "max", "--sim-duration", "4d"]), new Dictionary<string, string>());
+        Assert.Equal((double.PositiveInfinity, TimeSpan.FromDays(4), "max"), (max.TimeScale, max.ClockSettings.RunFor, max.TimeScaleText));
+        // max starts at a fixed instant (reproducible); a finite scale at the real time; an explicit start wins in both
+        Assert.Equal(AfuSettings.DiscreteEpoch, max.StartAt(DateTime.UtcNow));
+        var now = new DateTime(2030, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+        Assert.Equal(now, settings.StartAt(now));
+        var started = CommandSettings.Load(run, new Dictionary<string, string> { ["AFU__SIMULATION__START"] = "2026-03-02T06:00:00Z" });
+        Assert.Equal(new DateTime(2026, 3, 2, 6, 0, 0, DateTimeKind.Utc), started.StartAt(now));
+
         var inspect = AfuCommandLine.Parse(["inspect", "--port", "9110", "sim", "users", "--interest", "tech", "-n", "5"]);
         Assert.Equal("9110", inspect.Flag("port"));
         Assert.Equal(["sim", "users", "--interest", "tech", "-n", "5"], inspect.Positional);
+    }
+
+    [Theory]
+    [InlineData("--time-scale", "fast", "afu.simulation.time-scale", "or max")]
+    [InlineData("--time-scale", "0", "afu.simulation.time-scale", "or max")]
+    [InlineData("--sim-duration", "soon", "afu.simulation.sim-duration", "duration such as")]
+    public void A_bad_time_scale_or_simulated_span_is_refused_naming_the_key_and_what_is_allowed(string flag, string value, string key, string allowed)
+    {
+        var ex = Assert.Throws<SettingsException>(() => CommandSettings.Load(AfuCommandLine.Parse(["run", flag, value]), new Dictionary<string, string>()));
+        var message = string.Join("\n", ex.Errors);
+        Assert.Contains(key, message);
+        Assert.Contains(allowed, message);
+    }
+
+    [Fact]
+    public void A_start_that_is_no_date_is_refused_naming_the_key()
+    {
+        var ex = Assert.Throws<SettingsException>(() => CommandSettings.Load(AfuCommandLine.Parse(["run"]),
+            new Dictionary<string, string> { ["AFU__SIMULATION__START"] = "yesterday-ish" }));
+        Assert.Contains("afu.simulation.start", Assert.Single(ex.Errors));
+        Assert.Contains("2026-01-01T00:00:00Z", ex.Errors[0]);
     }
 
     [Fact]
