@@ -70,7 +70,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     private readonly Queue<(long Real, DateTime Sim)> _samples = new();
     private readonly HashSet<string> _acks = new();
     private readonly SortedSet<(DateTime Due, long Ticket)> _outstanding = new(); // paced: released work not yet done
-    private readonly Dictionary<long, DateTime> _outstandingDue = new();
+    private readonly Dictionary<long, (DateTime Due, long Released)> _outstandingDue = new();
     private long _tickets;
     private readonly long _startedTicks = Stopwatch.GetTimestamp();
     private bool _started;
@@ -309,7 +309,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         {
             var ticket = ++_tickets;
             _outstanding.Add((d.Due, ticket));
-            _outstandingDue[ticket] = d.Due;
+            _outstandingDue[ticket] = (d.Due, Stopwatch.GetTimestamp());
             _clock.Work.Begin();
             d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket), ActorRefs.NoSender);
         }
@@ -319,7 +319,19 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     private DateTime? Frontier()
     {
         while (_clock.Work.TryTakeDone(out var ticket))
-            if (_outstandingDue.Remove(ticket, out var due)) _outstanding.Remove((due, ticket));
+            if (_outstandingDue.Remove(ticket, out var o)) _outstanding.Remove((o.Due, ticket));
+        // released to an owner that stopped with it in its mailbox (retired, handed off to another node): never reported
+        // done; after the stall timeout it no longer holds the clock
+        while (_outstanding.Count > 0 && _outstanding.Min is var (due, oldest) &&
+               Stopwatch.GetElapsedTime(_outstandingDue[oldest].Released) > _s.StallTimeout)
+        {
+            _outstanding.Remove((due, oldest));
+            _outstandingDue.Remove(oldest);
+            _clock.Work.ForgetOne();
+            _stalls++;
+            _log.Warning("clock at {0:u}: work due at {1:u} was not reported done within {2:0}s (its owner stopped?); going on without it",
+                _clock.Now, due, _s.StallTimeout.TotalSeconds);
+        }
         return _outstanding.Count > 0 ? _outstanding.Min.Due : null;
     }
 

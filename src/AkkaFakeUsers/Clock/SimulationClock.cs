@@ -146,6 +146,13 @@ public sealed class WorkCounter
     }
 
     /// <summary>Work that was counted but will never be reported done (an actor stopped with it in its mailbox): forget it.</summary>
+    /// <summary>One piece of work that will never be reported done.</summary>
+    internal void ForgetOne()
+    {
+        Interlocked.Increment(ref _ended);
+        Interlocked.Decrement(ref _pending);
+    }
+
     internal long Forget()
     {
         var forgotten = Interlocked.Exchange(ref _pending, 0);

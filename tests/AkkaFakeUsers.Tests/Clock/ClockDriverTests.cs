@@ -60,6 +60,21 @@ public class ClockDriverTests : TestKit
     }
 
     [Fact]
+    public void Work_whose_owner_never_reports_it_done_holds_the_clock_only_until_the_stall_timeout()
+    {
+        var clock = new SimulationClock(600, T0);
+        var driver = Driver(clock, ClockSettings.Paced(600) with { MaxLag = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.FromSeconds(1) });
+        var owner = CreateTestProbe();
+        clock.Schedule.Set(owner, "lost", T0.AddSeconds(10), "lost");
+        owner.ExpectMsg<Scheduled>(TimeSpan.FromSeconds(3)); // and never reported done (an actor stopped with it in its mailbox)
+        Thread.Sleep(300);
+        Assert.Equal(T0.AddSeconds(40), clock.Now);
+        AwaitAssert(() => Assert.True(clock.Now > T0.AddSeconds(120)), TimeSpan.FromSeconds(4));
+        var status = Status(driver);
+        Assert.Equal((1L, 0L), (status.Stalls, status.Backlog));
+    }
+
+    [Fact]
     public void A_paced_clock_holds_while_a_gauge_is_at_its_limit()
     {
         var clock = new SimulationClock(600, T0);

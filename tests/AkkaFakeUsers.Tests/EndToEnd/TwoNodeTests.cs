@@ -93,6 +93,14 @@ public partial class TwoNodeTests(ITestOutputHelper output)
             Assert.Empty(onA.Intersect(onB));
             Assert.Equal(24, onA.Count + onB.Count);
 
+            // B, started after A, took over A's simulated time: the two clocks are within the max skew (30 s simulated;
+            // the two answers are a few real milliseconds apart, x20), not the ~20 s real x 20 that B started later
+            static DateTime SimNow(string status) => DateTime.ParseExact(Regex.Match(status, @"\(now (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\)").Groups[1].Value,
+                "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            var (clockA, clockB) = (SimNow(await Ask(a, "sim status")), SimNow(await Ask(b, "sim status")));
+            output.WriteLine($"simulated now: A {clockA:O}, B {clockB:O}");
+            Assert.True(Math.Abs((clockA - clockB).TotalSeconds) <= 40, $"A at {clockA:O}, B at {clockB:O}");
+
             // Posts of A's users reach B's users over DistributedPubSub, and they react.
             var feedB = await Eventually(b, "feed status", t => long.Parse(Regex.Match(t, @"(\d+) from other nodes' users").Groups[1].Value) > 0);
             output.WriteLine(feedB);
