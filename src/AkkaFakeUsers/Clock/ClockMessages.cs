@@ -74,7 +74,8 @@ public sealed record ClockStatus(
     /// <summary>One phrase: "x720", "x720 (effective x310, held by due work: 2,104)" or "max (effective x9,870)".</summary>
     public string Describe()
     {
-        if (Configured is { } c && HeldBy is null && Effective is { } e && e >= 0.95 * c) return ConfiguredText;
+        // keeping up (or not measured yet, over the first second) and nothing holds it: the configured scale says it all
+        if (Configured is { } c && HeldBy is null && (Effective is not { } e || e >= 0.95 * c)) return ConfiguredText;
         var held = HeldBy is null ? "" : $", held by {HeldBy}";
         return $"{ConfiguredText} (effective {EffectiveText}{held})";
     }

@@ -15,12 +15,15 @@ namespace AkkaFakeUsers.Tests.EndToEnd;
 [Collection("end-to-end")]
 public class RealismTests(ITestOutputHelper output)
 {
-    // 2 simulated days in 40 real seconds; each user posts every 2 h on average (before its heavy-tailed factor and the daily curve).
+    // 2 simulated days as fast as the machine allows (the clock never outruns the machine, so a fixed real duration at
+    // a time-scale would cover less on a slower one); each user posts every 2 h on average (before its heavy-tailed
+    // factor and the daily curve).
     private const string Conf = """
         afu {
           posting.interval = 2h
           sessions.interval = 30m
-          simulation.time-scale = 4320
+          simulation.time-scale = max
+          simulation.sim-duration = 2d
           status.interval = 10s
         }
         """;
@@ -31,7 +34,7 @@ public class RealismTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(conf, Conf);
         var data = Path.Combine(dir.Path, "data");
         var stdout = new StringWriter();
-        var code = await AfuApp.RunAsync(["run", "--users", "150", "--duration", "40s", "--seed", "7", "--llm", "builtin", "--config", conf, "--data-dir", data],
+        var code = await AfuApp.RunAsync(["run", "--users", "150", "--duration", "300s", "--seed", "7", "--llm", "builtin", "--config", conf, "--data-dir", data],
             stdout, new StringWriter(), CancellationToken.None, TestEnv.Isolated([(TestEnv.DailyCurve, "on"), .. env]));
         output.WriteLine(stdout.ToString().Split("afu: summary")[^1]);
         Assert.Equal(0, code);
