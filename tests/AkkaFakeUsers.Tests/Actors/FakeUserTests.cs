@@ -62,7 +62,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         var expected = ProfileRules.Create(7, 3, h.Deps.Rules.Interests);
         Assert.Equal("user-3", join.UserId);
 
-        var posts = Enumerable.Range(0, 3).Select(_ => ExpectPost(h.Mediator, TimeSpan.FromSeconds(10))).ToList();
+        var posts = Enumerable.Range(0, 3).Select(_ => ExpectPost(h.Mediator, TimeSpan.FromSeconds(30))).ToList();
         Assert.Equal(["user-3/post-1", "user-3/post-2", "user-3/post-3"], posts.Select(p => p.PostId));
         Assert.All(posts, p =>
         {
@@ -86,7 +86,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         {
             var user = h1.User("user-5");
             user.Tell(new EnsureUser("user-5", 5));
-            var posts = Enumerable.Range(0, 4).Select(_ => ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10))).ToList();
+            var posts = Enumerable.Range(0, 4).Select(_ => ExpectPost(h1.Mediator, TimeSpan.FromSeconds(30))).ToList();
             user.Tell(new PauseUser("user-5"));
             before = await user.Ask<UserStateReply>(new GetUserState("user-5"), TimeSpan.FromSeconds(5));
             lastSeq = before.Counters.Posts;
@@ -103,7 +103,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before.Counters, after.Counters);
         Assert.Equal(before.LastPosts, after.LastPosts);
         h2.Feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(5));
-        var next = ExpectPost(h2.Mediator, TimeSpan.FromSeconds(10));
+        var next = ExpectPost(h2.Mediator, TimeSpan.FromSeconds(30));
         Assert.Equal($"user-5/post-{lastSeq + 1}", next.PostId);
     }
 
@@ -120,7 +120,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
             var deps = h1.Deps with { Known = await store.Journal.KnownUsersAsync() };
             var user = h1.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", deps)), "user-11");
             user.Tell(new EnsureUser("user-11", 11));
-            ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10)); // the fresh user was created without a recovery, and posts
+            ExpectPost(h1.Mediator, TimeSpan.FromSeconds(30)); // the fresh user was created without a recovery, and posts
             user.Tell(new PauseUser("user-11"));
             await user.Ask<UserStateReply>(new GetUserState("user-11"), TimeSpan.FromSeconds(5));
         }
@@ -148,7 +148,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         {
             var user = h1.User("user-8");
             user.Tell(new EnsureUser("user-8", 8));
-            for (var i = 0; i < 10; i++) ExpectPost(h1.Mediator, TimeSpan.FromSeconds(10));
+            for (var i = 0; i < 10; i++) ExpectPost(h1.Mediator, TimeSpan.FromSeconds(30));
             user.Tell(new PauseUser("user-8"));
             before = await user.Ask<UserStateReply>(new GetUserState("user-8"), TimeSpan.FromSeconds(5));
             // 11+ events: snapshots were taken at 3, 6, 9 (and maybe 12); only the newest two stay, the journal keeps every event.
