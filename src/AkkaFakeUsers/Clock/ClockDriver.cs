@@ -1,4 +1,4 @@
-// One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: 320 lines because they share the release and the status.
+// One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: 380 lines because they share the release, the peers and the status.
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -69,9 +69,8 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     private readonly Dictionary<string, (DateTime Now, long Seen)> _peers = new();
     private readonly Queue<(long Real, DateTime Sim)> _samples = new();
     private readonly HashSet<string> _acks = new();
-    private readonly SortedSet<(DateTime Due, long Ticket)> _outstanding = new(); // paced: released work not yet done
-    private readonly Dictionary<long, (DateTime Due, long Released)> _outstandingDue = new();
-    private long _tickets;
+    private readonly OutstandingWork _outstanding; // paced: released work not yet done
+    private readonly List<DateTime> _dropped = new();
     private readonly long _startedTicks = Stopwatch.GetTimestamp();
     private bool _started;
     private bool _ready; // the manager's first sweep told every user
@@ -95,6 +94,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         _gauges = gauges;
         _barrierTopics = mediator is null ? [] : barrierTopics;
         _started = !waitForPopulation;
+        _outstanding = new OutstandingWork(clock.Work, settings.StallTimeout);
 
         Receive<Tick>(_ =>
         {
@@ -165,21 +165,23 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         }
         if (_clock.Work.Pending > 0 && _clock.Work.SinceProgress > _s.StallTimeout) Forget("work made no progress");
         var now = _clock.Now;
-        Release(now, int.MaxValue);
+        _due.Clear();
+        _clock.Schedule.TakeDue(now, _due);
+        foreach (var d in _due) Send(d, _outstanding.Add(d.Due));
         // how far behind the clock the earliest released work not yet done fell due (a user whose previous work was done
         // late sets its next due time late, so a chain of work falls behind even with a short queue)
-        var late = Frontier() is { } frontier ? now - frontier : TimeSpan.Zero;
+        var frontier = Frontier();
+        var late = frontier is { } fr ? now - fr : TimeSpan.Zero;
         var horizon = Horizon();
-        _heldBy = Backlog(late) ?? (now >= horizon && horizon < _clock.End ? $"the slowest node ({Peers()} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)" : null);
-        // never further than two ticks ahead of this check: a driver starved of CPU must not leave the clock running unchecked
-        var step = now + TimeSpan.FromTicks((long)Math.Min(TimeSpan.MaxValue.Ticks / 4.0, 2 * PacedTick.Ticks * _s.Scale));
+        _heldBy = Backlog(late) ?? (now >= horizon && horizon < _clock.End ? SlowestNode() : null);
         var rate = _heldBy is null ? _s.Scale : 0;
-        var limit = Min(Min(horizon, _clock.End), step);
-        if (Frontier() is { } f && f + _s.MaxLag < limit)
+        // never further than two ticks ahead of this check: a driver starved of CPU must not leave the clock running unchecked
+        var limit = Min(Min(horizon, _clock.End), now + Ticks(2));
+        if (frontier is { } f && f + _s.MaxLag < limit)
         {
             // the clock may run on only to max-lag past the earliest work not yet done
             limit = f + _s.MaxLag;
-            if (_heldBy is null && limit < now + TimeSpan.FromTicks((long)Math.Min(TimeSpan.MaxValue.Ticks / 4.0, PacedTick.Ticks * _s.Scale)))
+            if (_heldBy is null && limit < now + Ticks(1))
                 _heldBy = $"due work not done: {_clock.Work.Pending:N0}, the earliest {(now - f).TotalSeconds:N0}s (simulated) behind the clock (limit {_s.MaxLag.TotalSeconds:0}s)";
         }
         _clock.Pace(rate, limit);
@@ -250,7 +252,6 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         _stalls++;
         var forgotten = _clock.Work.Forget();
         _outstanding.Clear();
-        _outstandingDue.Clear();
         _log.Warning("clock at {0:u}: {1} for {2:0}s; going on ({3} pieces of work forgotten; a run with such a stall is not reproducible)",
             _clock.Now, what, _s.StallTimeout.TotalSeconds, forgotten);
     }
@@ -277,7 +278,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         var next = _clock.Schedule.NextDue;
         if (next is null || next.Value > limit)
         {
-            _heldBy = next is not null && next.Value <= _clock.End ? $"the slowest node ({Peers()} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)" : null;
+            _heldBy = next is not null && next.Value <= _clock.End ? SlowestNode() : null;
             if (_heldBy is null && _clock.End != DateTime.MaxValue && _clock.Work.Pending <= 0) _clock.Jump(_clock.End, _clock.End);
             CheckFinished(_clock.Now);
             return;
@@ -294,46 +295,32 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         foreach (var d in _due)
         {
             _clock.Work.Begin();
-            d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message), ActorRefs.NoSender);
+            Send(d, 0);
         }
     }
 
     // ------------------------------------------------------------------ shared
 
-    /// <summary>Paced: releases what is due, each with a ticket, and keeps the due times of released work not yet done.</summary>
-    private void Release(DateTime upTo, int max)
-    {
-        _due.Clear();
-        _clock.Schedule.TakeDue(upTo, _due, max);
-        foreach (var d in _due)
-        {
-            var ticket = ++_tickets;
-            _outstanding.Add((d.Due, ticket));
-            _outstandingDue[ticket] = (d.Due, Stopwatch.GetTimestamp());
-            _clock.Work.Begin();
-            d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket), ActorRefs.NoSender);
-        }
-    }
+    private static void Send(DueWork d, long ticket) => d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket), ActorRefs.NoSender);
 
-    /// <summary>Paced: the due time of the earliest released work not yet done, or null.</summary>
+    /// <summary>Paced: the due time of the earliest released work not yet done, or null (work given up on is logged).</summary>
     private DateTime? Frontier()
     {
-        while (_clock.Work.TryTakeDone(out var ticket))
-            if (_outstandingDue.Remove(ticket, out var o)) _outstanding.Remove((o.Due, ticket));
-        // released to an owner that stopped with it in its mailbox (retired, handed off to another node): never reported
-        // done; after the stall timeout it no longer holds the clock
-        while (_outstanding.Count > 0 && _outstanding.Min is var (due, oldest) &&
-               Stopwatch.GetElapsedTime(_outstandingDue[oldest].Released) > _s.StallTimeout)
+        _dropped.Clear();
+        var frontier = _outstanding.Frontier(_dropped);
+        foreach (var due in _dropped)
         {
-            _outstanding.Remove((due, oldest));
-            _outstandingDue.Remove(oldest);
-            _clock.Work.ForgetOne();
             _stalls++;
             _log.Warning("clock at {0:u}: work due at {1:u} was not reported done within {2:0}s (its owner stopped?); going on without it",
                 _clock.Now, due, _s.StallTimeout.TotalSeconds);
         }
-        return _outstanding.Count > 0 ? _outstanding.Min.Due : null;
+        return frontier;
     }
+
+    /// <summary>The simulated span of <paramref name="ticks"/> paced ticks at the configured scale.</summary>
+    private TimeSpan Ticks(int ticks) => TimeSpan.FromTicks((long)Math.Min(TimeSpan.MaxValue.Ticks / 4.0, ticks * PacedTick.Ticks * _s.Scale));
+
+    private string SlowestNode() => $"the slowest node ({_peers.Count} peers, max skew {_s.MaxSkew.TotalSeconds:0}s)";
 
     private void CheckFinished(DateTime now)
     {
@@ -362,8 +349,6 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         if (gone is not null) foreach (var id in gone) _peers.Remove(id);
         return slowest is { } s ? s + _s.MaxSkew : DateTime.MaxValue;
     }
-
-    private int Peers() => _peers.Count;
 
     /// <summary>A node that joins a running cluster takes over its time (once, within its first seconds; never backwards).</summary>
     private void Adopt()

@@ -102,7 +102,7 @@ public sealed class SimulationClock : ISimClock
 /// </summary>
 public sealed class WorkCounter
 {
-    private long _pending, _begun, _ended;
+    private long _pending;
     private long _lastProgress = Stopwatch.GetTimestamp();
     private IActorRef _driver = ActorRefs.Nobody;
 
@@ -115,17 +115,7 @@ public sealed class WorkCounter
 
     internal void Attach(IActorRef driver) => _driver = driver;
 
-    /// <summary>Pieces of work begun since the start (monotonic).</summary>
-    public long Begun => Interlocked.Read(ref _begun);
-
-    /// <summary>Pieces of work finished since the start (monotonic).</summary>
-    public long Ended => Interlocked.Read(ref _ended);
-
-    public void Begin()
-    {
-        Interlocked.Increment(ref _begun);
-        Interlocked.Increment(ref _pending);
-    }
+    public void Begin() => Interlocked.Increment(ref _pending);
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<long> _doneTickets = new();
 
@@ -140,23 +130,13 @@ public sealed class WorkCounter
 
     public void End()
     {
-        Interlocked.Increment(ref _ended);
         Interlocked.Exchange(ref _lastProgress, Stopwatch.GetTimestamp());
         if (Interlocked.Decrement(ref _pending) == 0) _driver.Tell(ClockDriver.Quiet.Instance);
     }
 
     /// <summary>Work that was counted but will never be reported done (an actor stopped with it in its mailbox): forget it.</summary>
     /// <summary>One piece of work that will never be reported done.</summary>
-    internal void ForgetOne()
-    {
-        Interlocked.Increment(ref _ended);
-        Interlocked.Decrement(ref _pending);
-    }
+    internal void ForgetOne() => Interlocked.Decrement(ref _pending);
 
-    internal long Forget()
-    {
-        var forgotten = Interlocked.Exchange(ref _pending, 0);
-        Interlocked.Add(ref _ended, forgotten);
-        return forgotten;
-    }
+    internal long Forget() => Interlocked.Exchange(ref _pending, 0);
 }
