@@ -134,9 +134,9 @@ public sealed class WorkCounter
         if (Interlocked.Decrement(ref _pending) == 0) _driver.Tell(ClockDriver.Quiet.Instance);
     }
 
-    /// <summary>Work that was counted but will never be reported done (an actor stopped with it in its mailbox): forget it.</summary>
     /// <summary>One piece of work that will never be reported done.</summary>
     internal void ForgetOne() => Interlocked.Decrement(ref _pending);
 
+    /// <summary>Work that was counted but will never be reported done (an actor stopped with it in its mailbox): forget it.</summary>
     internal long Forget() => Interlocked.Exchange(ref _pending, 0);
 }
