@@ -72,7 +72,6 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     private readonly OutstandingWork _outstanding; // paced: released work not yet done
     private readonly List<DateTime> _dropped = new();
     private readonly long _startedTicks = Stopwatch.GetTimestamp();
-    private bool _started;
     private bool _ready; // the manager's first sweep told every user
     private bool _adopted;
     private Phase _phase = Phase.Idle;
@@ -93,7 +92,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         _mediator = mediator;
         _gauges = gauges;
         _barrierTopics = mediator is null ? [] : barrierTopics;
-        _started = !waitForPopulation;
+        if (!waitForPopulation) _clock.Started = true;
         _outstanding = new OutstandingWork(clock.Work, settings.StallTimeout);
 
         Receive<Tick>(_ =>
@@ -114,12 +113,12 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         });
         Receive<PopulationReady>(_ =>
         {
-            if (_started || _ready) return;
+            if (_clock.Started || _ready) return;
             _log.Info("population ready: the clock starts at {0:u} once every user of the first sweep is created", _clock.Now);
             _ready = true;
             if (_clock.AsFastAsPossible)
             {
-                _started = true;
+                _clock.Started = true;
                 Progress();
             }
         });
@@ -131,6 +130,11 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
             _peers[r.ClockId] = (r.Now, Stopwatch.GetTimestamp());
             Adopt();
         });
+        // counted work its user will never do (it stopped with the work in its mailbox): done, as far as the clock goes
+        Receive<DeadLetter>(d =>
+        {
+            if (d.Message is IClockWork w) _clock.Work.End(w.Ticket);
+        });
         Receive<SubscribeAck>(_ => { });
         Receive<GetClockStatus>(_ => Sender.Tell(Status()));
     }
@@ -140,19 +144,24 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _clock.Work.Attach(Self);
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         Timers.StartPeriodicTimer("tick", Tick.Instance, _clock.AsFastAsPossible ? TimeSpan.FromMilliseconds(50) : PacedTick);
         if (_mediator is null) return;
         _mediator.Tell(new Subscribe(ClockTopics.Clock, Self));
         Timers.StartPeriodicTimer("report", Report.Instance, TimeSpan.FromMilliseconds(500));
     }
 
-    protected override void PostStop() => _mediator?.Tell(new Unsubscribe(ClockTopics.Clock, Self));
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _mediator?.Tell(new Unsubscribe(ClockTopics.Clock, Self));
+    }
 
     // ------------------------------------------------------------------ paced
 
     private void PacedStep()
     {
-        if (!_started)
+        if (!_clock.Started)
         {
             // the population is not there yet (or, joining a running cluster, no other clock heard from yet)
             if (_peers.Count == 0 && !(_ready && _clock.Work.Pending <= 0))
@@ -161,7 +170,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
                 if (_ready && _clock.Work.SinceProgress > _s.StallTimeout) Forget("users of the first sweep did not report created");
                 return;
             }
-            _started = true;
+            _clock.Started = true;
         }
         if (_clock.Work.Pending > 0 && _clock.Work.SinceProgress > _s.StallTimeout) Forget("work made no progress");
         var now = _clock.Now;
@@ -210,11 +219,11 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
 
     private void Progress()
     {
-        if (!_started)
+        if (!_clock.Started)
         {
             // a node that joins a cluster already running starts with it
             if (_peers.Count == 0) return;
-            _started = true;
+            _clock.Started = true;
         }
         var work = _clock.Work;
         switch (_phase)

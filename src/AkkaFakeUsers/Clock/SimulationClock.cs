@@ -44,6 +44,16 @@ public sealed class SimulationClock : ISimClock
 
     public SimSchedule Schedule { get; } = new();
 
+    /// <summary>The driver started the clock (the population's first sweep is done, or the node joined a running cluster).
+    /// A manager that takes over from a crashed node then counts no sweep of its own.</summary>
+    public bool Started
+    {
+        get => Volatile.Read(ref _started);
+        internal set => Volatile.Write(ref _started, value);
+    }
+
+    private bool _started;
+
     public WorkCounter Work { get; } = new();
 
     public DateTime Now

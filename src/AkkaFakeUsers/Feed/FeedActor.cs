@@ -84,7 +84,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         {
             if (!_members.TryGetValue(n.UserId, out var user)) return;
             _clock?.Work.Begin();
-            user.Tell(n);
+            user.Tell(new CommentHandedOn(n));
         });
         // behind everything published on that topic before it: this node's clock may move on
         Receive<FeedBarrier>(b =>

@@ -5,8 +5,9 @@ namespace AkkaFakeUsers.Llm;
 /// <summary>Ask the gateway for a text; it answers the sender with <see cref="TextGenerated"/>, always, even when Ollama fails.</summary>
 public sealed record GenerateText(long RequestId, ContentRequest Request) : IAfuSerializable;
 
+/// <summary>The answer to <see cref="GenerateText"/>: work the asking user's clock counts until the user has stored the text.</summary>
 /// <param name="FallbackReason">Why the built-in generator wrote it instead of the primary one (queue full, timeout, breaker open…), or null.</param>
-public sealed record TextGenerated(long RequestId, TextKind Kind, GeneratedText Text, string? FallbackReason) : IAfuSerializable;
+public sealed record TextGenerated(long RequestId, TextKind Kind, GeneratedText Text, string? FallbackReason) : IAfuSerializable, Clock.IClockWork;
 
 public sealed record GetLlmStatus : IAfuSerializable
 {

@@ -63,7 +63,9 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         _clock = clock ?? new SimulationClock(1);
         _mediator = mediator;
         _discrete = _clock.AsFastAsPossible;
-        _counting = true;
+        // a manager taking over from a crashed node finds the clock running: its first sweep is not the population's
+        _counting = !_clock.Started;
+        _told = _clock.Started;
         _origin = _clock.Now;
         _batch = batch;
         _interval = ensureInterval;
@@ -79,6 +81,11 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             _clock.Work.End(s.Ticket);
         });
         Receive<SweepStep>(_ => Step());
+        // a counted EnsureUser is done (its user may live on another node: it reports here, to the counting clock)
+        Receive<UserEnsured>(u =>
+        {
+            if (u.CountedBy == _clock.Id) _clock.Work.End();
+        });
         Receive<ScalePopulation>(s =>
         {
             for (var i = s.Target + 1; i <= _target; i++) _users.Tell(new RetireUser(ProfileRules.UserId(i)));

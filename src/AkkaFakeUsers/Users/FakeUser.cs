@@ -33,6 +33,8 @@ public sealed class FakeUser : ReceivePersistentActor
     private FakeUserState _state = FakeUserState.Empty;
     private UserRuntime _runtime = UserRuntime.Initial;
     private readonly Dictionary<string, DateTime> _timers = new(StringComparer.Ordinal); // key -> due of the entry this user set last
+    // counted work whose decision is being stored, by the decision's last event: reported done if that write fails
+    private readonly Dictionary<IUserEvent, long> _storing = new(ReferenceEqualityComparer.Instance);
 
     public FakeUser(string userId, FakeUserDeps deps)
     {
@@ -66,11 +68,11 @@ public sealed class FakeUser : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", _userId, f.Cause.Message));
         // What the decider decides on; anything else is unhandled (dead letters say so).
         Command<Scheduled>(OnScheduled);
-        Command<EnsureUser>(e => Handle(e, counted: e.CountedBy == deps.Clock.Id));
+        Command<EnsureUser>(e => Handle(e, counted: false)); // a counted one is answered (UserEnsured) to the manager that counts it
         Command<PostNow>(m => Handle(m, counted: false));
         Command<TextGenerated>(m => Handle(m, counted: true));
         Command<SlateServed>(m => Handle(m, counted: true));
-        Command<CommentNotice>(m => Handle(m, counted: true));
+        Command<CommentHandedOn>(m => Handle(m.Notice, counted: true));
         Command<PauseUser>(m => Handle(m, counted: false));
         Command<ResumeUser>(m => Handle(m, counted: false));
         Command<RetireUser>(m => Handle(m, counted: false));
@@ -119,13 +121,14 @@ public sealed class FakeUser : ReceivePersistentActor
         }
         var sender = Sender;
         var last = decision.Events[^1];
+        if (counted) _storing[last] = ticket;
         // The effects run in the last event's handler: commands stay stashed until then, so none sees a half-done decision.
         PersistAll(decision.Events, e =>
         {
             Applied(e);
             if (!ReferenceEquals(e, last)) return;
             Run(decision.Effects, sender);
-            if (counted) clock.Work.End(ticket);
+            if (counted && _storing.Remove(last)) clock.Work.End(ticket);
         });
     }
 
@@ -178,7 +181,18 @@ public sealed class FakeUser : ReceivePersistentActor
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         _deps.Metrics.PersistFailure();
+        // the decisions being stored will not be carried out: the clock must not wait for them
+        foreach (var ticket in _storing.Values) _deps.Clock.Work.End(ticket);
+        _storing.Clear();
         // The actor stops (nothing unacknowledged is kept); the SimulationManager's next sweep wakes it again once the journal answers.
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _deps.Metrics.PersistFailure();
+        // a rejected last event: its decision's effects never run, so its counted work is done as far as the clock goes
+        if (@event is IUserEvent e && _storing.Remove(e, out var ticket)) _deps.Clock.Work.End(ticket);
+        base.OnPersistRejected(cause, @event, sequenceNr);
     }
 }

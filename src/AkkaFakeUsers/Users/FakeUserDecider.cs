@@ -21,7 +21,10 @@ public static class FakeUserDecider
         var d = new Builder(state, runtime, ctx);
         switch (input)
         {
-            case EnsureUser e: d.Ensure(e); break;
+            case EnsureUser e:
+                d.Ensure(e);
+                if (e.CountedBy is not null) d.Effect(new ReplyWith(new UserEnsured(ctx.UserId, e.CountedBy)));
+                break;
             case Recovered: if (state.Exists) d.GoLive(); break;
             case PostTick: d.Runtime = d.Runtime with { PostTimerSet = false }; d.RequestPost(manual: false); break;
             case PostNow:

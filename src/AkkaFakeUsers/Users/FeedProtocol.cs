@@ -52,9 +52,15 @@ public sealed record SlateItem(
     Domain.CandidateFeatures Features,
     IReadOnlyDictionary<string, double>? Shadow = null);
 
-/// <summary>The feed's answer: a ranked slate drawn by <paramref name="Policy"/> from a candidate pool of <paramref name="Candidates"/> posts.</summary>
+/// <summary>The feed's answer: a ranked slate drawn by <paramref name="Policy"/> from a candidate pool of <paramref name="Candidates"/> posts.
+/// Work the asking user's clock counts until the user has stored what it saw.</summary>
 /// <param name="IsRandom">A slate of the random share: a uniformly random ordering (propensity 1 / candidates).</param>
-public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items);
+public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items)
+    : Clock.IClockWork;
+
+/// <summary>A <see cref="CommentNotice"/> the node's feed hands on to the user it is for: work the clock counts until
+/// the user has stored its answer (the notice itself travels on a topic, uncounted).</summary>
+public sealed record CommentHandedOn(CommentNotice Notice) : Clock.IClockWork;
 
 /// <summary>Someone liked a post: every node's feed counts it (the popular policy's hot score). Travels on <see cref="FeedTopics.Likes"/>.</summary>
 /// <param name="At">When (simulated) the like was made: it counts for slates asked for after that (null: at once).</param>

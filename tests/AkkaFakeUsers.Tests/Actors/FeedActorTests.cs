@@ -115,7 +115,7 @@ public class FeedActorTests : TestKit
         var comment = new InteractionRecorded("user-2/comment/user-1/post-1", "user-2", post.PostId, "user-1", InteractionType.Comment, "nice", 0.9, false,
             post.CreatedAt, post.CreatedAt.AddSeconds(9), "builtin", "v", "food", null, 1);
         feed.Tell(new CommentNotice("user-1", post, comment));
-        Assert.Equal(comment, author.ExpectMsg<CommentNotice>().Comment);
+        Assert.Equal(comment, author.ExpectMsg<CommentHandedOn>().Notice.Comment);
         feed.Tell(new CommentNotice("user-99", post, comment));
         author.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         fan.ExpectNoMsg(TimeSpan.FromMilliseconds(100));

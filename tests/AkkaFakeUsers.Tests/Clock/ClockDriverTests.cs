@@ -117,4 +117,43 @@ public class ClockDriverTests : TestKit
         await clock.Finished.WaitAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(T0.AddHours(2), clock.Now);
     }
+
+    /// <summary>An owner that does the first released work it gets and then stops: what else was released to it is
+    /// dead-lettered (as when a user's shard is handed to another node).</summary>
+    private sealed class StopsAfterFirst : ReceiveActor
+    {
+        public StopsAfterFirst(SimulationClock clock) => Receive<Scheduled>(s =>
+        {
+            clock.Work.End(s.Ticket);
+            Context.Stop(Self);
+        });
+    }
+
+    [Fact]
+    public void Released_work_whose_owner_stopped_with_it_in_its_mailbox_does_not_hold_a_paced_clock()
+    {
+        var clock = new SimulationClock(600, T0);
+        // a stall timeout far beyond the test: only the dead letters can let the clock on
+        var driver = Driver(clock, ClockSettings.Paced(600) with { MaxLag = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.FromMinutes(10) });
+        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock)));
+        Watch(owner);
+        for (var i = 0; i < 3; i++) clock.Schedule.Set(owner, $"k{i}", T0.AddSeconds(10), i);
+        ExpectTerminated(owner, TimeSpan.FromSeconds(3));
+        AwaitAssert(() => Assert.True(clock.Now > T0.AddSeconds(300), $"clock at {clock.Now:O}"), TimeSpan.FromSeconds(5));
+        var status = Status(driver);
+        Assert.Equal((0L, 0L), (status.Stalls, status.Backlog));
+    }
+
+    [Fact]
+    public async Task As_fast_as_it_can_a_batch_whose_owner_stopped_with_work_in_its_mailbox_is_done_without_a_stall()
+    {
+        var clock = new SimulationClock(double.PositiveInfinity, T0, TimeSpan.FromHours(1));
+        var driver = Driver(clock, ClockSettings.Paced(double.PositiveInfinity) with { StallTimeout = TimeSpan.FromMinutes(10) });
+        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock)));
+        for (var i = 0; i < 3; i++) clock.Schedule.Set(owner, $"k{i}", T0.AddMinutes(5), i);
+        await clock.Finished.WaitAsync(TimeSpan.FromSeconds(5));
+        var status = Status(driver);
+        Assert.Equal((0L, 0L), (status.Stalls, status.Backlog));
+        Assert.Equal(T0.AddHours(1), clock.Now);
+    }
 }

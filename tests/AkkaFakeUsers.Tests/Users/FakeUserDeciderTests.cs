@@ -75,6 +75,20 @@ public class FakeUserDeciderTests
     }
 
     [Fact]
+    public void A_counted_ensure_is_answered_to_its_sender_once_decided_and_an_uncounted_one_is_not()
+    {
+        var (state, rt) = Live();
+        var counted = FakeUserDecider.Decide(state, rt, new EnsureUser("user-3", 3, CountedBy: "clock-a"), Ctx());
+        var reply = Assert.IsType<ReplyWith>(Assert.Single(counted.Effects));
+        Assert.Equal(new UserEnsured("user-3", "clock-a"), reply.Message);
+
+        var created = FakeUserDecider.Decide(FakeUserState.Empty, UserRuntime.Initial, new EnsureUser("user-3", 3, CountedBy: "clock-a"), Ctx());
+        Assert.Single(created.Events);
+        Assert.IsType<ReplyWith>(created.Effects[^1]); // after the feed and the timers: sent once the creation is stored
+        Assert.DoesNotContain(FakeUserDecider.Decide(state, rt, new EnsureUser("user-3", 3), Ctx()).Effects, e => e is ReplyWith);
+    }
+
+    [Fact]
     public void A_post_tick_asks_for_text_and_the_text_becomes_a_post_published_once_stored()
     {
         var (state, rt) = Live();

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using AkkaFakeUsers.Clock;
+using AkkaFakeUsers.Simulation;
+using AkkaFakeUsers.Users;
+
+namespace AkkaFakeUsers.Tests.Actors;
+
+/// <summary>The manager's first sweep as work the clock counts (a probe stands in for the shard region).</summary>
+public class SimulationManagerTests : TestKit
+{
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private IActorRef Manager(IActorRef users, SimulationClock clock, int target) =>
+        Sys.ActorOf(Props.Create(() => new SimulationManager(users, target, 100, TimeSpan.FromMinutes(10), null, clock, null)));
+
+    [Fact]
+    public void The_first_sweep_counts_until_each_user_answers_wherever_it_lives_and_a_manager_taking_over_a_running_clock_counts_nothing()
+    {
+        var clock = new SimulationClock(60, T0);
+        var users = CreateTestProbe();
+        Manager(users, clock, 3);
+        var ensured = Enumerable.Range(0, 3).Select(_ => (Msg: users.ExpectMsg<EnsureUser>(), From: users.LastSender)).ToList();
+        Assert.All(ensured, e => Assert.Equal(clock.Id, e.Msg.CountedBy));
+        Assert.Equal(3, clock.Work.Pending);
+        // the users answer the manager (on another node they could not report to this node's counter themselves)
+        foreach (var (msg, from) in ensured) from.Tell(new UserEnsured(msg.UserId, msg.CountedBy!));
+        AwaitAssert(() => Assert.Equal(0, clock.Work.Pending), TimeSpan.FromSeconds(3));
+        // an answer for another clock is not this one's work
+        ensured[0].From.Tell(new UserEnsured("user-1", "another-clock"));
+
+        // a crashed node's manager moves here while this node's clock runs: its sweep is not the population's first
+        clock.Started = true;
+        var users2 = CreateTestProbe();
+        Manager(users2, clock, 3);
+        var again = Enumerable.Range(0, 3).Select(_ => users2.ExpectMsg<EnsureUser>()).ToList();
+        Assert.All(again, e => Assert.Null(e.CountedBy));
+        Assert.Equal(0, clock.Work.Pending);
+    }
+}
