@@ -176,7 +176,7 @@ public static class SettingsCatalog
         "time-scale max: the work due within this simulated span of the next due time is one batch (replies to a batch's posts are stamped at its end).");
     public static readonly Setting ClockMaxBatch = Whole("afu.clock.max-batch", "256", 1, 1_000_000, "time-scale max: most pieces of due work in one batch.");
     public static readonly Setting ClockStallTimeout = S("afu.clock.stall-timeout", SettingKind.Duration, "60s",
-        "Work that makes no progress for this long (real time; e.g. a user stopped with it in its mailbox) is given up on with a warning, so the clock never stops for good.");
+        "Work that makes no progress for this long (real time; e.g. a text the LLM never answers) is given up on with a warning, so the clock never stops for good.");
 
     public static readonly Setting LlmMode = new("afu.llm.mode", SettingKind.Enum, "auto",
         "auto: Ollama when it answers at ollama-host, else the built-in generator; ollama or builtin force one.")
