@@ -21,7 +21,9 @@ Bench("llm-gateway", "The gateway against an Ollama-compatible server with P slo
     Int("server-queue", 16, "Requests the server queues beyond its slots before answering 503."),
     Int("requests", 400, "Requests per run."),
     Int("latency-ms", 200, "The server's time per text (L), first run."),
-    Int("latency-ms-2", 100, "The server's time per text, second run."));
+    Int("latency-ms-2", 100, "The server's time per text, second run."),
+    Int("users", 60, "Busy share: users asking for their next text as soon as the last came back."),
+    Int("seconds", 20, "Busy share: measured seconds per run (after 2 s of warm-up)."));
 Bench("persistence", "Journal writes per second from many writers, the projection alone and together, and plain-insert baselines.", PersistenceBench.RunAsync,
     Int("writers", 300, "Persistent actors writing at once."),
     Int("seconds", 10, "Measured seconds per phase."),

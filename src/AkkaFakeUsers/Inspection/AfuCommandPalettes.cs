@@ -133,7 +133,7 @@ public sealed class LlmPalette(InspectionContext ctx) : ICommandPaletteHandler
         var s = await (await ctx.Actor<LlmGateway>(ct)).Ask<LlmStatus>(GetLlmStatus.Instance, InspectionContext.AskTimeout, ct);
         string Dict(IReadOnlyDictionary<string, long> d) => d.Count == 0 ? "none" : string.Join(", ", d.Select(kv => $"{kv.Key} {kv.Value}"));
         return CommandResult.Success(
-            $"generator     {s.Primary} ({s.Model})\nbreaker       {s.Breaker}\nrequests      {s.Requests}\nin flight     {s.InFlight} (max seen {s.MaxInFlightSeen}, limit {ctx.Settings.Llm.MaxInFlight})\n" +
+            $"generator     {s.Primary} ({s.Model})\nbreaker       {s.Breaker}\nrequests      {s.Requests}\nin flight     {s.InFlight} (max seen {s.MaxInFlightSeen}, limit {ctx.Settings.Llm.MaxInFlight}{(ctx.Settings.Llm.ServerQueue > 0 ? $" + {ctx.Settings.Llm.ServerQueue} in the server's queue" : "")})\n" +
             $"queue         {s.QueueDepth} (limit {ctx.Settings.Llm.MaxQueue})\nsuccesses     {s.Successes} (rate {(s.SuccessRate is { } rate ? rate.ToString("P1") : "undefined: nothing asked yet")})\nretries       {s.Retries}\nfallbacks     {s.Fallbacks} ({Dict(s.FallbacksByReason)})\n" +
             $"failures      {Dict(s.FailuresByKind)}\nlatency       p50 {Ctx.F(s.LatencyP50Ms)} ms, p95 {Ctx.F(s.LatencyP95Ms)} ms, p99 {Ctx.F(s.LatencyP99Ms)} ms\n" +
             $"queue wait    p99 {Ctx.F(s.QueueWaitP99Ms)} ms\ntokens/s      {(s.TokensPerSecond is { } t ? Ctx.F(t) : "n/a")}");

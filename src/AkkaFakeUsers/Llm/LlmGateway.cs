@@ -5,8 +5,9 @@ using Akka.Event;
 namespace AkkaFakeUsers.Llm;
 
 /// <summary>
-/// Owns every call to this node's primary content generator (Ollama). Bounded: at most <c>max-in-flight</c> calls,
-/// at most <c>max-queue</c> waiting (comments before posts: a comment belongs to a reaction that is due now, a post
+/// Owns every call to this node's primary content generator (Ollama). Bounded: at most <c>max-in-flight</c> calls
+/// generating plus <c>server-queue</c> more waiting in the server's own queue (so a slot that frees starts its next text
+/// at once instead of idling while the answer comes back and the next call goes out), at most <c>max-queue</c> waiting here (comments before posts: a comment belongs to a reaction that is due now, a post
 /// can wait), optional rate limit. Resilient: per-attempt timeout, retries with jittered exponential back-off,
 /// a circuit breaker (closed → open after N consecutive failures → half-open probe after the reset time).
 /// Whatever happens the requester is answered: by the primary, or at once by the built-in generator with the
@@ -108,7 +109,8 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
 
     private bool CanStart()
     {
-        if (_inFlight >= _s.MaxInFlight) return false;
+        // beyond the slots, a few calls wait in the server's own queue: a slot that frees starts the next text at once
+        if (_inFlight >= _s.MaxInFlight + _s.ServerQueue) return false;
         if (_breaker == Breaker.HalfOpen && _inFlight > 0) return false; // one probe at a time
         if (_s.RateLimit <= 0) return true;
         var now = Stopwatch.GetTimestamp();

@@ -11,6 +11,8 @@ public enum LlmMode { Auto, Ollama, Builtin }
 /// <param name="BreakerReset">How long the circuit stays open before one probe request is let through.</param>
 /// <param name="RateLimit">Calls started per second at most; 0 = unlimited.</param>
 /// <param name="ProbeTimeout">How long `auto` waits for Ollama to answer at start.</param>
+/// <param name="ServerQueue">Calls sent beyond <paramref name="MaxInFlight"/> to wait in the server's own queue, so a
+/// slot that frees starts its next text at once (no round trip through the gateway between two texts).</param>
 public sealed record LlmSettings(
     LlmMode Mode,
     string OllamaHost,
@@ -24,4 +26,5 @@ public sealed record LlmSettings(
     int BreakerMaxFailures,
     TimeSpan BreakerReset,
     double RateLimit,
-    TimeSpan ProbeTimeout);
+    TimeSpan ProbeTimeout,
+    int ServerQueue = 0);

@@ -185,6 +185,10 @@ public static class SettingsCatalog
     public static readonly Setting Model = new("afu.llm.model", SettingKind.String, "\"gemma3:270m\"", "The Ollama model.") { Env = "OLLAMA_MODEL" };
     public static readonly Setting MaxInFlight = new("afu.llm.max-in-flight", SettingKind.Int, "1",
         "Calls to Ollama at once: match Ollama's OLLAMA_NUM_PARALLEL so it never queues or refuses.") { Env = "AFU_LLM_MAX_IN_FLIGHT", Min = 1, Max = 1024 };
+    public static readonly Setting ServerQueue = new("afu.llm.server-queue", SettingKind.Int, "1",
+        "Calls kept waiting in Ollama's own queue beyond max-in-flight, so a slot that frees starts its next text at once " +
+        "(Ollama queues up to OLLAMA_MAX_QUEUE, 512 by default). Ollama still generates at most max-in-flight at once only " +
+        "when max-in-flight equals its OLLAMA_NUM_PARALLEL: with fewer, set 0.") { Env = "AFU_LLM_SERVER_QUEUE", Min = 0, Max = 64 };
     public static readonly Setting MaxQueue = Whole("afu.llm.max-queue", "200", 0, 1_000_000,
         "Requests waiting for a slot; beyond that a request gets built-in text at once (never an unbounded queue).");
     public static readonly Setting LlmTimeout = S("afu.llm.timeout", SettingKind.Duration, "30s", "Per attempt (a streamed answer must complete within it).");

@@ -153,7 +153,8 @@ public static class SettingsLoader
             r.Int(SettingsCatalog.BreakerMaxFailures),
             r.Duration(SettingsCatalog.BreakerReset),
             r.Double(SettingsCatalog.RateLimit),
-            r.Duration(SettingsCatalog.ProbeTimeout));
+            r.Duration(SettingsCatalog.ProbeTimeout),
+            r.Int(SettingsCatalog.ServerQueue));
 
         var timeScale = r.Double(SettingsCatalog.TimeScale, maxWord: true);
         DateTime? simStart = null;

@@ -63,6 +63,21 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public void Calls_kept_waiting_in_the_servers_queue_never_make_it_generate_more_than_max_in_flight_or_answer_503()
+    {
+        _server.Latency = TimeSpan.FromMilliseconds(60);
+        var gw = Gateway(TestSettings.Gateway(MaxInFlight: 2, MaxQueue: 100, Timeout: TimeSpan.FromSeconds(10), ServerQueue: 1));
+        for (var i = 0; i < 30; i++) gw.Tell(Req(i));
+        var replies = Collect(30, TimeSpan.FromSeconds(20));
+        Assert.All(replies, r => Assert.Null(r.FallbackReason));
+        Assert.Equal(30, replies.Select(r => r.RequestId).Distinct().Count());
+        // three calls at the server (two generating, one in its queue, started the moment a slot frees), never a 503
+        Assert.Equal(3, Status(gw).MaxInFlightSeen);
+        Assert.Equal(2, _server.MaxConcurrent);
+        Assert.Equal(0, _server.Rejected503);
+    }
+
+    [Fact]
     public void A_full_queue_answers_at_once_with_labelled_builtin_text()
     {
         _server.Latency = TimeSpan.FromMilliseconds(1500);

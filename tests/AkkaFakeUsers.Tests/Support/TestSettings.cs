@@ -14,14 +14,14 @@ public static class TestSettings
 
     /// <summary>The shipped afu.llm defaults with the gateway's bounds and resilience set for a test.</summary>
     public static LlmSettings Gateway(int MaxInFlight, int MaxQueue, TimeSpan Timeout, int? MaxAttempts = null, TimeSpan? RetryBaseDelay = null,
-        int? BreakerMaxFailures = null, TimeSpan? BreakerReset = null, double? RateLimit = null)
+        int? BreakerMaxFailures = null, TimeSpan? BreakerReset = null, double? RateLimit = null, int ServerQueue = 0)
     {
         var d = Defaults("").Llm;
         return d with
         {
             MaxInFlight = MaxInFlight, MaxQueue = MaxQueue, Timeout = Timeout, MaxAttempts = MaxAttempts ?? d.MaxAttempts,
             RetryBaseDelay = RetryBaseDelay ?? d.RetryBaseDelay, BreakerMaxFailures = BreakerMaxFailures ?? d.BreakerMaxFailures,
-            BreakerReset = BreakerReset ?? d.BreakerReset, RateLimit = RateLimit ?? d.RateLimit,
+            BreakerReset = BreakerReset ?? d.BreakerReset, RateLimit = RateLimit ?? d.RateLimit, ServerQueue = ServerQueue,
         };
     }
 }
