@@ -33,8 +33,10 @@ public sealed class FakeUser : ReceivePersistentActor
     private FakeUserState _state = FakeUserState.Empty;
     private UserRuntime _runtime = UserRuntime.Initial;
     private readonly Dictionary<string, DateTime> _timers = new(StringComparer.Ordinal); // key -> due of the entry this user set last
-    // counted work whose decision is being stored, by the decision's last event: reported done if that write fails
-    private readonly Dictionary<IUserEvent, long> _storing = new(ReferenceEqualityComparer.Instance);
+    // counted work whose decision is being stored (its last event and ticket; Persist stashes commands until a decision
+    // is stored, so there is at most one): reported done if that write fails
+    private IUserEvent? _storingLast;
+    private long _storingTicket;
 
     public FakeUser(string userId, FakeUserDeps deps)
     {
@@ -121,14 +123,16 @@ public sealed class FakeUser : ReceivePersistentActor
         }
         var sender = Sender;
         var last = decision.Events[^1];
-        if (counted) _storing[last] = ticket;
+        if (counted) (_storingLast, _storingTicket) = (last, ticket);
         // The effects run in the last event's handler: commands stay stashed until then, so none sees a half-done decision.
         PersistAll(decision.Events, e =>
         {
             Applied(e);
             if (!ReferenceEquals(e, last)) return;
             Run(decision.Effects, sender);
-            if (counted && _storing.Remove(last)) clock.Work.End(ticket);
+            if (!counted) return;
+            _storingLast = null;
+            clock.Work.End(ticket);
         });
     }
 
@@ -182,8 +186,7 @@ public sealed class FakeUser : ReceivePersistentActor
     {
         _deps.Metrics.PersistFailure();
         // the decisions being stored will not be carried out: the clock must not wait for them
-        foreach (var ticket in _storing.Values) _deps.Clock.Work.End(ticket);
-        _storing.Clear();
+        ReportStoringDone();
         // The actor stops (nothing unacknowledged is kept); the SimulationManager's next sweep wakes it again once the journal answers.
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
@@ -192,7 +195,14 @@ public sealed class FakeUser : ReceivePersistentActor
     {
         _deps.Metrics.PersistFailure();
         // a rejected last event: its decision's effects never run, so its counted work is done as far as the clock goes
-        if (@event is IUserEvent e && _storing.Remove(e, out var ticket)) _deps.Clock.Work.End(ticket);
+        if (ReferenceEquals(@event, _storingLast)) ReportStoringDone();
         base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private void ReportStoringDone()
+    {
+        if (_storingLast is null) return;
+        _storingLast = null;
+        _deps.Clock.Work.End(_storingTicket);
     }
 }
