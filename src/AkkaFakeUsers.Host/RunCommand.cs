@@ -61,10 +61,14 @@ public static class RunCommand
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
         var known = await store.Journal.KnownUsersAsync(cancel);
+        var newest = await store.NewestPostAtAsync(cancel);
 
         await stdout.WriteLineAsync(
             $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {RunReport.Describe(settings)}, generator {generator.Name}, " +
             $"time-scale {settings.TimeScaleText}, {RunLength(settings, duration)}");
+        if (newest is { } n && n >= settings.StartAt(DateTime.UtcNow))
+            await stdout.WriteLineAsync($"afu: simulated time carries on from the newest post in the store, {n:yyyy-MM-dd HH:mm:ss} UTC " +
+                                        "(a restarted run never stamps new data before what it wrote earlier)");
 
         using var host = new HostBuilder()
             // the host's own "failed to start" (a stack trace) is dropped: afu reports that failure itself, in one line
@@ -74,7 +78,7 @@ public static class RunCommand
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None))
             .ConfigureServices(s => s
-                .AddAkkaFakeUsers(settings, generator, store, known)
+                .AddAkkaFakeUsers(settings, generator, store, known, newest)
                 // the drain (a CoordinatedShutdown task) may take up to its phase's timeout (45 s)
                 .Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)))
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)

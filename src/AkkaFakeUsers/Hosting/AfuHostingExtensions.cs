@@ -34,10 +34,11 @@ public static class AfuHostingExtensions
 
     /// <summary>Everything a node runs: the actor system with cluster, persistence, users, feed, gateway, manager and projection.</summary>
     /// <param name="known">Users the journal held at start (<see cref="KnownUsers.LoadAsync"/>): new ones skip recovery. Default: all recover.</param>
+    /// <param name="resumeAfter">The newest simulated instant in the store (<see cref="TrainingStore.NewestPostAtAsync"/>): the clock starts after it.</param>
     public static IServiceCollection AddAkkaFakeUsers(this IServiceCollection services, AfuSettings settings, IContentGenerator primaryGenerator, TrainingStore store,
-        KnownUsers? known = null)
+        KnownUsers? known = null, DateTime? resumeAfter = null)
     {
-        var clock = new SimulationClock(settings.TimeScale, settings.StartAt(DateTime.UtcNow), settings.ClockSettings.RunFor);
+        var clock = new SimulationClock(settings.TimeScale, settings.StartAt(DateTime.UtcNow, resumeAfter), settings.ClockSettings.RunFor);
         var gatewayLoad = new GatewayLoad();
         var metrics = new UserMetrics();
         var nodeMetrics = new Observability.NodeMetrics();

@@ -63,8 +63,14 @@ public sealed record AfuSettings
     /// <summary>With time-scale max and no start set, runs start here, so that two runs with the same seed are the same.</summary>
     public static readonly DateTime DiscreteEpoch = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>The simulated instant the run starts at.</summary>
-    public DateTime StartAt(DateTime realNow) => SimStart ?? (double.IsPositiveInfinity(TimeScale) ? DiscreteEpoch : realNow);
+    /// <summary>The simulated instant the run starts at: afu.simulation.start, else the real time (max: <see cref="DiscreteEpoch"/>),
+    /// but never before <paramref name="resumeAfter"/>, the newest simulated instant the store already holds (a
+    /// restarted compressed run carries on where it stopped instead of stamping new data before the old).</summary>
+    public DateTime StartAt(DateTime realNow, DateTime? resumeAfter = null)
+    {
+        var start = SimStart ?? (double.IsPositiveInfinity(TimeScale) ? DiscreteEpoch : realNow);
+        return resumeAfter is { } newest && newest >= start ? newest.AddMilliseconds(1) : start;
+    }
 
     /// <summary>How the clock runs (time-scale, end of run, backlog limit, skew, batches).</summary>
     public Clock.ClockSettings Clock { get; init; } = AkkaFakeUsers.Clock.ClockSettings.Paced(1);

@@ -54,6 +54,21 @@ public sealed class TrainingStore
         return v is null or DBNull ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The simulated instant of the newest post in the tables, or null (none yet).</summary>
+    public async Task<DateTime?> NewestPostAtAsync(CancellationToken ct = default)
+    {
+        await using var c = await Db.OpenAsync(ct);
+        await using var cmd = StoreConnection.Command(c, null, "SELECT MAX(created_at) FROM posts");
+        return await cmd.ExecuteScalarAsync(ct) switch
+        {
+            null or DBNull => null,
+            DateTime d => DateTime.SpecifyKind(d.ToUniversalTime(), DateTimeKind.Utc),
+            DateTimeOffset o => o.UtcDateTime,
+            var v => DateTime.Parse(Convert.ToString(v, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
+        };
+    }
+
     public async Task<TableCounts> CountsAsync(CancellationToken ct = default)
     {
         await using var c = await Db.OpenAsync(ct);

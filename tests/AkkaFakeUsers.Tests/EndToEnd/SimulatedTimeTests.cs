@@ -65,6 +65,34 @@ public class SimulatedTimeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_restarted_run_carries_on_after_the_newest_post_in_the_store_instead_of_stamping_new_data_before_it()
+    {
+        using var dir = new TempDir();
+        string[] args = ["--users", "10", "--time-scale", "max", "--sim-duration", "1h", "--duration", "90s"];
+        string newest;
+        long first;
+        var (a, _) = await Run(dir, args);
+        using (a)
+        {
+            newest = a.Strings("SELECT MAX(created_at) FROM posts").Single();
+            first = a.Scalar("SELECT COUNT(*) FROM posts");
+        }
+        Assert.True(string.CompareOrdinal(newest, "2026-03-02T01:00:00.000Z") <= 0, newest); // within the first simulated hour
+        Assert.True(first > 50, $"{first} posts");
+
+        // the same start configured again: the second run starts after the first one's newest post, not at 00:00 again
+        var (b, outB) = await Run(dir, args);
+        using (b)
+        {
+            Assert.Contains($"simulated time carries on from the newest post in the store, {newest[..10]} {newest[11..19]} UTC", outB);
+            Assert.Equal(first, b.Scalar($"SELECT COUNT(*) FROM posts WHERE created_at <= '{newest}'"));
+            Assert.True(b.Scalar("SELECT COUNT(*) FROM posts WHERE created_at > '2026-03-02T01:00:00.000Z'") > 50);
+            Assert.Equal(0, b.Scalar($"SELECT COUNT(*) FROM user_interactions WHERE created_at < '{newest}' AND post_id IN " +
+                                     $"(SELECT id FROM posts WHERE created_at > '{newest}')"));
+        }
+    }
+
+    [Fact]
     public async Task A_run_that_cannot_keep_up_says_so_in_the_status_line_within_seconds_with_the_effective_scale()
     {
         using var dir = new TempDir();
