@@ -9,12 +9,6 @@ using AkkaFakeUsers.Llm;
 
 namespace AkkaFakeUsers.Users;
 
-/// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests);
-/// posts and comment notices are published through it. <see cref="Clock"/>: the node's simulated time and the schedule
-/// its timers live in. <see cref="Known"/> lets users that never existed skip recovery.</summary>
-public sealed record FakeUserDeps(UserRules Rules, SimulationClock Clock, UserMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator,
-    KnownUsers? Known = null);
-
 /// <summary>
 /// One fake user: a persistent, sharded entity. Every decision is <see cref="FakeUserDecider.Decide"/>'s; this actor
 /// only sequences it: it persists the decided events, folds them in with <see cref="FakeUserState.Apply"/>, and carries
@@ -130,9 +124,7 @@ public sealed class FakeUser : ReceivePersistentActor
             Applied(e);
             if (!ReferenceEquals(e, last)) return;
             Run(decision.Effects, sender);
-            if (!counted) return;
-            _storingLast = null;
-            clock.Work.End(ticket);
+            if (counted) ReportStoringDone();
         });
     }
 
@@ -185,8 +177,7 @@ public sealed class FakeUser : ReceivePersistentActor
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         _deps.Metrics.PersistFailure();
-        // the decisions being stored will not be carried out: the clock must not wait for them
-        ReportStoringDone();
+        ReportStoringDone(); // the decision will not be carried out: the clock must not wait for it
         // The actor stops (nothing unacknowledged is kept); the SimulationManager's next sweep wakes it again once the journal answers.
         base.OnPersistFailure(cause, @event, sequenceNr);
     }

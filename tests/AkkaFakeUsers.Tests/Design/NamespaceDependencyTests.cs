@@ -141,7 +141,8 @@ public class FileSizeTests
     public void The_user_actor_is_under_200_lines_and_every_file_over_300_says_why_at_its_top()
     {
         var root = NamespaceDependencyTests.RepoRoot();
-        Assert.True(File.ReadAllLines(Path.Combine(root, "src", "AkkaFakeUsers", "Users", "FakeUser.cs")).Length < 200);
+        var actorLines = File.ReadAllLines(Path.Combine(root, "src", "AkkaFakeUsers", "Users", "FakeUser.cs")).Length;
+        Assert.True(actorLines < 200, $"FakeUser.cs has {actorLines} lines: move what is not sequencing the decider out of it");
         var sep = Path.DirectorySeparatorChar;
         var unexplained = new[] { "src", "tests", "bench" }
             .SelectMany(d => Directory.GetFiles(Path.Combine(root, d), "*.cs", SearchOption.AllDirectories))

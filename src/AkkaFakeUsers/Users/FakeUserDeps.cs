@@ -1,0 +1,11 @@
+using Akka.Actor;
+using AkkaFakeUsers.Clock;
+using AkkaFakeUsers.Domain;
+
+namespace AkkaFakeUsers.Users;
+
+/// <summary>What a user needs from its node. <see cref="Mediator"/> is the DistributedPubSub mediator (a probe in tests);
+/// posts and comment notices are published through it. <see cref="Clock"/>: the node's simulated time and the schedule
+/// its timers live in. <see cref="Known"/> lets users that never existed skip recovery.</summary>
+public sealed record FakeUserDeps(UserRules Rules, SimulationClock Clock, UserMetrics Metrics, IActorRef Gateway, IActorRef Feed, IActorRef Mediator,
+    KnownUsers? Known = null);
