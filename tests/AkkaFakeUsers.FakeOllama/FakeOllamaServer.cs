@@ -46,7 +46,6 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     private readonly ConcurrentQueue<SeenRequest> _seen = new();
     private readonly ConcurrentDictionary<string, byte> _models = new(StringComparer.OrdinalIgnoreCase);
     private int _active, _waiting, _maxActive, _requests, _rejected503;
-    private long _busyTicks; // Stopwatch ticks of slot time spent serving chat/generate requests
     private readonly ConcurrentQueue<(long From, long To)> _served = new(); // each request's slot time, Stopwatch timestamps
 
     private FakeOllamaServer(WebApplication app, int parallel, int maxQueue)
@@ -75,23 +74,15 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     public int Rejected503 => Volatile.Read(ref _rejected503);
     public IReadOnlyCollection<SeenRequest> Seen => _seen.ToArray();
 
-    /// <summary>Slot time spent serving chat/generate requests (from taking a slot to giving it back) since the last
-    /// <see cref="ResetCounters"/>: busy share over a span = this / (<see cref="Parallel"/> x the span).</summary>
-    public TimeSpan BusyTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
-
-    /// <summary>The share of the slots' time between two Stopwatch timestamps spent serving chat/generate requests
-    /// (requests still being served count up to now).</summary>
+    /// <summary>The share of the slots' time between two Stopwatch timestamps spent serving chat/generate requests (from
+    /// taking a slot to giving it back) since the last <see cref="ResetCounters"/>; ask once the requests of the span are done.</summary>
     public double BusyShare(long from, long to)
     {
         if (to <= from) return 0;
         long busy = 0;
         foreach (var (a, b) in _served) busy += Math.Max(0, Math.Min(b, to) - Math.Max(a, from));
-        foreach (var a in _serving.Values) busy += Math.Max(0, to - Math.Max(a, from));
         return busy / (double)(Parallel * (to - from));
     }
-
-    private readonly ConcurrentDictionary<long, long> _serving = new(); // request id -> when it took its slot
-    private long _nextServing;
     public IReadOnlyCollection<string> Models => _models.Keys.ToArray();
     public int Pulls { get; private set; }
 
@@ -102,7 +93,6 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         Interlocked.Exchange(ref _maxActive, 0);
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _rejected503, 0);
-        Interlocked.Exchange(ref _busyTicks, 0);
         _served.Clear();
         _seen.Clear();
     }
@@ -216,8 +206,6 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         }
         var active = Interlocked.Increment(ref _active);
         var took = System.Diagnostics.Stopwatch.GetTimestamp();
-        var id = Interlocked.Increment(ref _nextServing);
-        _serving[id] = took;
         UpdateMax(active);
         try
         {
@@ -228,10 +216,7 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         }
         finally
         {
-            var done = System.Diagnostics.Stopwatch.GetTimestamp();
-            Interlocked.Add(ref _busyTicks, done - took);
-            _served.Enqueue((took, done));
-            _serving.TryRemove(id, out _);
+            _served.Enqueue((took, System.Diagnostics.Stopwatch.GetTimestamp()));
             Interlocked.Decrement(ref _active);
             Interlocked.Decrement(ref _waiting);
             _slots.Release();
