@@ -66,6 +66,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     private readonly IReadOnlyList<string> _barrierTopics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<DueWork> _due = new();
+    private readonly List<(string Owner, IActorRef Via)> _wakeUps = new();
     private readonly Dictionary<string, (DateTime Now, long Seen)> _peers = new();
     private readonly Queue<(long Real, DateTime Sim)> _samples = new();
     private readonly HashSet<string> _acks = new();
@@ -130,10 +131,20 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
             _peers[r.ClockId] = (r.Now, Stopwatch.GetTimestamp());
             Adopt();
         });
-        // counted work its user will never do (it stopped with the work in its mailbox): done, as far as the clock goes
+        // counted work its user will never do (it stopped with the work in its mailbox): done, as far as the clock goes;
+        // unless it is a timer of a user that fell asleep (or stopped after a failed write) just as it was sent: it goes
+        // where the user's timers go now, the shard region, which starts the user again
         Receive<DeadLetter>(d =>
         {
-            if (d.Message is IClockWork w) _clock.Work.End(w.Ticket);
+            if (d.Message is Scheduled { Owner: { } owner } s && _clock.Schedule.TargetOf(owner) is { } now && !now.Equals(d.Recipient))
+                now.Tell(s, Self);
+            else if (d.Message is IClockWork w) _clock.Work.End(w.Ticket);
+        });
+        // a timer reached its user on another node (its shard moved there while it slept here): its timers live there now
+        Receive<WorkMovedAway>(m =>
+        {
+            if (m.Owner is not null) _clock.Schedule.CancelAll(m.Owner);
+            _clock.Work.End(m.Ticket);
         });
         Receive<SubscribeAck>(_ => { });
         Receive<GetClockStatus>(_ => Sender.Tell(Status()));
@@ -177,6 +188,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
         _due.Clear();
         _clock.Schedule.TakeDue(now, _due);
         foreach (var d in _due) Send(d, _outstanding.Add(d.Due));
+        WakeAhead(now);
         // how far behind the clock the earliest released work not yet done fell due (a user whose previous work was done
         // late sets its next due time late, so a chain of work falls behind even with a short queue)
         var frontier = Frontier();
@@ -306,11 +318,20 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
             _clock.Work.Begin();
             Send(d, 0);
         }
+        WakeAhead(stamp);
     }
 
     // ------------------------------------------------------------------ shared
 
-    private static void Send(DueWork d, long ticket) => d.Owner.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket), ActorRefs.NoSender);
+    /// <summary>Sleepers whose next work is near (their wake-ahead time has come): woken now, uncounted, so their recovery overlaps the clock's progress.</summary>
+    private void WakeAhead(DateTime upTo)
+    {
+        _wakeUps.Clear();
+        _clock.Schedule.TakeWakeUps(upTo, _wakeUps);
+        foreach (var (owner, via) in _wakeUps) via.Tell(new WakeUp(owner), Self);
+    }
+
+    private void Send(DueWork d, long ticket) => d.Target.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket) { Owner = d.Owner, ClockId = _clock.Id }, Self);
 
     /// <summary>Paced: the due time of the earliest released work not yet done, or null (work given up on is logged).</summary>
     private DateTime? Frontier()
@@ -389,7 +410,8 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     }
 
     private ClockStatus Status() => new(_clock.AsFastAsPossible ? null : _s.Scale, Effective(), _clock.Start, _clock.Now,
-        _clock.End == DateTime.MaxValue ? null : _clock.End, _heldBy, _clock.Work.Pending, _clock.Schedule.Count, _batches, _stalls, _peers.Count, _finished);
+        _clock.End == DateTime.MaxValue ? null : _clock.End, _heldBy, _clock.Work.Pending, _clock.Schedule.Count, _batches, _stalls, _peers.Count, _finished,
+        _clock.Schedule.Asleep, _clock.Schedule.Woken);
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 }

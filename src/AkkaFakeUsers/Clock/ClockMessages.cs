@@ -19,8 +19,32 @@ public interface IClockWork
 /// <summary>
 /// Due work released by the clock: the owner's entry <paramref name="Key"/>, due at <paramref name="Due"/> (simulated).
 /// The owner reports it done with <see cref="WorkCounter.End(long)"/> and <paramref name="Ticket"/>.
+/// <see cref="Owner"/> and <see cref="ClockId"/> say whose entry it is and which node's clock counts it: a sleeping
+/// user's entry travels through the shard region (which routes it by <see cref="Owner"/>), and should the user's shard
+/// have moved to another node meanwhile, the user there answers <see cref="WorkMovedAway"/> (so it crosses the network:
+/// its message is written with its type's name).
 /// </summary>
-public sealed record Scheduled(string Key, DateTime Due, object Message, long Ticket = 0) : Akka.Actor.INotInfluenceReceiveTimeout, IClockWork;
+public sealed record Scheduled(string Key, DateTime Due,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(NamedTypeConverter))] object Message,
+    long Ticket = 0) : Akka.Actor.INotInfluenceReceiveTimeout, IClockWork, IAfuSerializable
+{
+    public string? Owner { get; init; }
+
+    public string? ClockId { get; init; }
+}
+
+/// <summary>
+/// Wakes a sleeping owner a little ahead of its next due work (sent through the shard region, which starts it): not work
+/// the clock counts, so the owner recovers while the clock goes on, and is awake when its work is released.
+/// </summary>
+public sealed record WakeUp(string Owner) : Akka.Actor.INotInfluenceReceiveTimeout, IAfuSerializable;
+
+/// <summary>
+/// Counted work that reached its user on another node than the one that counts it (the user's shard moved there while
+/// it slept): the counting node's clock counts it done, and forgets the entries of <paramref name="Owner"/> (if given),
+/// which now live on the other node.
+/// </summary>
+public sealed record WorkMovedAway(string? Owner, long Ticket) : IAfuSerializable;
 
 /// <summary>The pub/sub topic nodes share their clocks on.</summary>
 public static class ClockTopics
@@ -52,7 +76,8 @@ public sealed record GetClockStatus
 /// The clock as the status line, <c>sim status</c>, the dashboard and /metrics show it. <paramref name="Configured"/> is
 /// null for "max"; <paramref name="Effective"/> is simulated seconds per real second over the last few seconds (null
 /// before there are any); <paramref name="HeldBy"/> says what keeps the clock below its configured pace (null when it
-/// keeps up).
+/// keeps up). <paramref name="Asleep"/>: users asleep on this node (their wake-ups in its schedule);
+/// <paramref name="Wakes"/>: users woken from sleep on this node since it started.
 /// </summary>
 public sealed record ClockStatus(
     double? Configured,
@@ -66,7 +91,9 @@ public sealed record ClockStatus(
     long Batches,
     long Stalls,
     int Peers,
-    bool Finished)
+    bool Finished,
+    int Asleep = 0,
+    long Wakes = 0)
 {
     public TimeSpan Simulated => Now - Start;
 

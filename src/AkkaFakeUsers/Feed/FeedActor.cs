@@ -23,6 +23,8 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     private static readonly string[] Topics = [FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control];
 
     private readonly Dictionary<string, IActorRef> _members = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _asleep = new(StringComparer.Ordinal); // users that fell asleep here: notices wake them through the region
+    private readonly Func<IActorRef?> _users;
     private readonly Dictionary<IActorRef, string> _byRef = new();
     private readonly IActorRef _mediator;
     private readonly FeedServer _server;
@@ -33,8 +35,10 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     private readonly SimulationClock? _clock;
 
     /// <param name="clock">The node's clock: comment notices handed to users are work it counts, and its barriers are answered.</param>
-    public FeedActor(IActorRef mediator, FeedServing serving, TimeSpan learnedRefresh, SimulationClock? clock = null)
+    /// <param name="users">The user shard region (asked when first needed: it starts after the feed), through which a notice for a sleeping user wakes it.</param>
+    public FeedActor(IActorRef mediator, FeedServing serving, TimeSpan learnedRefresh, SimulationClock? clock = null, Func<IActorRef?>? users = null)
     {
+        _users = users ?? (() => null);
         _clock = clock;
         _mediator = mediator;
         _server = new FeedServer(serving);
@@ -66,6 +70,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         });
         Receive<JoinFeed>(j =>
         {
+            _asleep.Remove(j.UserId);
             _members[j.UserId] = j.User;
             _byRef[j.User] = j.UserId;
             Context.Watch(j.User);
@@ -80,12 +85,25 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         {
             if (_byRef.Remove(t.ActorRef, out var id)) _members.Remove(id);
         });
+        // a user falling asleep: notices for it go through the region from now on (this answer comes behind every notice handed on directly)
+        Receive<Dozing>(d =>
+        {
+            if (_members.Remove(d.UserId, out var r))
+            {
+                _byRef.Remove(r);
+                Context.Unwatch(r);
+            }
+            _asleep.Add(d.UserId);
+            Sender.Tell(Dozed.Instance);
+        });
         Receive<CommentNotice>(n =>
         {
-            if (!_members.TryGetValue(n.UserId, out var user)) return;
+            var to = _members.TryGetValue(n.UserId, out var user) ? user : _asleep.Contains(n.UserId) ? _users() : null;
+            if (to is null) return;
             _clock?.Work.Begin();
-            user.Tell(new CommentHandedOn(n));
+            to.Tell(new CommentHandedOn(n, _clock?.Id));
         });
+        Receive<WorkMovedAway>(_ => _clock?.Work.End());
         // behind everything published on that topic before it: this node's clock may move on
         Receive<FeedBarrier>(b =>
         {

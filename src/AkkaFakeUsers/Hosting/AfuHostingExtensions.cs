@@ -147,6 +147,8 @@ public static class AfuHostingExtensions
             tagStorageMode: TagMode.Csv,
             journalBuilder: j => j.AddWriteEventAdapter<AfuTagger>("afu-tagger", [typeof(IUserEvent)]));
         // After WithSqlPersistence, so that it wins over the class the hosting wrote.
+        if (settings.Storage == StorageKind.Sqlite)
+            builder.AddHocon($"akka.persistence.snapshot-store.sql.class = \"{typeof(GatedSqliteSnapshotStore).AssemblyQualifiedName}\"", HoconAddMode.Prepend);
         return builder.AddHocon($"akka.persistence.journal.sql.class = \"{typeof(CoalescingSqlJournal).AssemblyQualifiedName}\"", HoconAddMode.Prepend);
     }
 
@@ -186,7 +188,8 @@ public static class AfuHostingExtensions
             var learned = new LearnedModel();
             var serving = new FeedServing(settings.Seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
                 f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);
-            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock)), "feed");
+            Func<IActorRef?> users = () => registry.TryGet<FakeUser>(out var region) ? region : null;
+            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock, users)), "feed");
             registry.Register<FeedActor>(feed);
         });
 
@@ -198,7 +201,8 @@ public static class AfuHostingExtensions
                 FakeUserDeps? deps = null;
                 return entityId =>
                 {
-                    deps ??= new FakeUserDeps(settings.UserRules(), clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known);
+                    deps ??= new FakeUserDeps(settings.UserRules(), clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known,
+                        settings.SleepAfter > TimeSpan.Zero ? registry.Get<FakeUser>() : null);
                     // Not Props.Create(() => new FakeUser(…)): Akka compiles each argument of such an expression into a
                     // DynamicMethod, two per user, which the finalizer thread then has to destroy (in `bench persistence` 400 such
                     // methods made that thread 43% of all sampled CPU).
@@ -218,7 +222,7 @@ public static class AfuHostingExtensions
     public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock) =>
         builder.WithSingleton<SimulationManager>("simulation-manager",
             (system, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
-                settings.Behaviour.Joining, clock, DistributedPubSub.Get(system).Mediator)),
+                settings.Behaviour.Joining, clock, DistributedPubSub.Get(system).Mediator, settings.SleepAfter > TimeSpan.Zero)),
             new ClusterSingletonOptions { Role = Role });
 
     public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store) =>
@@ -233,6 +237,8 @@ public sealed class UserMessageExtractor(int maxShards) : HashCodeMessageExtract
     public override string? EntityId(object message) => message switch
     {
         IUserMessage m => m.UserId,
+        Scheduled { Owner: { } owner } => owner, // a sleeping user's timer: it wakes the user
+        WakeUp w => w.Owner,
         _ => null,
     };
 }

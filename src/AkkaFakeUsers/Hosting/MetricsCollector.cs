@@ -35,7 +35,7 @@ public sealed class MetricsCollector
     private readonly Counter _usersCreated, _posts, _interactions, _slates, _follows, _persistFailures, _llmRequests, _llmSuccesses, _llmFailures, _llmFallbacks,
         _llmRetries, _feedSlates, _feedImpressions;
     private readonly Gauge _usersActive, _target, _llmQueue, _llmInFlight, _llmBreaker, _llmSuccessRate, _feedPool, _lag, _byInterest, _members, _upMembers,
-        _clockScale, _clockSimulated, _clockBacklog, _clockHeld;
+        _clockScale, _clockSimulated, _clockBacklog, _clockHeld, _usersAsleep;
     private readonly Counter _clockStalls;
 
     public MetricsCollector(NodeMetrics metrics, ActorSystem system, ActorRegistry registry, UserMetrics users, SimulationOperations ops, AfuSettings settings)
@@ -48,6 +48,7 @@ public sealed class MetricsCollector
         _log = Logging.GetLogger(system, "metrics");
         _usersCreated = metrics.Counter("afu_users_created_total", "Users created by this node.");
         _usersActive = metrics.Gauge("afu_users_active", "Users running on this node.");
+        _usersAsleep = metrics.Gauge("afu_users_asleep", "Users asleep on this node (afu.users.sleep-after): no actor, woken by the node's schedule.");
         _target = metrics.Gauge("afu_target_users", "The population the simulation aims for (configured at start).");
         _target.Set(settings.TargetUserCount);
         _posts = metrics.Counter("afu_posts_total", "Posts persisted by this node's users.");
@@ -138,6 +139,7 @@ public sealed class MetricsCollector
             _clockScale.WithLabels("effective").Set(c.Effective ?? double.NaN);
             _clockSimulated.Set(c.Simulated.TotalSeconds);
             _clockBacklog.Set(c.Backlog);
+            _usersAsleep.Set(c.Asleep);
             _clockHeld.Set(c.HeldBy is null ? 0 : 1);
             _clockStalls.IncTo(c.Stalls);
         }

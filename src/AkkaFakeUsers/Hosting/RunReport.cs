@@ -24,7 +24,8 @@ public static class RunReport
         var simulated = clock is null
             ? "? (the clock did not answer)"
             : $"{Clock.ClockStatus.Span(clock.Simulated)} ({clock.Start:yyyy-MM-dd HH:mm:ss} to {clock.Now:yyyy-MM-dd HH:mm:ss}), time-scale {clock.ConfiguredText}, " +
-              $"on average x{(elapsed.TotalSeconds > 0 ? clock.Simulated.TotalSeconds / elapsed.TotalSeconds : 0):N0}" + (clock.Stalls > 0 ? $", {clock.Stalls} stalls" : "");
+              $"on average x{(elapsed.TotalSeconds > 0 ? clock.Simulated.TotalSeconds / elapsed.TotalSeconds : 0):N0}" + (clock.Stalls > 0 ? $", {clock.Stalls} stalls" : "")
+              + (clock.Wakes > 0 || clock.Asleep > 0 ? $"; users woken from sleep {clock.Wakes:N0} times, {clock.Asleep:N0} asleep at the end" : "");
         var lag = drain switch
         {
             { HandedOver: true } => "not drained here (other nodes stay up and go on projecting)",

@@ -46,7 +46,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         var minutes = Math.Max(1e-9, s.Uptime.TotalMinutes);
         string PerMin(long n) => Ctx.F(n / minutes);
         return CommandResult.Success(
-            $"population    {s.Target} target, {(s.UsersInCluster is { } all ? $"{all} running in the cluster" : "cluster count unavailable")}, {s.UsersRunning} running on this node, {s.UsersCreated} created this run\n" +
+            $"population    {s.Target} target, {(s.UsersInCluster is { } all ? $"{all} running in the cluster" : "cluster count unavailable")}, {s.UsersRunning} running on this node{Asleep(s)}, {s.UsersCreated} created this run\n" +
             $"paused        {(s.Paused ? "yes" : "no")}\n" +
             $"posts         {s.Posts} ({PerMin(s.Posts)}/min)\n" +
             $"slates        {s.Slates} ({PerMin(s.Slates)}/min), {s.Impressions} impressions\n" +
@@ -60,6 +60,9 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
             $"clock         {ClockLine(s.Clock)}\n" +
             $"uptime        {s.Uptime:d\\.hh\\:mm\\:ss}, seed {s.Seed}");
     }
+
+    /// <summary>", 9,200 asleep on this node" when users sleep here (they exist, their wake-ups are in the node's schedule).</summary>
+    private static string Asleep(SimStatusView s) => s.Clock is { Asleep: > 0 } c ? $" and {c.Asleep} asleep" : "";
 
     /// <summary>"time-scale x720 (effective x310, held by …), simulated 1d 02:00:00 (now 2026-12-01 02:00:00)".</summary>
     public static string ClockLine(AkkaFakeUsers.Clock.ClockStatus? c) => c is null

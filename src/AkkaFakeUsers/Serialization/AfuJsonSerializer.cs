@@ -39,11 +39,42 @@ public sealed class AfuJsonSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Options);
 
+    /// <summary>The type written under <paramref name="manifest"/> (a type's short name), or null.</summary>
+    public static Type? TypeOf(string manifest) => TypesByManifest.Value.GetValueOrDefault(manifest);
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!TypesByManifest.Value.TryGetValue(manifest, out var type))
             throw new SerializationException($"unknown manifest '{manifest}': this build does not know that event or message type");
         return JsonSerializer.Deserialize(bytes, type, Options)
                ?? throw new SerializationException($"'{manifest}' deserialized to null");
+    }
+}
+
+/// <summary>
+/// Writes a property typed <c>object</c> (a message inside a message) as <c>{"type": short name, "value": …}</c>, and
+/// reads it back as that type: only <see cref="IAfuSerializable"/> types, so nothing else can be named from the wire.
+/// </summary>
+public sealed class NamedTypeConverter : JsonConverter<object>
+{
+    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var name) || name.GetString() is not { } manifest)
+            throw new JsonException("a nested message needs its \"type\"");
+        var type = AfuJsonSerializer.TypeOf(manifest) ?? throw new JsonException($"unknown nested message type '{manifest}'");
+        return root.TryGetProperty("value", out var value) ? value.Deserialize(type, options) : throw new JsonException($"nested '{manifest}' has no value");
+    }
+
+    public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
+    {
+        if (value is not IAfuSerializable)
+            throw new JsonException($"{value.GetType().Name} cannot cross the network inside a message: it is not IAfuSerializable");
+        writer.WriteStartObject();
+        writer.WriteString("type", value.GetType().Name);
+        writer.WritePropertyName("value");
+        JsonSerializer.Serialize(writer, value, value.GetType(), options);
+        writer.WriteEndObject();
     }
 }

@@ -46,6 +46,8 @@ public sealed record AfuSettings
     public required int UserCount { get; init; }
     public required TimeSpan EnsureInterval { get; init; }
     public required int EnsureBatch { get; init; }
+    /// <summary>afu.users.sleep-after: a user with nothing due within this simulated span sleeps (zero: never).</summary>
+    public TimeSpan SleepAfter { get; init; }
     public required InterestMix Interests { get; init; }
     public required TimeSpan PostInterval { get; init; }
     public required double PostJitter { get; init; }
@@ -94,7 +96,7 @@ public sealed record AfuSettings
         : UserCountMin + DeterministicRandom.For(Seed, "population", "count").Next(UserCountMax - UserCountMin + 1);
 
     /// <summary>The settings every user is decided by (<see cref="Users.FakeUserDecider"/>).</summary>
-    public UserRules UserRules() => new(Seed, Interests, PostInterval, PostJitter, Reactions, Behaviour, SnapshotEvery, Sessions, Feed.MaxPostAge);
+    public UserRules UserRules() => new(Seed, Interests, PostInterval, PostJitter, Reactions, Behaviour, SnapshotEvery, Sessions, Feed.MaxPostAge, SleepAfter);
 
     public string SqlitePath => Path.GetFullPath(Path.Combine(DataDir, "afu.db"));
 }

@@ -60,7 +60,10 @@ public static class SettingsCatalog
     public static readonly Setting InterestsPerUser = new("afu.users.interests-per-user", SettingKind.DoubleList, "[0.4, 0.4, 0.2]",
         "P(1 interest), P(2), P(3).") { Min = 0, Max = 1 };
     public static readonly Setting EnsureInterval = S("afu.users.ensure-interval", SettingKind.Duration, "30s",
-        "How often the manager re-checks that every user of the population exists and is awake.");
+        "How often the manager looks for users of the population that do not exist yet (with users sleeping, only new ones: sleepers are woken by their schedule).");
+    public static readonly Setting SleepAfter = new("afu.users.sleep-after", SettingKind.Duration, "1h",
+        "A user with nothing under way and nothing due within this simulated span falls asleep: its actor stops, its wake-ups stay in the node's schedule, which wakes it in time (0 = users never sleep).")
+        { Env = "AFU_SLEEP_AFTER", AllowZero = true };
 
     public static readonly Setting InterestsEnabled = S("afu.interests.enabled", SettingKind.StringList, "[sports, tech, anime, cars, food]",
         "Subset of the catalog: sports, tech, anime, cars, food.");

@@ -179,6 +179,7 @@ public static class SettingsLoader
             UserCount = count,
             EnsureInterval = r.Duration(SettingsCatalog.EnsureInterval),
             EnsureBatch = r.Int(SettingsCatalog.EnsureBatch),
+            SleepAfter = r.Duration(SettingsCatalog.SleepAfter),
             Interests = new InterestMix(enabled, weights, perUser),
             PostInterval = r.Duration(SettingsCatalog.PostInterval),
             PostJitter = r.Double(SettingsCatalog.PostJitter),

@@ -8,7 +8,9 @@ namespace AkkaFakeUsers.Simulation;
 
 /// <summary>
 /// Keeps the population at its target: sweeps user-1..user-N through the shard region with <see cref="EnsureUser"/>
-/// (creating the missing ones, waking the rest) on start, every ensure-interval, and after every change.
+/// (creating the missing ones, waking the rest) on start and after every change; every ensure-interval too, but with
+/// users sleeping (afu.users.sleep-after) only over users never told before (joiners): a sleeping user is woken by its
+/// timers, and one stopped by a failed write by its next timer, through the shard region.
 /// Sweeps go in batches so 100k users do not land in one burst. Scale-down retires the surplus (they passivate, data kept).
 /// New users join over time (afu.behaviour.joining): each sweep raises the target by <see cref="Population.TargetAt"/>.
 /// When a node joins, leaves or is downed it sweeps at once and a few times in the next 25 s: the users of a crashed
@@ -27,6 +29,12 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     }
 
     private sealed record SweepStep;
+
+    /// <summary>The ensure-interval's sweep: with users sleeping, only users that never were told (joiners), so it wakes no sleeper.</summary>
+    private sealed record RoutineSweep
+    {
+        public static readonly RoutineSweep Instance = new();
+    }
 
     /// <summary>The next joiner is due (as fast as it can: through the clock's schedule).</summary>
     private sealed record JoinDue
@@ -48,6 +56,8 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private bool _told; // the clocks were told the population is ready
     private bool _paused;
     private int _position; // next index to ensure; 0 = idle
+    private int _toldUpTo; // every user up to this index was told at least once
+    private readonly bool _usersSleep;
     private long _sweeps;
     private readonly List<IActorRef> _afterSweep = new(); // SetPaused askers, answered when every user was told
 
@@ -55,8 +65,9 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
 
     /// <param name="mediator">DistributedPubSub's mediator: tells every node's clock that the population is ready (null in tests).</param>
     public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval, JoinSettings? joining = null, SimulationClock? clock = null,
-        IActorRef? mediator = null)
+        IActorRef? mediator = null, bool usersSleep = false)
     {
+        _usersSleep = usersSleep;
         _users = users;
         _target = _base = target;
         _joining = joining ?? new JoinSettings(0);
@@ -74,6 +85,12 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         {
             if (!_discrete) _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
             StartSweep();
+        });
+        Receive<RoutineSweep>(_ =>
+        {
+            if (!_discrete) _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
+            if (!_usersSleep) StartSweep();
+            else if (_toldUpTo < _target) StartSweep(_toldUpTo + 1);
         });
         Receive<Scheduled>(s =>
         {
@@ -123,7 +140,8 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         ScheduleJoin();
-        Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.Zero, _interval);
+        Timers.StartSingleTimer("first-sweep", Sweep.Instance, TimeSpan.Zero);
+        Timers.StartPeriodicTimer("sweep", RoutineSweep.Instance, _interval, _interval);
         // a manager that took over from a crashed node sweeps again while the crashed node's shards find a new home
         SweepSoonAgain();
         if (((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider)
@@ -171,10 +189,10 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             Timers.StartSingleTimer($"after-membership-change-{seconds}", Sweep.Instance, TimeSpan.FromSeconds(seconds));
     }
 
-    private void StartSweep()
+    private void StartSweep(int from = 1)
     {
         var idle = _position == 0;
-        _position = 1;
+        _position = idle ? from : Math.Min(_position, from);
         if (idle) Self.Tell(new SweepStep());
     }
 
@@ -187,6 +205,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             if (_counting) _clock.Work.Begin();
             _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _counting ? _clock.Id : null));
         }
+        _toldUpTo = Math.Max(_toldUpTo, end);
         if (end >= _target)
         {
             _position = 0;

@@ -13,7 +13,8 @@ namespace AkkaFakeUsers.Users;
 /// One fake user: a persistent, sharded entity. Every decision is <see cref="FakeUserDecider.Decide"/>'s; this actor
 /// only sequences it: it persists the decided events, folds them in with <see cref="FakeUserState.Apply"/>, and carries
 /// the effects out (timers, gateway requests, pub/sub, the feed) once the events are stored.
-/// Its timers are entries of the node's <see cref="SimSchedule"/> (simulated time, no Akka timer per user); work the
+/// Its timers are entries of the node's <see cref="SimSchedule"/> (simulated time, no Akka timer per user), which also
+/// keeps what a user that fell asleep needs to carry on (<see cref="UserTimers"/>) and wakes it in time; work the
 /// clock counts (released timers, texts and slates it asked for, comment notices) is reported done once what it
 /// decided is stored, so a clock running as fast as it can never moves on while a user is still deciding.
 /// </summary>
@@ -26,7 +27,9 @@ public sealed class FakeUser : ReceivePersistentActor
     private readonly bool _fresh;
     private FakeUserState _state = FakeUserState.Empty;
     private UserRuntime _runtime = UserRuntime.Initial;
-    private readonly Dictionary<string, DateTime> _timers = new(StringComparer.Ordinal); // key -> due of the entry this user set last
+    private readonly UserTimers _timers;
+    private readonly UserEffects _effects;
+    private bool _leaving; // StopUser: handed off or retired
     // counted work whose decision is being stored (its last event and ticket; Persist stashes commands until a decision
     // is stored, so there is at most one): reported done if that write fails
     private IUserEvent? _storingLast;
@@ -37,6 +40,8 @@ public sealed class FakeUser : ReceivePersistentActor
         _userId = userId;
         _index = ProfileRules.TryParseIndex(userId, out var i) ? i : 0;
         _deps = deps;
+        _timers = new UserTimers(userId, deps.Clock.Schedule, deps.Feed, deps.Users);
+        _effects = new UserEffects(userId, deps, _timers, _log);
         _fresh = (deps.Known ?? KnownUsers.Unknown).TryClaimNew(PersistenceIdFor(userId));
 
         Recover<IUserEvent>(e => _state = _state.Apply(e, deps.Rules));
@@ -53,11 +58,18 @@ public sealed class FakeUser : ReceivePersistentActor
                 Context.Stop(Self);
                 return;
             }
-            Handle(Recovered.Instance, counted: false);
+            Handle(_timers.Wake(Self, LastSequenceNr) is { } slept ? new Woken(slept) : Recovered.Instance, counted: false);
         });
 
         Command<GetUserState>(_ => Sender.Tell(new UserStateReply(_userId, _state.Profile, _state.Counters, _runtime.Paused, _state.LastPosts)));
-        Command<StopUser>(_ => Context.Stop(Self));
+        Command<StopUser>(_ => { _leaving = true; Context.Stop(Self); });
+        Command<Dozed>(_ => _timers.Dozed(MaySleep(), Self, Context.Parent));
+        Command<WakeUp>(_ => CheckSleep()); // woken ahead of its next timer: awake until then
+        Command<GoToSleep>(_ =>
+        {
+            _timers.FallAsleep(_runtime, LastSequenceNr, _deps.Rules.SleepAfter / 2);
+            Context.Stop(Self);
+        });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(OlderSnapshots(s.Metadata.SequenceNr, deps.Rules.SnapshotEvery)));
         Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", _userId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -68,7 +80,7 @@ public sealed class FakeUser : ReceivePersistentActor
         Command<PostNow>(m => Handle(m, counted: false));
         Command<TextGenerated>(m => Handle(m, counted: true));
         Command<SlateServed>(m => Handle(m, counted: true));
-        Command<CommentHandedOn>(m => Handle(m.Notice, counted: true));
+        Command<CommentHandedOn>(m => Handle(m.Notice, counted: IsMine(m.ClockId, 0, null)));
         Command<PauseUser>(m => Handle(m, counted: false));
         Command<ResumeUser>(m => Handle(m, counted: false));
         Command<RetireUser>(m => Handle(m, counted: false));
@@ -77,14 +89,27 @@ public sealed class FakeUser : ReceivePersistentActor
     /// <summary>A timer of this user fell due (a stale one, replaced or cancelled since, is dropped). It is decided at its due time.</summary>
     private void OnScheduled(Scheduled s)
     {
-        if (!_timers.TryGetValue(s.Key, out var due) || due != s.Due)
+        if (!IsMine(s.ClockId, s.Ticket, s.Owner)) return; // this user's timers live on this node now
+        if (!_timers.TakeReleased(s))
         {
             _deps.Clock.Work.End(s.Ticket);
+            CheckSleep();
             return;
         }
-        _timers.Remove(s.Key);
         Handle(s.Message, counted: true, at: s.Due, s.Ticket);
     }
+
+    /// <summary>Counted work from another node's clock (this user's shard moved here while it slept there): that node counts it done.</summary>
+    private bool IsMine(string? clockId, long ticket, string? owner)
+    {
+        if (clockId is null || clockId == _deps.Clock.Id) return true;
+        Sender.Tell(new WorkMovedAway(owner, ticket));
+        return false;
+    }
+
+    private bool MaySleep() => FakeUserDecider.MaySleep(_state, _runtime, _timers.Earliest, _deps.Clock.Now, _deps.Rules);
+
+    private void CheckSleep() => _timers.MaybeDoze(MaySleep(), Self);
 
     public override string PersistenceId => PersistenceIdFor(_userId);
 
@@ -111,8 +136,9 @@ public sealed class FakeUser : ReceivePersistentActor
         if (!wasLive && _runtime.Live) _deps.Metrics.UserStarted();
         if (decision.Events.Count == 0)
         {
-            Run(decision.Effects, Sender);
+            _effects.Run(decision.Effects, Self, Sender, Context.Parent);
             if (counted) clock.Work.End(ticket);
+            CheckSleep();
             return;
         }
         var sender = Sender;
@@ -123,8 +149,9 @@ public sealed class FakeUser : ReceivePersistentActor
         {
             Applied(e);
             if (!ReferenceEquals(e, last)) return;
-            Run(decision.Effects, sender);
+            _effects.Run(decision.Effects, Self, sender, Context.Parent);
             if (counted) ReportStoringDone();
+            CheckSleep();
         });
     }
 
@@ -135,41 +162,9 @@ public sealed class FakeUser : ReceivePersistentActor
         if (LastSequenceNr % _deps.Rules.SnapshotEvery == 0) SaveSnapshot(_state);
     }
 
-    private void Run(IEnumerable<UserEffect> effects, IActorRef sender)
-    {
-        foreach (var effect in effects)
-        {
-            switch (effect)
-            {
-                case StartTimer t:
-                    _timers[t.Key] = t.Due;
-                    _deps.Clock.Schedule.Set(Self, t.Key, t.Due, t.Message);
-                    break;
-                case CancelTimers:
-                    _timers.Clear();
-                    _deps.Clock.Schedule.CancelAll(Self);
-                    break;
-                case AskForText a:
-                    _deps.Clock.Work.Begin();
-                    _deps.Gateway.Tell(a.Request, Self);
-                    break;
-                case PublishOn p: _deps.Mediator.Tell(new Publish(p.Topic, p.Message)); break;
-                case JoinTheFeed: _deps.Feed.Tell(new JoinFeed(_userId, Self)); break;
-                case AskForSlate a:
-                    _deps.Clock.Work.Begin();
-                    _deps.Feed.Tell(a.Request, Self);
-                    break;
-                case TellFeed f: _deps.Feed.Tell(f.Message); break;
-                case ReplyWith r: sender.Tell(r.Message); break;
-                case PassivateSelf: Context.Parent.Tell(new Passivate(StopUser.Instance)); break;
-                case Warn w: _log.Warning(w.Text); break;
-            }
-        }
-    }
-
     protected override void PostStop()
     {
-        _deps.Clock.Schedule.CancelAll(Self);
+        _timers.Stopped(_leaving);
         if (_runtime.Live) _deps.Metrics.UserStopped();
         base.PostStop();
     }
@@ -178,7 +173,7 @@ public sealed class FakeUser : ReceivePersistentActor
     {
         _deps.Metrics.PersistFailure();
         ReportStoringDone(); // the decision will not be carried out: the clock must not wait for it
-        // The actor stops (nothing unacknowledged is kept); the SimulationManager's next sweep wakes it again once the journal answers.
+        // The actor stops (nothing unacknowledged is kept); its next timer starts it again (through the shard region).
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 

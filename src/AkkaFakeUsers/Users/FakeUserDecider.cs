@@ -26,6 +26,10 @@ public static class FakeUserDecider
                 if (e.CountedBy is not null) d.Effect(new ReplyWith(new UserEnsured(ctx.UserId, e.CountedBy)));
                 break;
             case Recovered: if (state.Exists) d.GoLive(); break;
+            case Woken w:
+                d.Runtime = Settled(w.Runtime, ctx.UserId) with { Live = true };
+                d.Effect(JoinTheFeed.Instance);
+                break;
             case PostTick: d.Runtime = d.Runtime with { PostTimerSet = false }; d.RequestPost(manual: false); break;
             case PostNow:
                 if (state.Exists) d.RequestPost(manual: true);
@@ -49,6 +53,21 @@ public static class FakeUserDecider
         }
         return d.Result();
     }
+
+    /// <summary>
+    /// A user may fall asleep when it exists and is live, nothing it asked for is under way (a text, a slate) and nothing
+    /// is due within afu.users.sleep-after of <paramref name="now"/> (simulated); a paused user has nothing due.
+    /// </summary>
+    public static bool MaySleep(FakeUserState state, UserRuntime runtime, DateTime? earliestDue, DateTime now, UserRules rules) =>
+        rules.Sleeps && state.Exists && runtime.Live && runtime.PendingPost is null && runtime.PendingSlate is null && runtime.PendingComments.IsEmpty
+        && (earliestDue is not { } due || due - now > rules.SleepAfter);
+
+    /// <summary>A runtime with nothing under way: the answers to what was asked before the actor stopped went to it, not to the woken one.</summary>
+    public static UserRuntime Settled(UserRuntime r, string userId) => r with
+    {
+        PendingPost = null, PendingSlate = null, PendingComments = r.PendingComments.Clear(),
+        Planned = r.Planned.Except(r.PendingComments.Values.Select(d => d.Id(userId))),
+    };
 
     /// <summary>Replies come 20 s to ~10 min (simulated) after the comment they answer, most within the first minutes.</summary>
     public static TimeSpan ReplyDelay(double u) => TimeSpan.FromSeconds(20 + 580 * u * u);
@@ -296,6 +315,9 @@ public static class FakeUserDecider
         public void OnReactionDue(ReactionDue due)
         {
             if (Runtime.Paused || _state.HasReacted(due.MarkKey, due.Type)) return;
+            // a reply is scored when it is written (its due time), not when the notice came: the notice's moment depends
+            // on when the user handled it among its other work (a sleeping user handles it once awake), its due time does not
+            if (due.ReplyTo is not null) due = due with { Score = Matching.Score(Profile.Interests, due.Post.Interest, due.Post.Subtopic) };
             var post = due.Post;
             var requestId = Runtime.NextRequestId + 1;
             Runtime = Runtime with

@@ -6,13 +6,13 @@ namespace AkkaFakeUsers.Users;
 // Inputs the decider takes besides the commands of FakeUserMessages.cs, and the effects it asks the actor to carry out.
 
 /// <summary>The user's posting timer fired.</summary>
-public sealed record PostTick : Akka.Actor.INotInfluenceReceiveTimeout
+public sealed record PostTick : Akka.Actor.INotInfluenceReceiveTimeout, Serialization.IAfuSerializable
 {
     public static readonly PostTick Instance = new();
 }
 
 /// <summary>The user's session timer fired: it opens the app and asks its feed for a slate.</summary>
-public sealed record SessionTick : Akka.Actor.INotInfluenceReceiveTimeout
+public sealed record SessionTick : Akka.Actor.INotInfluenceReceiveTimeout, Serialization.IAfuSerializable
 {
     public static readonly SessionTick Instance = new();
 }
@@ -23,13 +23,24 @@ public sealed record Recovered
     public static readonly Recovered Instance = new();
 }
 
+/// <summary>The user's recovery finished and it had fallen asleep on this node: it carries on with the runtime it slept
+/// with (its timers are still in the schedule), so sleeping changes no decision.</summary>
+public sealed record Woken(UserRuntime Runtime);
+
+/// <summary>The shard's answer to the user's own Passivate when it falls asleep (unlike <see cref="StopUser"/>, its
+/// timers stay in the schedule).</summary>
+public sealed record GoToSleep
+{
+    public static readonly GoToSleep Instance = new();
+}
+
 /// <summary>
 /// A reaction that needs a text (a comment from a slate, or a reply, which is a timer message). <paramref name="ReplyTo"/>:
 /// for a reply, the comment it answers. <paramref name="ImpressionId"/> and <paramref name="Source"/>: the slate slot and
 /// policy it came from.
 /// </summary>
 public sealed record ReactionDue(PostPublished Post, Domain.InteractionType Type, double Score, InteractionRecorded? ReplyTo = null,
-    string? ImpressionId = null, string? Source = null, bool Exploration = false)
+    string? ImpressionId = null, string? Source = null, bool Exploration = false) : Serialization.IAfuSerializable
 {
     /// <summary>Where the user's reaction marks keep this one (see <see cref="FakeUserState.MarkKey"/>): the post, or for a reply the comment.</summary>
     public string MarkKey => ReplyTo?.InteractionId ?? Post.PostId;

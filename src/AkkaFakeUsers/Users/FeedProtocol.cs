@@ -59,8 +59,23 @@ public sealed record SlateServed(string SlateId, string SessionId, string Policy
     : Clock.IClockWork;
 
 /// <summary>A <see cref="CommentNotice"/> the node's feed hands on to the user it is for: work the clock counts until
-/// the user has stored its answer (the notice itself travels on a topic, uncounted).</summary>
-public sealed record CommentHandedOn(CommentNotice Notice) : Clock.IClockWork;
+/// the user has stored its answer (the notice itself travels on a topic, uncounted). To a sleeping user it goes through
+/// the shard region (which wakes it); <paramref name="ClockId"/> is the counting node's clock, answered with
+/// <see cref="Clock.WorkMovedAway"/> should the user live on another node by then.</summary>
+public sealed record CommentHandedOn(CommentNotice Notice, string? ClockId = null) : Clock.IClockWork, IUserMessage, Serialization.IAfuSerializable
+{
+    public string UserId => Notice.UserId;
+}
+
+/// <summary>A user is falling asleep: the feed stops handing it comment notices directly (they go through the shard region,
+/// which wakes it) and answers <see cref="Dozed"/>, behind every notice it handed on before.</summary>
+public sealed record Dozing(string UserId);
+
+/// <summary>The feed's answer to <see cref="Dozing"/>.</summary>
+public sealed record Dozed
+{
+    public static readonly Dozed Instance = new();
+}
 
 /// <summary>Someone liked a post: every node's feed counts it (the popular policy's hot score). Travels on <see cref="FeedTopics.Likes"/>.</summary>
 /// <param name="At">When (simulated) the like was made: it counts for slates asked for after that (null: at once).</param>

@@ -15,13 +15,17 @@ public sealed record UserRules(
     BehaviourSettings Behaviour,
     int SnapshotEvery,
     SessionSettings Sessions,
-    TimeSpan MaxPostAge)
+    TimeSpan MaxPostAge,
+    TimeSpan SleepAfter = default)
 {
     /// <summary>Snapshots kept per user: the newest ones; older snapshots are deleted (journal events never are).</summary>
     public const int SnapshotsKept = 2;
 
     /// <summary>Posts older than this are no longer shown (afu.feed.max-post-age); reaction marks are kept twice as long.</summary>
     public TimeSpan Horizon => MaxPostAge;
+
+    /// <summary>Users sleep when idle (afu.users.sleep-after &gt; 0).</summary>
+    public bool Sleeps => SleepAfter > TimeSpan.Zero;
 }
 
 /// <summary>What a decision may read besides the state: who the user is, the rules, and the simulated time.</summary>

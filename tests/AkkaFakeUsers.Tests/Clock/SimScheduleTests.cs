@@ -59,4 +59,79 @@ public class SimScheduleTests : TestKit
         Assert.All(due, d => Assert.Equal(T0.AddSeconds(1), d.Due));
         Assert.Equal(2, s.Count);
     }
+
+    [Fact]
+    public void A_sleeping_owners_entries_go_to_its_wake_target_and_waking_hands_back_its_record_and_takes_them_back()
+    {
+        var s = new SimSchedule();
+        var (user, region) = (Owner("user-1"), Owner("region"));
+        s.Set("user-1", user, "post", T0.AddMinutes(30), "post");
+        s.Set("user-1", user, "session", T0.AddMinutes(50), "session");
+        s.Sleep("user-1", "record", region, wakeAt: T0.AddMinutes(25));
+        Assert.Equal(1, s.Asleep);
+        Assert.Equal(region, s.TargetOf("user-1"));
+
+        // its wake-ahead time names it once (and only while it still sleeps with that record)
+        var wakeUps = new List<(string, IActorRef)>();
+        Assert.Equal(0, s.TakeWakeUps(T0.AddMinutes(24), wakeUps));
+        Assert.Equal(1, s.TakeWakeUps(T0.AddMinutes(26), wakeUps));
+        Assert.Equal(("user-1", region), wakeUps[0]);
+        Assert.Equal(0, s.TakeWakeUps(T0.AddMinutes(26), wakeUps));
+
+        var due = new List<DueWork>();
+        s.TakeDue(T0.AddMinutes(30), due);
+        Assert.Equal(region, due.Single().Target);
+        Assert.Equal("user-1", due.Single().Owner);
+
+        // woken: the record comes back once, and its remaining entries go to the actor again
+        Assert.Equal("record", s.Wake("user-1", user));
+        Assert.Null(s.Wake("user-1", user));
+        Assert.Equal(0, s.Asleep);
+        Assert.Equal(1, s.Woken);
+        due.Clear();
+        s.TakeDue(T0.AddHours(1), due);
+        Assert.Equal(user, due.Single().Target);
+        Assert.Equal("session", due.Single().Message);
+    }
+
+    [Fact]
+    public void A_sleeper_without_entries_keeps_its_record_and_cancelling_it_forgets_the_record_too()
+    {
+        var s = new SimSchedule();
+        var region = Owner("region");
+        s.Sleep("user-7", "paused-record", region); // a paused user: nothing due, woken only by a message
+        Assert.Equal(1, s.Asleep);
+        Assert.Equal(region, s.TargetOf("user-7"));
+        s.CancelAll("user-7"); // its shard moved away: it lives on another node now
+        Assert.Equal(0, s.Asleep);
+        Assert.Null(s.Wake("user-7", region));
+        Assert.Null(s.TargetOf("user-7"));
+    }
+
+    [Fact]
+    public void A_wake_ahead_of_a_record_that_was_woken_and_replaced_is_not_taken()
+    {
+        var s = new SimSchedule();
+        var (user, region) = (Owner("user-3"), Owner("region"));
+        s.Set("user-3", user, "post", T0.AddMinutes(30), "post");
+        s.Sleep("user-3", "first", region, wakeAt: T0.AddMinutes(20));
+        Assert.Equal("first", s.Wake("user-3", user)); // woken early by a message
+        s.Sleep("user-3", "second", region, wakeAt: T0.AddMinutes(40));
+        var wakeUps = new List<(string, IActorRef)>();
+        Assert.Equal(0, s.TakeWakeUps(T0.AddMinutes(39), wakeUps));
+        Assert.Equal(1, s.TakeWakeUps(T0.AddMinutes(40), wakeUps));
+    }
+
+    [Fact]
+    public void An_actor_stopped_without_sleeping_has_its_entries_redirected_to_where_they_start_it_again()
+    {
+        var s = new SimSchedule();
+        var (user, region) = (Owner("user-4"), Owner("region"));
+        s.Set("user-4", user, "post", T0.AddMinutes(1), "post");
+        s.Redirect("user-4", region);
+        Assert.Equal(0, s.Asleep);
+        var due = new List<DueWork>();
+        s.TakeDue(T0.AddMinutes(1), due);
+        Assert.Equal(region, due.Single().Target);
+    }
 }

@@ -34,6 +34,45 @@ public class SerializationTests
         Assert.Equal(state.Profile!.Interests.Select(i => (i.Interest, i.Weight)), back.Profile!.Interests.Select(i => (i.Interest, i.Weight)));
     }
 
+    /// <summary>Through the serializer Akka uses between nodes (manifest = type name), as a sleeping user's released timer and a
+    /// comment notice to it cross the network when its shard moved.</summary>
+    private static object OverTheWire(object message)
+    {
+        using var system = Akka.Actor.ActorSystem.Create("wire");
+        var serializer = new AfuJsonSerializer((Akka.Actor.ExtendedActorSystem)system);
+        return serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message));
+    }
+
+    [Fact]
+    public void A_released_timer_with_its_message_inside_and_a_notice_to_a_sleeping_user_cross_the_network_whole()
+    {
+        var post = new PostPublished("user-1/post-2", "user-1", 2, "A post long enough to be a post, about ramen and broth.", "food", "ramen", T0, "builtin", "builtin-v2");
+        var comment = new InteractionRecorded("user-2/comment/user-1/post-2", "user-2", post.PostId, "user-1", InteractionType.Comment, "so good", 0.8, false,
+            T0, T0.AddMinutes(1), "builtin", "builtin-v2", "food");
+        var reply = new ReactionDue(post, InteractionType.Comment, 0.7, comment, Source: "thread");
+        var s = (AkkaFakeUsers.Clock.Scheduled)OverTheWire(new AkkaFakeUsers.Clock.Scheduled("reply", T0.AddMinutes(4), reply, 42) { Owner = "user-1", ClockId = "c1" });
+        Assert.Equal(("reply", T0.AddMinutes(4), 42L, "user-1", "c1"), (s.Key, s.Due, s.Ticket, s.Owner, s.ClockId));
+        Assert.Equal(reply, Assert.IsType<ReactionDue>(s.Message));
+        Assert.IsType<PostTick>(((AkkaFakeUsers.Clock.Scheduled)OverTheWire(new AkkaFakeUsers.Clock.Scheduled("post", T0, PostTick.Instance))).Message);
+        Assert.Equal(new AkkaFakeUsers.Clock.WakeUp("user-9"), OverTheWire(new AkkaFakeUsers.Clock.WakeUp("user-9")));
+        Assert.Equal(new AkkaFakeUsers.Clock.WorkMovedAway("user-9", 7), OverTheWire(new AkkaFakeUsers.Clock.WorkMovedAway("user-9", 7)));
+        var handed = (CommentHandedOn)OverTheWire(new CommentHandedOn(new CommentNotice("user-1", post, comment), "c1"));
+        Assert.Equal(("user-1", "c1", comment), (handed.UserId, handed.ClockId, handed.Notice.Comment));
+    }
+
+    [Fact]
+    public void A_message_inside_a_message_names_only_types_that_may_cross_the_network()
+    {
+        // writing: a type that is not IAfuSerializable is refused with its name
+        var ex = Assert.ThrowsAny<JsonException>(() => JsonSerializer.SerializeToUtf8Bytes(new AkkaFakeUsers.Clock.Scheduled("k", T0, new Uri("http://x")), AfuJsonSerializer.Options));
+        Assert.Contains("Uri", ex.Message);
+        // reading: an unknown or missing type name is an error, never some type named from the wire
+        var unknown = """{"key":"k","due":"2026-04-02T09:30:00Z","message":{"type":"Process","value":{}},"ticket":0}""";
+        Assert.Contains("Process", Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<AkkaFakeUsers.Clock.Scheduled>(unknown, AfuJsonSerializer.Options)).Message);
+        var untyped = """{"key":"k","due":"2026-04-02T09:30:00Z","message":{"value":{}},"ticket":0}""";
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<AkkaFakeUsers.Clock.Scheduled>(untyped, AfuJsonSerializer.Options));
+    }
+
     [Fact]
     public void Events_and_snapshots_from_before_threads_and_follows_still_read()
     {

@@ -356,4 +356,56 @@ public class FakeUserDeciderTests
         Assert.Equal(199, criteria.MaxSequenceNr);
         Assert.Equal(2, UserRules.SnapshotsKept);
     }
+
+    [Fact]
+    public void A_user_may_sleep_only_with_nothing_under_way_and_nothing_due_within_sleep_after()
+    {
+        var rules = DefaultRules with { SleepAfter = TimeSpan.FromMinutes(10) };
+        var (state, runtime) = Live(rules);
+        Assert.True(FakeUserDecider.MaySleep(state, runtime, T0.AddMinutes(11), T0, rules));
+        Assert.False(FakeUserDecider.MaySleep(state, runtime, T0.AddMinutes(9), T0, rules)); // due soon
+        Assert.True(FakeUserDecider.MaySleep(state, runtime, null, T0, rules)); // nothing due (paused)
+        Assert.False(FakeUserDecider.MaySleep(state, runtime with { PendingPost = new PendingPost(1, 1, "food", "ramen", false) }, null, T0, rules));
+        Assert.False(FakeUserDecider.MaySleep(state, runtime with { PendingSlate = "s" }, null, T0, rules));
+        Assert.False(FakeUserDecider.MaySleep(state, runtime, null, T0, DefaultRules with { SleepAfter = TimeSpan.Zero })); // sleep off
+        Assert.False(FakeUserDecider.MaySleep(FakeUserState.Empty, UserRuntime.Initial, null, T0, rules)); // no such user
+    }
+
+    [Fact]
+    public void A_woken_user_carries_on_with_its_draw_counts_plans_no_new_timers_and_drops_what_was_under_way()
+    {
+        var (state, runtime) = Live();
+        var post = Post("user-8", 1, "food", T0);
+        var pending = new ReactionDue(post, InteractionType.Comment, 0.5);
+        var slept = runtime with
+        {
+            Live = false, TimingDraws = 7, SessionDraws = 4, PendingPost = new PendingPost(3, 2, "food", "ramen", false), PendingSlate = "slate",
+            PendingComments = runtime.PendingComments.Add(5, pending), Planned = runtime.Planned.Add(pending.Id("user-3")).Add("reply-timer"),
+        };
+        var d = FakeUserDecider.Decide(state, runtime with { Live = false }, new Woken(slept), Ctx());
+        Assert.Empty(d.Events);
+        Assert.Equal([JoinTheFeed.Instance], d.Effects);
+        Assert.True(d.Runtime.Live);
+        Assert.Equal((7L, 4L), (d.Runtime.TimingDraws, d.Runtime.SessionDraws));
+        Assert.Null(d.Runtime.PendingPost);
+        Assert.Null(d.Runtime.PendingSlate);
+        Assert.Empty(d.Runtime.PendingComments);
+        Assert.Equal(["reply-timer"], d.Runtime.Planned); // a planned reply's timer is still in the schedule; the text being written is not
+    }
+
+    [Fact]
+    public void A_reply_is_scored_by_the_users_interests_when_it_is_written_not_when_the_notice_came()
+    {
+        var rules = Certain(reply: 1.0);
+        var (state, runtime) = Live(rules);
+        var mine = Post("user-3", 1, state.Profile!.Interests[0].Interest, T0);
+        var comment = new InteractionRecorded("user-4/comment/user-3/post-1", "user-4", mine.PostId, "user-3", InteractionType.Comment, "nice", 0.5, false,
+            T0, T0.AddMinutes(1), "builtin", "builtin-v2", mine.Interest, Depth: 1);
+        // a notice carrying a stale score: the reply due from it is scored afresh when it falls due
+        var due = new ReactionDue(mine, InteractionType.Comment, Score: 0.0123, ReplyTo: comment, Source: "thread");
+        var d = FakeUserDecider.Decide(state, runtime, due, Ctx(T0.AddMinutes(3), rules));
+        var asked = Assert.Single(d.Runtime.PendingComments.Values);
+        Assert.Equal(Matching.Score(state.Profile.Interests, mine.Interest, mine.Subtopic), asked.Score);
+        Assert.NotEqual(0.0123, asked.Score);
+    }
 }

@@ -113,7 +113,7 @@
     state.className = "pill " + (s.paused ? "paused" : "running");
     set("updated", "updated " + new Date().toLocaleTimeString());
     set("population", num(s.target));
-    set("population-detail", `${s.usersInCluster == null ? "?" : num(s.usersInCluster)} running in the cluster, ${num(s.usersRunning)} on this node · seed ${s.seed}`);
+    set("population-detail", `${s.usersInCluster == null ? "?" : num(s.usersInCluster)} running in the cluster, ${num(s.usersRunning)} on this node${s.clock && s.clock.asleep ? ` and ${num(s.clock.asleep)} asleep` : ""} · seed ${s.seed}`);
     const c = s.clock;
     set("clock-scale", c ? c.text : "?");
     set("clock-detail", c

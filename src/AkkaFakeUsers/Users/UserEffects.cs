@@ -1,0 +1,37 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+
+namespace AkkaFakeUsers.Users;
+
+/// <summary>Carries out a decision's effects for a <see cref="FakeUser"/> (timers, the gateway, pub/sub, the feed, replies), once its events are stored.
+/// What the clock counts (texts and slates asked for) is begun here and ended by the user once the answer is stored.</summary>
+public sealed class UserEffects(string userId, FakeUserDeps deps, UserTimers timers, ILoggingAdapter log)
+{
+    public void Run(IEnumerable<UserEffect> effects, IActorRef self, IActorRef sender, IActorRef shard)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case StartTimer t: timers.Start(self, t.Key, t.Due, t.Message); break;
+                case CancelTimers: timers.CancelAll(); break;
+                case AskForText a:
+                    deps.Clock.Work.Begin();
+                    deps.Gateway.Tell(a.Request, self);
+                    break;
+                case PublishOn p: deps.Mediator.Tell(new Publish(p.Topic, p.Message)); break;
+                case JoinTheFeed: deps.Feed.Tell(new JoinFeed(userId, self)); break;
+                case AskForSlate a:
+                    deps.Clock.Work.Begin();
+                    deps.Feed.Tell(a.Request, self);
+                    break;
+                case TellFeed f: deps.Feed.Tell(f.Message); break;
+                case ReplyWith r: sender.Tell(r.Message); break;
+                case PassivateSelf: shard.Tell(new Passivate(StopUser.Instance)); break;
+                case Warn w: log.Warning(w.Text); break;
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Host;
+using AkkaFakeUsers.Tests.Support;
+using Xunit.Abstractions;
+
+namespace AkkaFakeUsers.Tests.EndToEnd;
+
+/// <summary>
+/// Idle users sleep (afu.users.sleep-after): their actor stops, their wake-ups stay in the node's schedule, which wakes
+/// them in time. Sleeping must change nothing: the same tables as a population that never sleeps, the configured rates,
+/// no wake-up missed.
+/// </summary>
+[Collection("end-to-end")]
+public partial class SleepingUsersTests(ITestOutputHelper output)
+{
+    private const string Start = "2026-03-02T00:00:00Z";
+    private const long Seed = 11;
+
+    private async Task<(Db Db, string Out)> Run(TempDir dir, string[] args, params (string, string)[] env)
+    {
+        var stdout = new StringWriter();
+        var code = await AfuApp.RunAsync(["run", "--seed", Seed.ToString(CultureInfo.InvariantCulture), "--llm", "builtin", "--data-dir", dir.Path, "--time-scale", "max", .. args],
+            stdout, stdout, CancellationToken.None, TestEnv.Isolated([("AFU__SIMULATION__START", Start), .. env]));
+        output.WriteLine(stdout.ToString());
+        Assert.Equal(0, code);
+        return (new Db(Path.Combine(dir.Path, "afu.db")), stdout.ToString());
+    }
+
+    [GeneratedRegex(@"users woken from sleep ([\d,]+) times, ([\d,]+) asleep at the end")]
+    private static partial Regex SleepLine();
+
+    private static (long Wakes, long Asleep) Sleep(string output)
+    {
+        var m = SleepLine().Match(output);
+        Assert.True(m.Success, "the summary says how often users were woken and how many sleep at the end");
+        return (long.Parse(m.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture),
+            long.Parse(m.Groups[2].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
+    }
+
+    private static Dictionary<string, List<string>> Tables(Db db)
+    {
+        var keys = new Dictionary<string, string>
+        {
+            ["users"] = "id", ["posts"] = "id", ["user_interactions"] = "id", ["follows"] = "follower_id, followee_id", ["impressions"] = "id",
+        };
+        return keys.ToDictionary(k => k.Key, k => db.Rows($"SELECT * FROM {k.Key} ORDER BY {k.Value}", r =>
+        {
+            var sb = new StringBuilder();
+            for (var i = 0; i < r.FieldCount; i++) sb.Append(r.IsDBNull(i) ? "NULL" : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
+            return sb.ToString();
+        }));
+    }
+
+    [Fact]
+    public async Task Users_that_sleep_make_row_for_row_the_same_tables_as_users_that_never_sleep()
+    {
+        using var d1 = new TempDir();
+        using var d2 = new TempDir();
+        string[] args = ["--users", "60", "--sim-duration", "4h", "--duration", "300s"];
+        (string, string)[] rates = [("POST_GENERATION_INTERVAL", "1h"), ("AFU__SESSIONS__INTERVAL", "30m")];
+        var (awake, _) = await Run(d1, args, [.. rates, ("AFU_SLEEP_AFTER", "0")]);
+        var (sleeping, outSleeping) = await Run(d2, args, [.. rates, ("AFU_SLEEP_AFTER", "10m")]);
+        using (awake)
+        using (sleeping)
+        {
+            var (wakes, asleep) = Sleep(outSleeping);
+            output.WriteLine($"woken {wakes} times, {asleep} of 60 asleep at the end");
+            Assert.True(wakes >= 300, $"the population slept and was woken often ({wakes} wake-ups)");
+            var (ta, tb) = (Tables(awake), Tables(sleeping));
+            Assert.True(ta["posts"].Count > 100 && ta["impressions"].Count > 1000 && ta["user_interactions"].Count > 500,
+                string.Join(", ", ta.Select(t => $"{t.Key} {t.Value.Count}")));
+            foreach (var (table, rows) in ta)
+            {
+                var other = tb[table];
+                Assert.True(rows.Count == other.Count, $"{table}: {rows.Count} rows never sleeping against {other.Count} sleeping");
+                var diff = Enumerable.Range(0, rows.Count).FirstOrDefault(i => rows[i] != other[i], -1);
+                Assert.True(diff < 0, $"{table} row {diff}:\n{(diff < 0 ? "" : rows[diff])}\n{(diff < 0 ? "" : other[diff])}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_mostly_sleeping_population_posts_at_the_configured_rate_and_misses_no_wake_up_over_a_simulated_day()
+    {
+        const int users = 80;
+        var interval = TimeSpan.FromHours(1);
+        var sessions = TimeSpan.FromHours(2);
+        using var dir = new TempDir();
+        var (db, outText) = await Run(dir, ["--users", users.ToString(CultureInfo.InvariantCulture), "--sim-duration", "1d", "--duration", "600s"],
+            ("POST_GENERATION_INTERVAL", "1h"), ("AFU__SESSIONS__INTERVAL", "2h"), ("AFU__BEHAVIOUR__DAILY_CURVE__ENABLED", "off"), ("AFU_SLEEP_AFTER", "10m"),
+            ("AFU__BEHAVIOUR__JOINING__GROWTH_PER_DAY", "0")); // the configured population only (joiners would add to the rate)
+        using (db)
+        {
+            var (wakes, asleep) = Sleep(outText);
+            // the configured rate: each user posts every interval / its activity factor on average (daily curve off)
+            var defaults = TestSettings.Defaults("", Seed);
+            var jitter = defaults.PostJitter;
+            var step = TimeSpan.FromSeconds(10) + TimeSpan.FromSeconds(1); // a text or slate is stamped with its batch's end (afu.clock.step)
+            var day = TimeSpan.FromDays(1);
+            var start = DateTime.Parse(Start, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+            var factor = Enumerable.Range(1, users).ToDictionary(i => ProfileRules.UserId(i),
+                i => ProfileRules.Create(Seed, i, defaults.Interests, defaults.Behaviour.Activity).ActivityFactor);
+            var configured = factor.Values.Sum(f => day / (interval / f));
+            var posts = db.Rows("SELECT author_id, created_at FROM posts", r => (User: r.GetString(0), At: DateTime.Parse(r.GetString(1), CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal)));
+            output.WriteLine($"posts {posts.Count}, configured rate over the day {configured:F0}; woken {wakes} times, {asleep} of {users} asleep at the end");
+            Assert.True(wakes >= users * 10L, $"users slept and were woken all day ({wakes} wake-ups)");
+            Assert.True(asleep >= users / 2, $"most users sleep between their posts and sessions ({asleep} of {users} asleep at the end)");
+            Assert.InRange(posts.Count / configured, 0.95, 1.05);
+
+            // nobody misses a wake-up: no gap in a user's posts (or sessions) longer than its longest wait plus a batch
+            var slates = db.Rows("SELECT user_id, MIN(shown_at) FROM impressions GROUP BY slate_id, user_id", r => (User: r.GetString(0),
+                At: DateTime.Parse(r.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)));
+            var missed = new List<string>();
+            void Check(string what, IEnumerable<(string User, DateTime At)> rows, TimeSpan mean, TimeSpan from)
+            {
+                foreach (var (user, f) in factor)
+                {
+                    var longest = mean / f * (1 + jitter) + step;
+                    if (longest > (day - from) / 3) continue; // too rare to say from one day
+                    var times = rows.Where(r => r.User == user).Select(r => r.At).Order().Prepend(start + from).Append(start + day).ToList();
+                    for (var i = 1; i < times.Count; i++)
+                        if (times[i] - times[i - 1] > longest)
+                            missed.Add($"{user} ({what}, longest wait {longest}): nothing from {times[i - 1]:HH:mm:ss} to {times[i]:HH:mm:ss}");
+                }
+            }
+            Check("posts", posts, interval, TimeSpan.Zero);
+            // slates begin once the feed has posts to show (the first hour)
+            Check("sessions", slates, sessions, TimeSpan.FromHours(1));
+            Assert.True(missed.Count == 0, string.Join("\n", missed.Take(20)));
+        }
+    }
+}
