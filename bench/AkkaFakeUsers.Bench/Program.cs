@@ -31,11 +31,13 @@ Bench("persistence", "Journal writes per second from many writers, the projectio
     Int("together", 10, "Seconds of writers and projection together (0 = skip)."),
     Text("stores", "sqlite,postgres", "Stores to measure, comma-separated."),
     Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."));
-Bench("scale", "Creates N users on one node, then restarts it: time to create, RSS, time until all are live again.", ScaleBench.RunAsync,
+Bench("scale", "Creates N users on one node, then restarts it: time to create, RSS, time until all are live again (awake or asleep), and a while of activity: wake-ups/s, share awake.", ScaleBench.RunAsync,
     Text("users", "10000,50000,100000", "Population sizes, comma-separated."),
     Text("stores", "sqlite,postgres", "Stores to measure, comma-separated."),
     Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."),
-    Int("timeout-s", 300, "Give up on one size after this many seconds."));
+    Int("timeout-s", 300, "Give up on one size after this many seconds."),
+    Text("sleep-after", "1h", "afu.users.sleep-after for the run (0 = users never sleep: every user a live actor, as before)."),
+    Int("active-s", 30, "Seconds of activity after the restart (posting every hour, sessions every 2 h, x60): wake-ups/s and share awake (0 = skip)."));
 
 Bench("feed", "One node's feed serving slates to R readers from a pool of P posts: slates/s and request latency p50/p99, per policy.", FeedBench.RunAsync,
     Int("users", 100_000, "Readers (users asking for slates)."),

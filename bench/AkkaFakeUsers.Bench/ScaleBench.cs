@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
+using AkkaFakeUsers.Clock;
 using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Hosting;
 using AkkaFakeUsers.Llm;
@@ -17,8 +18,10 @@ namespace AkkaFakeUsers.Bench;
 
 /// <summary>
 /// Starts N users on one node (built-in generator, no posting during the measurement), and reports the time until all
-/// are created, memory per user (RSS and managed heap delta / N) and the time until all are back after a restart
-/// (slates per second are `bench feed`'s).
+/// are created, memory per user (RSS and managed heap delta / N, once every user is awake or asleep: with nothing due
+/// for a year they all fall asleep), the time until all are back after a restart, and then a while of activity (posts
+/// every hour, sessions every two, x60: the users' timers are planned anew by that start): wake-ups per second, the
+/// share of users awake, RSS. Slates per second are `bench feed`'s.
 /// </summary>
 public static class ScaleBench
 {
@@ -28,6 +31,8 @@ public static class ScaleBench
         var stores = o.Stores();
         var pg = o.String("postgres") ?? Environment.GetEnvironmentVariable("AFU_TEST_POSTGRES");
         var limit = TimeSpan.FromSeconds(o.Int("timeout-s"));
+        var sleepAfter = Durations.TryParse(o.String("sleep-after") ?? "1h", out var sa) ? sa : throw new ArgumentException("--sleep-after: a duration such as 1h or 0");
+        var active = TimeSpan.FromSeconds(o.Int("active-s"));
         var results = new List<object>();
         foreach (var store in stores)
         {
@@ -37,7 +42,7 @@ public static class ScaleBench
                 continue;
             }
             foreach (var n in sizes)
-                results.Add(await Measure(store, n, pg, limit));
+                results.Add(await Measure(store, n, pg, limit, sleepAfter, active));
         }
         await o.WriteAsync("scale", results);
         return 0;
@@ -67,16 +72,16 @@ public static class ScaleBench
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    private static async Task<object> Measure(string storeName, int users, string? pg, TimeSpan limit)
+    private static async Task<object> Measure(string storeName, int users, string? pg, TimeSpan limit, TimeSpan sleepAfter, TimeSpan active)
     {
-        Console.WriteLine($"\n== scale: {users} users on {storeName}");
+        Console.WriteLine($"\n== scale: {users} users on {storeName}, sleep-after {(sleepAfter > TimeSpan.Zero ? sleepAfter : "off")}");
         var dir = Path.Combine(Path.GetTempPath(), "afu-scale-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         string? dbName = null;
         var settings = SettingsLoader.Load(null, new Dictionary<string, string>(), new Dictionary<string, (string, string)>()) with
         {
             Seed = 1, DataDir = dir, UserCount = users, PostInterval = TimeSpan.FromDays(365), EnsureBatch = 2000,
-            Inspection = new InspectionSettings("127.0.0.1", 0, ""),
+            Inspection = new InspectionSettings("127.0.0.1", 0, ""), SleepAfter = sleepAfter,
         };
         // creation and recovery are measured: no sessions meanwhile either
         settings = settings with { Sessions = settings.Sessions with { Interval = TimeSpan.FromDays(365) } };
@@ -96,17 +101,20 @@ public static class ScaleBench
             var heapBefore = GC.GetTotalMemory(true);
 
             // 1. create everybody
-            var (host, metrics) = await StartNode(settings, store);
+            var (host, metrics, clock) = await StartNode(settings, store);
             var sw = Stopwatch.StartNew();
             var created = await WaitFor(() => metrics.UsersCreated >= users, limit);
             var createSeconds = sw.Elapsed.TotalSeconds;
+            // every user awake or asleep, and the ones falling asleep done with it
+            await WaitFor(() => metrics.UsersActive + clock.Schedule.Asleep >= users && (sleepAfter <= TimeSpan.Zero || metrics.UsersActive == 0), limit);
             var peakRss = PeakRss();
-            await WaitFor(() => metrics.UsersActive >= users, limit);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             var rssPerUser = (Rss() - rssBefore) / (double)users;
             var heapPerUser = (GC.GetTotalMemory(true) - heapBefore) / (double)users;
-            Console.WriteLine($"created   {metrics.UsersCreated}/{users} in {createSeconds:F1}s{(created ? "" : " (timed out)")}; RSS +{rssPerUser / 1024:F1} KiB/user, managed heap +{heapPerUser / 1024:F1} KiB/user (RSS {Rss() >> 20} MiB, peak while creating {peakRss >> 20} MiB)");
+            var (awakeAfterCreate, asleepAfterCreate) = (metrics.UsersActive, clock.Schedule.Asleep);
+            Console.WriteLine($"created   {metrics.UsersCreated}/{users} in {createSeconds:F1}s{(created ? "" : " (timed out)")}; {awakeAfterCreate} awake, {asleepAfterCreate} asleep; " +
+                $"RSS +{rssPerUser / 1024:F1} KiB/user, managed heap +{heapPerUser / 1024:F1} KiB/user (RSS {Rss() >> 20} MiB, peak {peakRss >> 20} MiB)");
 
             var registry = host.Services.GetRequiredService<ActorRegistry>();
 
@@ -116,19 +124,53 @@ public static class ScaleBench
             host.Dispose();
 
             // 3. restart: every user recovers (journal + snapshot) and is live again
-            var (host2, metrics2) = await StartNode(settings, store);
+            var (host2, metrics2, clock2) = await StartNode(settings, store);
             sw.Restart();
-            var recovered = await WaitFor(() => metrics2.UsersActive >= users, limit);
+            var recovered = await WaitFor(() => metrics2.UsersActive + clock2.Schedule.Asleep >= users, limit);
             var recoverSeconds = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"recovery  {metrics2.UsersActive}/{users} live again in {recoverSeconds:F1}s{(recovered ? "" : " (timed out)")}");
+            Console.WriteLine($"recovery  {metrics2.UsersActive + clock2.Schedule.Asleep}/{users} live again (awake or asleep) in {recoverSeconds:F1}s{(recovered ? "" : " (timed out)")}");
             await host2.StopAsync();
             host2.Dispose();
 
+            // 4. a while of activity: the timers planned anew at a realistic rate; how often users wake, how many are awake
+            object? activity = null;
+            if (active > TimeSpan.Zero)
+            {
+                var busy = settings with
+                {
+                    PostInterval = TimeSpan.FromHours(1), Sessions = settings.Sessions with { Interval = TimeSpan.FromHours(2) }, TimeScale = 60,
+                };
+                var (host3, metrics3, clock3) = await StartNode(busy, store);
+                await WaitFor(() => metrics3.UsersActive + clock3.Schedule.Asleep >= users, limit);
+                var (wakes0, posts0, slates0) = (clock3.Schedule.Woken, metrics3.Posts, metrics3.Slates);
+                var awake = new List<long>();
+                sw.Restart();
+                while (sw.Elapsed < active)
+                {
+                    await Task.Delay(1000);
+                    awake.Add(metrics3.UsersActive);
+                }
+                var seconds = sw.Elapsed.TotalSeconds;
+                var wakesPerSecond = (clock3.Schedule.Woken - wakes0) / seconds;
+                var shareAwake = awake.Average() / users;
+                var rssActive = Rss();
+                Console.WriteLine($"activity  {seconds:F0}s at x60 (posts every 1h, sessions every 2h): {wakesPerSecond:N1} wake-ups/s, {shareAwake:P1} of users awake on average, " +
+                    $"{(metrics3.Posts - posts0) / seconds:N1} posts/s, {(metrics3.Slates - slates0) / seconds:N1} slates/s, RSS {rssActive >> 20} MiB");
+                activity = new
+                {
+                    seconds = Math.Round(seconds, 1), wake_ups_per_s = Math.Round(wakesPerSecond, 1), share_awake = Math.Round(shareAwake, 4),
+                    posts_per_s = Math.Round((metrics3.Posts - posts0) / seconds, 1), slates_per_s = Math.Round((metrics3.Slates - slates0) / seconds, 1), rss_mib = rssActive >> 20,
+                };
+                await host3.StopAsync();
+                host3.Dispose();
+            }
+
             return new
             {
-                store = storeName, users, created_s = Math.Round(createSeconds, 1), all_created = created,
+                store = storeName, users, sleep_after = sleepAfter.ToString(), created_s = Math.Round(createSeconds, 1), all_created = created,
+                awake_after_create = awakeAfterCreate, asleep_after_create = asleepAfterCreate,
                 rss_kib_per_user = Math.Round(rssPerUser / 1024, 2), peak_rss_mib_while_creating = peakRss >> 20, heap_kib_per_user = Math.Round(heapPerUser / 1024, 2),
-                recovery_s = Math.Round(recoverSeconds, 1), all_recovered = recovered,
+                recovery_s = Math.Round(recoverSeconds, 1), all_recovered = recovered, activity,
             };
         }
         finally
@@ -143,7 +185,7 @@ public static class ScaleBench
         }
     }
 
-    private static async Task<(IHost Host, UserMetrics Metrics)> StartNode(AfuSettings settings, TrainingStore store)
+    private static async Task<(IHost Host, UserMetrics Metrics, SimulationClock Clock)> StartNode(AfuSettings settings, TrainingStore store)
     {
         var known = await store.Journal.KnownUsersAsync(); // as `afu run` does: users new to the journal skip recovery
         var host = new HostBuilder()
@@ -151,7 +193,7 @@ public static class ScaleBench
             .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store, known))
             .Build();
         await host.StartAsync();
-        return (host, host.Services.GetRequiredService<UserMetrics>());
+        return (host, host.Services.GetRequiredService<UserMetrics>(), host.Services.GetRequiredService<SimulationClock>());
     }
 
     private static async Task<bool> WaitFor(Func<bool> condition, TimeSpan limit)

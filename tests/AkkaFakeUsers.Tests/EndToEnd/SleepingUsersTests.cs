@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -132,5 +133,81 @@ public partial class SleepingUsersTests(ITestOutputHelper output)
             Check("sessions", slates, sessions, TimeSpan.FromHours(1));
             Assert.True(missed.Count == 0, string.Join("\n", missed.Take(20)));
         }
+    }
+
+    /// <summary>One id per journal event's row(s): a slate counts once (its impressions are checked on their own).</summary>
+    private const string RowIds = "SELECT id FROM users UNION ALL SELECT id FROM posts UNION ALL SELECT id FROM user_interactions " +
+                                  "UNION ALL SELECT follower_id || '>' || followee_id FROM follows UNION ALL SELECT DISTINCT slate_id FROM impressions";
+
+    private static readonly string[] SleepyRun = ["run", "--users", "300", "--seed", "5", "--time-scale", "600", "--llm", "builtin"];
+
+    private static readonly (string, string)[] SleepyEnv =
+        [("POST_GENERATION_INTERVAL", "1h"), ("AFU__SESSIONS__INTERVAL", "30m"), ("AFU_SLEEP_AFTER", "10m")];
+
+    /// <summary>Starts `afu run` as its own process and SIGKILLs it once <paramref name="killWhen"/> holds (or after 60 s).</summary>
+    private async Task RunAndKill(string dataDir, string what, Func<Db, bool> killWhen, TimeSpan? minimum = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[AfuBinary.Path, .. SleepyRun, "--data-dir", dataDir]) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in TestEnv.Isolated(SleepyEnv)) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+            if (started.Elapsed < (minimum ?? TimeSpan.Zero) || !File.Exists(Path.Combine(dataDir, "afu.db"))) continue;
+            try
+            {
+                using var probe = new Db(Path.Combine(dataDir, "afu.db"));
+                if (killWhen(probe)) break;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException) { } // the tables are being created
+        }
+        p.Kill(entireProcessTree: true); // SIGKILL: no drain, no shutdown
+        await p.WaitForExitAsync();
+        output.WriteLine($"{what}: killed after {started.Elapsed.TotalSeconds:F1}s");
+        foreach (var line in log) output.WriteLine($"{what}: {line}");
+    }
+
+    [Fact]
+    public async Task Sigkill_while_users_fall_asleep_en_masse_and_again_while_they_recover_keeps_every_event_once()
+    {
+        using var dir = new TempDir();
+        var dbPath = Path.Combine(dir.Path, "afu.db");
+        // 1. killed while the population is being created and falls asleep (a user with its next post more than 10 min
+        //    away sleeps at once: most of them)
+        await RunAndKill(dir.Path, "creating and falling asleep", db => db.Scalar("SELECT COUNT(*) FROM users") >= 150);
+        List<string> before;
+        using (var db = new Db(dbPath)) before = db.Strings(RowIds);
+        Assert.True(before.Count >= 150, $"{before.Count} rows before the first kill");
+        // 2. killed again while the users recover (the first sweep wakes every one) and fall asleep again
+        await RunAndKill(dir.Path, "recovering", _ => true, minimum: TimeSpan.FromSeconds(4));
+        List<string> middle;
+        using (var db = new Db(dbPath)) middle = db.Strings(RowIds);
+        Assert.Empty(before.Except(middle));
+
+        // 3. a run that ends cleanly: every event the journal acknowledged is in the tables, once
+        var stdout = new StringWriter();
+        var code = await AfuApp.RunAsync([.. SleepyRun, "--data-dir", dir.Path, "--duration", "15s"], stdout, stdout, CancellationToken.None, TestEnv.Isolated(SleepyEnv));
+        output.WriteLine(stdout.ToString());
+        Assert.Equal(0, code);
+        var (wakes, asleep) = Sleep(stdout.ToString());
+        Assert.True(asleep >= 100, $"most users sleep ({asleep} of 300 at the end, {wakes} wake-ups)");
+        using var after = new Db(dbPath);
+        var ids = after.Strings(RowIds);
+        Assert.Empty(middle.Except(ids));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(after.Scalar("SELECT COUNT(*) FROM journal"), ids.Count);
+        Assert.True(after.Scalar("SELECT COUNT(*) FROM users") >= 300);
+        var impressions = after.Strings("SELECT id FROM impressions");
+        Assert.Equal(impressions.Count, impressions.Distinct().Count());
+        Assert.Equal(after.JournalImpressionIds().Order(), impressions.Order());
+        // users carried on from their recovered state: post numbers continue, none reused
+        Assert.Equal(after.Scalar("SELECT COUNT(*) FROM posts"), after.Scalar("SELECT COUNT(DISTINCT id) FROM posts"));
     }
 }
