@@ -94,6 +94,8 @@ public static class RunCommand
             throw;
         }
         var inspection = host.Services.GetRequiredService<InspectionHostedService>();
+        if (host.Services.GetRequiredService<Clock.SimulationClock>().Schedule.Asleep is var asleep and > 0)
+            await stdout.WriteLineAsync($"afu: {asleep:N0} users of the store start asleep, their first post and session planned: each recovers from the journal when one falls due");
         await stdout.WriteLineAsync($"afu: inspection port {inspection.EndPoint} (afu inspect --port {inspection.EndPoint?.Port} help)");
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();

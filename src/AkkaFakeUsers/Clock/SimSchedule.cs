@@ -175,6 +175,30 @@ public sealed class SimSchedule
         }
     }
 
+    /// <summary>Rewrites the sleep record of an owner asleep here (and drops its entries if asked); false when it is not asleep here.</summary>
+    public bool RewriteAsleep(string owner, Func<object, object> rewrite, bool dropEntries)
+    {
+        lock (_lock)
+        {
+            if (!_byOwner.TryGetValue(owner, out var mine) || mine.Asleep is null) return false;
+            mine.Asleep = rewrite(mine.Asleep);
+            if (!dropEntries) return true;
+            foreach (var e in mine.Entries) e.Cancelled = true;
+            _count -= mine.Entries.Count;
+            mine.Entries.Clear();
+            return true;
+        }
+    }
+
+    /// <summary>The owner is asleep here (its sleep record is kept).</summary>
+    public bool IsAsleep(string owner)
+    {
+        lock (_lock)
+        {
+            return _byOwner.TryGetValue(owner, out var mine) && mine.Asleep is not null;
+        }
+    }
+
     /// <summary>Where the owner's entries go now (its actor, or while it is asleep the region that wakes it), or null when it has none here.</summary>
     public IActorRef? TargetOf(string owner)
     {

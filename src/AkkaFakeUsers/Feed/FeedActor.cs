@@ -98,7 +98,8 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         });
         Receive<CommentNotice>(n =>
         {
-            var to = _members.TryGetValue(n.UserId, out var user) ? user : _asleep.Contains(n.UserId) ? _users() : null;
+            var to = _members.TryGetValue(n.UserId, out var user) ? user
+                : _asleep.Contains(n.UserId) || _clock?.Schedule.IsAsleep(n.UserId) == true ? _users() : null;
             if (to is null) return;
             _clock?.Work.Begin();
             to.Tell(new CommentHandedOn(n, _clock?.Id));

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Hosting;
@@ -66,7 +67,7 @@ public static class AfuHostingExtensions
                 .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
                 .WithSimulationManager(settings, clock)
                 .WithTrainingProjection(store)
-                .WithDrainOnShutdown(drain);
+                .WithDrainOnShutdown(drain, clock.Schedule);
         });
         // What the inspection port and the dashboard read and steer through (built on first use, once the actor system runs).
         services.AddSingleton(sp => new InspectionContext(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<ActorRegistry>(),
@@ -217,6 +218,14 @@ public static class AfuHostingExtensions
                 ShouldPassivateIdleEntities = false,
                 HandOffStopMessage = StopUser.Instance,
                 StateStoreMode = StateStoreMode.DData,
+            })
+            .WithActors((system, registry) =>
+            {
+                // users sleep: those the journal holds start asleep, each recovering when its first timer falls due
+                if (settings.SleepAfter <= TimeSpan.Zero || known.Count == 0) return;
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var n = SleepingPopulation.Restore(known, settings.TargetUserCount, settings.UserRules(), clock.Schedule, registry.Get<FakeUser>(), clock.Now);
+                system.Log.Info("{0} users of the journal start asleep, their first timers planned ({1:0} ms); each recovers when one falls due", n, sw.Elapsed.TotalMilliseconds);
             });
 
     public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock) =>

@@ -33,19 +33,22 @@ public static class NodeShutdown
 {
     public const string TaskName = "afu-drain";
 
-    public static AkkaConfigurationBuilder WithDrainOnShutdown(this AkkaConfigurationBuilder builder, DrainReport report) =>
+    /// <param name="schedule">The node's schedule: users asleep in it were paused where they sleep by the manager's pause and are not woken to be asked.</param>
+    public static AkkaConfigurationBuilder WithDrainOnShutdown(this AkkaConfigurationBuilder builder, DrainReport report, Clock.SimSchedule? schedule = null) =>
         builder.AddStartup((system, registry) =>
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, TaskName, async () =>
             {
-                report.Set(await DrainAsync(registry, system));
+                report.Set(await DrainAsync(registry, system, schedule));
                 return Done.Instance;
             }));
 
     /// <summary>
     /// Asks every user of the population to pause and waits for all the answers (a user answers only after its write in
-    /// flight, if any): then nothing more will be written. Asked in chunks, so 100k users do not flood the node.
+    /// flight, if any): then nothing more will be written. Asked in chunks, so 100k users do not flood the node. Users
+    /// asleep in <paramref name="schedule"/> (paused there by the manager's pause, their timers dropped) are not asked:
+    /// asking would wake, and so recover, each one.
     /// </summary>
-    public static async Task PauseEveryUser(IActorRef users, int population, DateTime deadline)
+    public static async Task PauseEveryUser(IActorRef users, int population, DateTime deadline, Clock.SimSchedule? schedule = null)
     {
         const int chunk = 2_000;
         for (var first = 1; first <= population; first += chunk)
@@ -53,12 +56,14 @@ public static class NodeShutdown
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) throw new TimeoutException("users did not all pause in time");
             var asks = Enumerable.Range(first, Math.Min(chunk, population - first + 1))
-                .Select(i => users.Ask<UserPaused>(new PauseUser(Domain.ProfileRules.UserId(i)), left));
+                .Select(Domain.ProfileRules.UserId)
+                .Where(id => schedule?.IsAsleep(id) != true)
+                .Select(id => users.Ask<UserPaused>(new PauseUser(id), left));
             await Task.WhenAll(asks);
         }
     }
 
-    public static async Task<DrainOutcome> DrainAsync(IActorRegistry registry, ActorSystem system)
+    public static async Task<DrainOutcome> DrainAsync(IActorRegistry registry, ActorSystem system, Clock.SimSchedule? schedule = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var cluster = Akka.Cluster.Cluster.Get(system);
@@ -71,7 +76,7 @@ public static class NodeShutdown
             var manager = await registry.GetAsync<SimulationManager>();
             // The manager stops its sweeps from waking users, and tells how many there are.
             var status = await manager.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromSeconds(30));
-            await PauseEveryUser(await registry.GetAsync<FakeUser>(), status.Target, deadline);
+            await PauseEveryUser(await registry.GetAsync<FakeUser>(), status.Target, deadline, schedule);
             // Every write is acknowledged now: one catch-up to the journal's end (read afresh) gets them all.
             var left = deadline - DateTime.UtcNow;
             var projection = await registry.GetAsync<ProjectionActor>();

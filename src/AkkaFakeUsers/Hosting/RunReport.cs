@@ -45,6 +45,7 @@ public static class RunReport
               follows           {c.Follows}
               projection lag    {lag}
               events persisted  {m.Events} this run ({m.PersistFailures} writes failed)
+              recoveries        {m.Recoveries} users read their history back from the journal
               database          {Describe(s)}
             """;
     }

@@ -58,6 +58,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private int _position; // next index to ensure; 0 = idle
     private int _toldUpTo; // every user up to this index was told at least once
     private readonly bool _usersSleep;
+    private bool _wakeSleepers; // this sweep pauses or resumes: it must reach sleepers too
     private long _sweeps;
     private readonly List<IActorRef> _afterSweep = new(); // SetPaused askers, answered when every user was told
 
@@ -115,6 +116,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         Receive<SetPaused>(p =>
         {
             _paused = p.Paused;
+            _wakeSleepers = true;
             StartSweep();
             _afterSweep.Add(Sender);
         });
@@ -202,13 +204,18 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         var end = Math.Min(_target, _position + _batch - 1);
         for (var i = _position; i <= end; i++)
         {
+            var id = ProfileRules.UserId(i);
+            // a user asleep on this node exists and is woken by its timers: a sweep would only wake it; a pause reaches it
+            // where it sleeps (waking every sleeper to pause it made a node's shutdown drain recover its whole population)
+            if (_clock.Schedule.IsAsleep(id) && (!_wakeSleepers || (_paused && SleepingPopulation.PauseAsleep(_clock.Schedule, id)))) continue;
             if (_counting) _clock.Work.Begin();
-            _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _counting ? _clock.Id : null));
+            _users.Tell(new EnsureUser(id, i, _paused, _counting ? _clock.Id : null));
         }
         _toldUpTo = Math.Max(_toldUpTo, end);
         if (end >= _target)
         {
             _position = 0;
+            _wakeSleepers = false;
             _sweeps++;
             if (!_told)
             {

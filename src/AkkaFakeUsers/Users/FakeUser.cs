@@ -58,6 +58,7 @@ public sealed class FakeUser : ReceivePersistentActor
                 Context.Stop(Self);
                 return;
             }
+            if (!_fresh && LastSequenceNr > 0) _deps.Metrics.UserRecovered();
             Handle(_timers.Wake(Self, LastSequenceNr) is { } slept ? new Woken(slept) : Recovered.Instance, counted: false);
         });
 

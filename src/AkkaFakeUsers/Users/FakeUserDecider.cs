@@ -62,6 +62,13 @@ public static class FakeUserDecider
         rules.Sleeps && state.Exists && runtime.Live && runtime.PendingPost is null && runtime.PendingSlate is null && runtime.PendingComments.IsEmpty
         && (earliestDue is not { } due || due - now > rules.SleepAfter);
 
+    /// <summary>A paused runtime: no timers, nothing under way, no plans (its timers are cancelled with it).</summary>
+    public static UserRuntime Paused(UserRuntime r) => r with
+    {
+        Paused = true, PostTimerSet = false, SessionTimerSet = false, PendingPost = null, PendingSlate = null,
+        PendingComments = r.PendingComments.Clear(), Planned = r.Planned.Clear(),
+    };
+
     /// <summary>A runtime with nothing under way: the answers to what was asked before the actor stopped went to it, not to the woken one.</summary>
     public static UserRuntime Settled(UserRuntime r, string userId) => r with
     {
@@ -130,11 +137,7 @@ public static class FakeUserDecider
 
         public void Pause()
         {
-            Runtime = Runtime with
-            {
-                Paused = true, PostTimerSet = false, SessionTimerSet = false, PendingPost = null, PendingSlate = null,
-                PendingComments = Runtime.PendingComments.Clear(), Planned = Runtime.Planned.Clear(),
-            };
+            Runtime = Paused(Runtime);
             Effect(CancelTimers.Instance);
         }
 

@@ -11,10 +11,10 @@ namespace AkkaFakeUsers.Users;
 /// </summary>
 public sealed class KnownUsers
 {
-    private readonly HashSet<string>? _existing;
+    private readonly Dictionary<string, long>? _existing; // persistence id -> highest sequence number at start (0: not read)
     private readonly ConcurrentDictionary<string, byte> _claimed = new(StringComparer.Ordinal);
 
-    private KnownUsers(HashSet<string>? existing) => _existing = existing;
+    private KnownUsers(Dictionary<string, long>? existing) => _existing = existing;
 
     /// <summary>Nothing known: every user recovers fully.</summary>
     public static KnownUsers Unknown { get; } = new(null);
@@ -22,9 +22,17 @@ public sealed class KnownUsers
     public int Count => _existing?.Count ?? 0;
 
     /// <summary>The users a journal holds (their persistence ids), as read at start.</summary>
-    public static KnownUsers From(IEnumerable<string> persistenceIds) => new(new HashSet<string>(persistenceIds, StringComparer.Ordinal));
+    public static KnownUsers From(IEnumerable<string> persistenceIds) => new(persistenceIds.ToDictionary(p => p, _ => 0L, StringComparer.Ordinal));
+
+    /// <summary>The users a journal holds with the highest sequence number of each, as read at start (what lets them start asleep).</summary>
+    public static KnownUsers From(IEnumerable<(string PersistenceId, long SequenceNr)> users) =>
+        new(users.ToDictionary(u => u.PersistenceId, u => u.SequenceNr, StringComparer.Ordinal));
+
+    /// <summary>Each known user with its highest sequence number at start (0 where it was not read).</summary>
+    public IEnumerable<(string PersistenceId, long SequenceNr)> WithSequenceNrs =>
+        _existing is null ? [] : _existing.Select(kv => (kv.Key, kv.Value));
 
     /// <summary>True once per persistence id: it was not in the journal at start and has not been started here since.</summary>
     public bool TryClaimNew(string persistenceId) =>
-        _existing is not null && !_existing.Contains(persistenceId) && _claimed.TryAdd(persistenceId, 0);
+        _existing is not null && !_existing.ContainsKey(persistenceId) && _claimed.TryAdd(persistenceId, 0);
 }

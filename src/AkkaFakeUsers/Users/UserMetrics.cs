@@ -8,10 +8,13 @@ namespace AkkaFakeUsers.Users;
 /// </summary>
 public sealed class UserMetrics
 {
+    private long _recoveries;
     private long _usersCreated, _usersActive, _posts, _views, _likes, _comments, _follows, _persistFailures, _hides, _slates, _impressions;
 
     public long UsersCreated => Interlocked.Read(ref _usersCreated);
     public long UsersActive => Interlocked.Read(ref _usersActive);
+    /// <summary>Users that read their history back from the journal (snapshot and events) on this node.</summary>
+    public long Recoveries => Interlocked.Read(ref _recoveries);
     public long Posts => Interlocked.Read(ref _posts);
     public long Views => Interlocked.Read(ref _views);
     public long Likes => Interlocked.Read(ref _likes);
@@ -44,6 +47,7 @@ public sealed class UserMetrics
 
     public void UserCreated() => Interlocked.Increment(ref _usersCreated);
     public void UserStarted() => Interlocked.Increment(ref _usersActive);
+    public void UserRecovered() => Interlocked.Increment(ref _recoveries);
     public void UserStopped() => Interlocked.Decrement(ref _usersActive);
     public void Post() => Interlocked.Increment(ref _posts);
     public void View() => Interlocked.Increment(ref _views);

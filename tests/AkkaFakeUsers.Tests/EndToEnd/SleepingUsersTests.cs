@@ -210,4 +210,37 @@ public partial class SleepingUsersTests(ITestOutputHelper output)
         // users carried on from their recovered state: post numbers continue, none reused
         Assert.Equal(after.Scalar("SELECT COUNT(*) FROM posts"), after.Scalar("SELECT COUNT(DISTINCT id) FROM posts"));
     }
+
+    [GeneratedRegex(@"recoveries\s+(\d+) users read their history back")]
+    private static partial Regex RecoveriesLine();
+
+    [Fact]
+    public async Task A_restart_schedules_every_user_asleep_at_once_and_recovers_only_those_whose_work_falls_due()
+    {
+        using var dir = new TempDir();
+        string[] args = ["--users", "300", "--seed", "5", "--time-scale", "600", "--duration", "8s", "--data-dir", dir.Path, "--llm", "builtin"];
+        var first = new StringWriter();
+        Assert.Equal(0, await AfuApp.RunAsync(["run", .. args], first, first, CancellationToken.None, TestEnv.Isolated(SleepyEnv)));
+        output.WriteLine(first.ToString());
+        long postsBefore;
+        using (var db = new Db(Path.Combine(dir.Path, "afu.db"))) postsBefore = db.Scalar("SELECT COUNT(*) FROM posts");
+
+        var second = new StringWriter();
+        Assert.Equal(0, await AfuApp.RunAsync(["run", .. args], second, second, CancellationToken.None, TestEnv.Isolated(SleepyEnv)));
+        var text = second.ToString();
+        output.WriteLine(text);
+        // every user of the store is scheduled asleep at start, its first post and session planned, without reading the journal
+        Assert.Contains("afu: 300 users of the store start asleep", text);
+        var recoveries = long.Parse(RecoveriesLine().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
+        var (wakes, _) = Sleep(text);
+        // every recovery was a sleeper woken for its work (a few more: users whose notices woke them as the run ended): none up front
+        Assert.True(recoveries <= wakes + 10, $"{recoveries} recoveries for {wakes} wake-ups: users recovered up front");
+        Assert.True(wakes >= 50, $"users woke for their work ({wakes})");
+        using var after = new Db(Path.Combine(dir.Path, "afu.db"));
+        Assert.True(after.Scalar("SELECT COUNT(*) FROM posts") > postsBefore + 30, "the restarted population posts");
+        var ids = after.Strings(RowIds);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(after.Scalar("SELECT COUNT(*) FROM journal"), ids.Count);
+        Assert.Equal(after.Scalar("SELECT COUNT(*) FROM posts"), after.Scalar("SELECT COUNT(DISTINCT id) FROM posts"));
+    }
 }
