@@ -105,8 +105,9 @@ public static class ScaleBench
             var sw = Stopwatch.StartNew();
             var created = await WaitFor(() => metrics.UsersCreated >= users, limit);
             var createSeconds = sw.Elapsed.TotalSeconds;
-            // every user awake or asleep, and the ones falling asleep done with it
-            await WaitFor(() => metrics.UsersActive + clock.Schedule.Asleep >= users && (sleepAfter <= TimeSpan.Zero || metrics.UsersActive == 0), limit);
+            // every user awake or asleep, and the ones falling asleep done with it (the number asleep unchanged for 2 s)
+            await WaitFor(() => metrics.UsersActive + clock.Schedule.Asleep >= users, limit);
+            if (sleepAfter > TimeSpan.Zero) await Settled(() => clock.Schedule.Asleep, limit);
             var peakRss = PeakRss();
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -124,8 +125,8 @@ public static class ScaleBench
             host.Dispose();
 
             // 3. restart: every user recovers (journal + snapshot) and is live again
+            sw.Restart(); // from before the node starts: reading the journal's users and scheduling them count
             var (host2, metrics2, clock2) = await StartNode(settings, store);
-            sw.Restart();
             var recovered = await WaitFor(() => metrics2.UsersActive + clock2.Schedule.Asleep >= users, limit);
             var recoverSeconds = sw.Elapsed.TotalSeconds;
             Console.WriteLine($"recovery  {metrics2.UsersActive + clock2.Schedule.Asleep}/{users} live again (awake or asleep) in {recoverSeconds:F1}s{(recovered ? "" : " (timed out)")}");
@@ -142,7 +143,7 @@ public static class ScaleBench
                 };
                 var (host3, metrics3, clock3) = await StartNode(busy, store);
                 await WaitFor(() => metrics3.UsersActive + clock3.Schedule.Asleep >= users, limit);
-                var (wakes0, posts0, slates0) = (clock3.Schedule.Woken, metrics3.Posts, metrics3.Slates);
+                var (wakes0, posts0, slates0, sim0) = (clock3.Schedule.Woken, metrics3.Posts, metrics3.Slates, clock3.Now);
                 var awake = new List<long>();
                 sw.Restart();
                 while (sw.Elapsed < active)
@@ -153,12 +154,13 @@ public static class ScaleBench
                 var seconds = sw.Elapsed.TotalSeconds;
                 var wakesPerSecond = (clock3.Schedule.Woken - wakes0) / seconds;
                 var shareAwake = awake.Average() / users;
+                var effective = (clock3.Now - sim0).TotalSeconds / seconds;
                 var rssActive = Rss();
-                Console.WriteLine($"activity  {seconds:F0}s at x60 (posts every 1h, sessions every 2h): {wakesPerSecond:N1} wake-ups/s, {shareAwake:P1} of users awake on average, " +
+                Console.WriteLine($"activity  {seconds:F0}s at x60 (posts every 1h, sessions every 2h; effective x{effective:N1}): {wakesPerSecond:N1} wake-ups/s, {shareAwake:P1} of users awake on average, " +
                     $"{(metrics3.Posts - posts0) / seconds:N1} posts/s, {(metrics3.Slates - slates0) / seconds:N1} slates/s, RSS {rssActive >> 20} MiB");
                 activity = new
                 {
-                    seconds = Math.Round(seconds, 1), wake_ups_per_s = Math.Round(wakesPerSecond, 1), share_awake = Math.Round(shareAwake, 4),
+                    seconds = Math.Round(seconds, 1), effective_time_scale = Math.Round(effective, 1), wake_ups_per_s = Math.Round(wakesPerSecond, 1), share_awake = Math.Round(shareAwake, 4),
                     posts_per_s = Math.Round((metrics3.Posts - posts0) / seconds, 1), slates_per_s = Math.Round((metrics3.Slates - slates0) / seconds, 1), rss_mib = rssActive >> 20,
                 };
                 await host3.StopAsync();
@@ -194,6 +196,19 @@ public static class ScaleBench
             .Build();
         await host.StartAsync();
         return (host, host.Services.GetRequiredService<UserMetrics>(), host.Services.GetRequiredService<SimulationClock>());
+    }
+
+    /// <summary>Waits until <paramref name="read"/> gives the same value for 2 s in a row.</summary>
+    private static async Task Settled(Func<long> read, TimeSpan limit)
+    {
+        var sw = Stopwatch.StartNew();
+        var (last, since) = (read(), Stopwatch.StartNew());
+        while (sw.Elapsed < limit && since.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(100);
+            var now = read();
+            if (now != last) (last, since) = (now, Stopwatch.StartNew());
+        }
     }
 
     private static async Task<bool> WaitFor(Func<bool> condition, TimeSpan limit)

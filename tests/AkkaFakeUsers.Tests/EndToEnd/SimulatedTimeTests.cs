@@ -21,22 +21,6 @@ public class SimulatedTimeTests(ITestOutputHelper output)
         return (new Db(Path.Combine(dir.Path, "afu.db")), stdout.ToString());
     }
 
-    /// <summary>Every row of every training table, each as one line of all its columns, in key order.</summary>
-    private static Dictionary<string, List<string>> Tables(Db db)
-    {
-        var keys = new Dictionary<string, string>
-        {
-            ["users"] = "id", ["posts"] = "id", ["user_interactions"] = "id", ["follows"] = "follower_id, followee_id", ["impressions"] = "id",
-            ["impression_propensities"] = "impression_id, policy",
-        };
-        return keys.ToDictionary(k => k.Key, k => db.Rows($"SELECT * FROM {k.Key} ORDER BY {k.Value}", r =>
-        {
-            var sb = new StringBuilder();
-            for (var i = 0; i < r.FieldCount; i++) sb.Append(r.IsDBNull(i) ? "NULL" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
-            return sb.ToString();
-        }));
-    }
-
     [Fact]
     public async Task Time_scale_max_twice_with_the_same_seed_gives_identical_tables_row_for_row()
     {
@@ -49,16 +33,10 @@ public class SimulatedTimeTests(ITestOutputHelper output)
         using (b)
         {
             Assert.Contains("simulated         01:00:00 (2026-03-02 00:00:00 to 2026-03-02 01:00:00), time-scale max", outA);
-            var (ta, tb) = (Tables(a), Tables(b));
+            var (ta, tb) = (a.TrainingRows(), b.TrainingRows());
             Assert.True(ta["posts"].Count > 500 && ta["impressions"].Count > 2000 && ta["user_interactions"].Count > 1000 && ta["follows"].Count > 5,
                 string.Join(", ", ta.Select(t => $"{t.Key} {t.Value.Count}")));
-            foreach (var (table, rows) in ta)
-            {
-                var other = tb[table];
-                Assert.True(rows.Count == other.Count, $"{table}: {rows.Count} rows against {other.Count}");
-                var diff = Enumerable.Range(0, rows.Count).FirstOrDefault(i => rows[i] != other[i], -1);
-                Assert.True(diff < 0, $"{table} row {diff}:\n{(diff < 0 ? "" : rows[diff])}\n{(diff < 0 ? "" : other[diff])}");
-            }
+            Db.AssertSameRows(ta, tb, "first run", "second run");
             // the run covered exactly the simulated hour: nothing stamped after its end
             Assert.Equal(0, a.Scalar("SELECT COUNT(*) FROM posts WHERE created_at > '2026-03-02T01:00:00.000Z'"));
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Host;
@@ -41,20 +40,6 @@ public partial class SleepingUsersTests(ITestOutputHelper output)
             long.Parse(m.Groups[2].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
     }
 
-    private static Dictionary<string, List<string>> Tables(Db db)
-    {
-        var keys = new Dictionary<string, string>
-        {
-            ["users"] = "id", ["posts"] = "id", ["user_interactions"] = "id", ["follows"] = "follower_id, followee_id", ["impressions"] = "id",
-        };
-        return keys.ToDictionary(k => k.Key, k => db.Rows($"SELECT * FROM {k.Key} ORDER BY {k.Value}", r =>
-        {
-            var sb = new StringBuilder();
-            for (var i = 0; i < r.FieldCount; i++) sb.Append(r.IsDBNull(i) ? "NULL" : Convert.ToString(r.GetValue(i), CultureInfo.InvariantCulture)).Append('|');
-            return sb.ToString();
-        }));
-    }
-
     [Fact]
     public async Task Users_that_sleep_make_row_for_row_the_same_tables_as_users_that_never_sleep()
     {
@@ -70,16 +55,10 @@ public partial class SleepingUsersTests(ITestOutputHelper output)
             var (wakes, asleep) = Sleep(outSleeping);
             output.WriteLine($"woken {wakes} times, {asleep} of 60 asleep at the end");
             Assert.True(wakes >= 300, $"the population slept and was woken often ({wakes} wake-ups)");
-            var (ta, tb) = (Tables(awake), Tables(sleeping));
+            var (ta, tb) = (awake.TrainingRows(), sleeping.TrainingRows());
             Assert.True(ta["posts"].Count > 100 && ta["impressions"].Count > 1000 && ta["user_interactions"].Count > 500,
                 string.Join(", ", ta.Select(t => $"{t.Key} {t.Value.Count}")));
-            foreach (var (table, rows) in ta)
-            {
-                var other = tb[table];
-                Assert.True(rows.Count == other.Count, $"{table}: {rows.Count} rows never sleeping against {other.Count} sleeping");
-                var diff = Enumerable.Range(0, rows.Count).FirstOrDefault(i => rows[i] != other[i], -1);
-                Assert.True(diff < 0, $"{table} row {diff}:\n{(diff < 0 ? "" : rows[diff])}\n{(diff < 0 ? "" : other[diff])}");
-            }
+            Db.AssertSameRows(ta, tb, "never sleeping", "sleeping");
         }
     }
 
@@ -147,15 +126,7 @@ public partial class SleepingUsersTests(ITestOutputHelper output)
     /// <summary>Starts `afu run` as its own process and SIGKILLs it once <paramref name="killWhen"/> holds (or after 60 s).</summary>
     private async Task RunAndKill(string dataDir, string what, Func<Db, bool> killWhen, TimeSpan? minimum = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])[AfuBinary.Path, .. SleepyRun, "--data-dir", dataDir]) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in TestEnv.Isolated(SleepyEnv)) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        using var p = AfuProcess.Start([.. SleepyRun, "--data-dir", dataDir], TestEnv.Isolated(SleepyEnv));
         var started = Stopwatch.StartNew();
         while (started.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -168,10 +139,9 @@ public partial class SleepingUsersTests(ITestOutputHelper output)
             }
             catch (Microsoft.Data.Sqlite.SqliteException) { } // the tables are being created
         }
-        p.Kill(entireProcessTree: true); // SIGKILL: no drain, no shutdown
-        await p.WaitForExitAsync();
+        await p.KillAsync();
         output.WriteLine($"{what}: killed after {started.Elapsed.TotalSeconds:F1}s");
-        foreach (var line in log) output.WriteLine($"{what}: {line}");
+        foreach (var line in p.Log) output.WriteLine($"{what}: {line}");
     }
 
     [Fact]

@@ -63,4 +63,32 @@ public sealed class Db(string path) : IDisposable
         "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM user_interactions) + (SELECT COUNT(*) FROM follows) + (SELECT COUNT(DISTINCT slate_id) FROM impressions)";
 
     public void Dispose() => _c.Dispose();
+
+    /// <summary>Every row of every training table, each as one line of all its columns, in key order.</summary>
+    public Dictionary<string, List<string>> TrainingRows()
+    {
+        var keys = new Dictionary<string, string>
+        {
+            ["users"] = "id", ["posts"] = "id", ["user_interactions"] = "id", ["follows"] = "follower_id, followee_id", ["impressions"] = "id",
+            ["impression_propensities"] = "impression_id, policy",
+        };
+        return keys.ToDictionary(k => k.Key, k => Rows($"SELECT * FROM {k.Key} ORDER BY {k.Value}", r =>
+        {
+            var sb = new System.Text.StringBuilder();
+            for (var i = 0; i < r.FieldCount; i++) sb.Append(r.IsDBNull(i) ? "NULL" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+            return sb.ToString();
+        }));
+    }
+
+    /// <summary>Two runs' <see cref="TrainingRows"/> are the same, table by table and row by row (the first differing row is named).</summary>
+    public static void AssertSameRows(Dictionary<string, List<string>> a, Dictionary<string, List<string>> b, string aName, string bName)
+    {
+        foreach (var (table, rows) in a)
+        {
+            var other = b[table];
+            Assert.True(rows.Count == other.Count, $"{table}: {rows.Count} rows ({aName}) against {other.Count} ({bName})");
+            var diff = Enumerable.Range(0, rows.Count).FirstOrDefault(i => rows[i] != other[i], -1);
+            Assert.True(diff < 0, $"{table} row {diff}:\n{(diff < 0 ? "" : rows[diff])}\n{(diff < 0 ? "" : other[diff])}");
+        }
+    }
 }
