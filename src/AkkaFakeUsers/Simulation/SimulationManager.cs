@@ -53,6 +53,11 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private readonly IActorRef? _mediator;
     private readonly bool _discrete; // the clock runs as fast as it can
     private bool _counting; // the first sweep's EnsureUsers are work the clock counts (it starts once they are done)
+    private long _unanswered; // counted EnsureUsers not yet answered (UserEnsured)
+    private long _lastAnswer = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>Counted EnsureUsers the first sweep keeps unanswered at most: ten batches, at least 5,000.</summary>
+    public static long InFlightLimit(int batch) => Math.Max(5_000, 10L * batch);
     private bool _told; // the clocks were told the population is ready
     private bool _paused;
     private int _position; // next index to ensure; 0 = idle
@@ -102,7 +107,10 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
         // a counted EnsureUser is done (its user may live on another node: it reports here, to the counting clock)
         Receive<UserEnsured>(u =>
         {
-            if (u.CountedBy == _clock.Id) _clock.Work.End();
+            if (u.CountedBy != _clock.Id) return;
+            _clock.Work.End();
+            if (_unanswered > 0) _unanswered--;
+            _lastAnswer = System.Diagnostics.Stopwatch.GetTimestamp();
         });
         Receive<ScalePopulation>(s =>
         {
@@ -201,6 +209,14 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     private void Step()
     {
         if (_position == 0) return;
+        // (unless no user answered for 10 s: users whose first write failed never answer)
+        if (_counting && _unanswered >= InFlightLimit(_batch) && System.Diagnostics.Stopwatch.GetElapsedTime(_lastAnswer) < TimeSpan.FromSeconds(10))
+        {
+            // the first sweep goes only as fast as users get created: each EnsureUser starts an actor, and a million of
+            // them started at once (with their writes queued) took 8 GB and timed their writes out
+            Timers.StartSingleTimer("step", new SweepStep(), TimeSpan.FromMilliseconds(20));
+            return;
+        }
         var end = Math.Min(_target, _position + _batch - 1);
         for (var i = _position; i <= end; i++)
         {
@@ -208,7 +224,11 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             // a user asleep on this node exists and is woken by its timers: a sweep would only wake it; a pause reaches it
             // where it sleeps (waking every sleeper to pause it made a node's shutdown drain recover its whole population)
             if (_clock.Schedule.IsAsleep(id) && (!_wakeSleepers || (_paused && SleepingPopulation.PauseAsleep(_clock.Schedule, id)))) continue;
-            if (_counting) _clock.Work.Begin();
+            if (_counting)
+            {
+                _clock.Work.Begin();
+                _unanswered++;
+            }
             _users.Tell(new EnsureUser(id, i, _paused, _counting ? _clock.Id : null));
         }
         _toldUpTo = Math.Max(_toldUpTo, end);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using AkkaFakeUsers.Clock;
+using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Users;
 
@@ -36,5 +37,22 @@ public class SimulationManagerTests : TestKit
         var again = Enumerable.Range(0, 3).Select(_ => users2.ExpectMsg<EnsureUser>()).ToList();
         Assert.All(again, e => Assert.Null(e.CountedBy));
         Assert.Equal(0, clock.Work.Pending);
+    }
+
+    [Fact]
+    public void The_first_sweep_keeps_at_most_its_limit_of_users_unanswered_and_goes_on_as_they_answer()
+    {
+        var clock = new SimulationClock(60, T0);
+        var users = CreateTestProbe();
+        var limit = (int)SimulationManager.InFlightLimit(100);
+        Manager(users, clock, limit + 300);
+        var first = Enumerable.Range(0, limit).Select(_ => (Msg: users.ExpectMsg<EnsureUser>(), From: users.LastSender)).ToList();
+        users.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // the limit reached: no user more until some answer
+        foreach (var (msg, from) in first.Take(150)) from.Tell(new UserEnsured(msg.UserId, msg.CountedBy!));
+        var next = new List<EnsureUser>();
+        while (users.TryReceiveOne(out var m, TimeSpan.FromMilliseconds(300))) next.Add((EnsureUser)m!.Message);
+        // as many more as answered, in whole batches of 100: the limit is overshot by less than one batch
+        Assert.InRange(next.Count, 150, 150 + 100);
+        Assert.Equal(ProfileRules.UserId(limit + 1), next[0].UserId);
     }
 }
