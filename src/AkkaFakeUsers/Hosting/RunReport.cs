@@ -70,7 +70,10 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMe
         var clock = await registry.TryAskAsync<Clock.ClockDriver, Clock.ClockStatus>(Clock.GetClockStatus.Instance, TimeSpan.FromMilliseconds(500));
         if (clock is not null) LastClock = clock;
         var proj = await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromMilliseconds(500));
-        var line = $"[{elapsed:hh\\:mm\\:ss}] users {metrics.UsersActive}/{settings.TargetUserCount} | posts {metrics.Posts} | slates {metrics.Slates} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
+        // users live on this node: awake, and asleep (no actor, woken in time by the schedule)
+        var asleep = clock?.Asleep ?? 0;
+        var users = asleep > 0 ? $"{metrics.UsersActive + asleep}/{settings.TargetUserCount} ({asleep} asleep)" : $"{metrics.UsersActive}/{settings.TargetUserCount}";
+        var line = $"[{elapsed:hh\\:mm\\:ss}] users {users} | posts {metrics.Posts} | slates {metrics.Slates} | views {metrics.Views} | likes {metrics.Likes} | comments {metrics.Comments}" +
                    $" | llm {Llm(llm)} | {rate:F1} events/s | projection lag {proj?.Lag.ToString() ?? "?"}" +
                    $" | sim {(clock is null ? "?" : $"{Clock.ClockStatus.Span(clock.Simulated)} {clock.Describe()}")}";
         if (_interactive)
