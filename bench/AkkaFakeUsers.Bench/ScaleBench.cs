@@ -189,7 +189,7 @@ public static class ScaleBench
 
     private static async Task<(IHost Host, UserMetrics Metrics, SimulationClock Clock)> StartNode(AfuSettings settings, TrainingStore store)
     {
-        var known = await store.Journal.KnownUsersAsync(); // as `afu run` does: users new to the journal skip recovery
+        var known = await store.Journal.KnownUsersAsync(settings.SleepAfter > TimeSpan.Zero); // as `afu run` does: users new to the journal skip recovery
         var host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .ConfigureServices(s => s.AddAkkaFakeUsers(settings, new BuiltInGenerator(), store, known))

@@ -35,14 +35,17 @@ public sealed class JournalInfo(StoreConnection db)
         }
     }
 
-    /// <summary>The users the journal holds now (<see cref="KnownUsers"/>), each with its highest sequence number (a scan
-    /// of the journal's unique index on persistence id and sequence number).</summary>
-    public async Task<KnownUsers> KnownUsersAsync(CancellationToken ct = default)
+    /// <summary>The users the journal holds now (<see cref="KnownUsers"/>): the persistence ids of every first event
+    /// (<c>sequence_number = 1</c>, an indexed column), or with <paramref name="withSequenceNrs"/> (users that start
+    /// asleep need it) each with its highest sequence number, a scan of the journal's unique index on both.</summary>
+    public async Task<KnownUsers> KnownUsersAsync(bool withSequenceNrs = false, CancellationToken ct = default)
     {
         var users = new List<(string, long)>();
         if (!await ExistsAsync(ct)) return KnownUsers.From(users); // first start: nobody exists yet
         await using var c = await db.OpenAsync(ct);
-        await using var cmd = StoreConnection.Command(c, null, $"SELECT persistence_id, MAX(sequence_number) FROM {Table} GROUP BY persistence_id");
+        await using var cmd = StoreConnection.Command(c, null, withSequenceNrs
+            ? $"SELECT persistence_id, MAX(sequence_number) FROM {Table} GROUP BY persistence_id"
+            : $"SELECT persistence_id, 0 FROM {Table} WHERE sequence_number = 1");
         cmd.CommandTimeout = 600;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) users.Add((r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)));
