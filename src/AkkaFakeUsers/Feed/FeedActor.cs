@@ -23,7 +23,9 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     private static readonly string[] Topics = [FeedTopics.Posts, FeedTopics.Comments, FeedTopics.Likes, FeedTopics.Control];
 
     private readonly Dictionary<string, IActorRef> _members = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _asleep = new(StringComparer.Ordinal); // users that fell asleep here: notices wake them through the region
+    // users falling asleep (from Dozing until their actor stops: by then the node's schedule holds their sleep record):
+    // notices for them, and for users asleep in the schedule, go through the region, which wakes them
+    private readonly HashSet<string> _dozing = new(StringComparer.Ordinal);
     private readonly Func<IActorRef?> _users;
     private readonly Dictionary<IActorRef, string> _byRef = new();
     private readonly IActorRef _mediator;
@@ -70,7 +72,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         });
         Receive<JoinFeed>(j =>
         {
-            _asleep.Remove(j.UserId);
+            _dozing.Remove(j.UserId);
             _members[j.UserId] = j.User;
             _byRef[j.User] = j.UserId;
             Context.Watch(j.User);
@@ -83,23 +85,22 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         });
         Receive<Terminated>(t =>
         {
-            if (_byRef.Remove(t.ActorRef, out var id)) _members.Remove(id);
+            if (!_byRef.Remove(t.ActorRef, out var id)) return;
+            _dozing.Remove(id);
+            // a stopped incarnation's Terminated may come after the next one joined: only its own entry goes
+            if (_members.TryGetValue(id, out var member) && member.Equals(t.ActorRef)) _members.Remove(id);
         });
         // a user falling asleep: notices for it go through the region from now on (this answer comes behind every notice handed on directly)
         Receive<Dozing>(d =>
         {
-            if (_members.Remove(d.UserId, out var r))
-            {
-                _byRef.Remove(r);
-                Context.Unwatch(r);
-            }
-            _asleep.Add(d.UserId);
+            _members.Remove(d.UserId); // still watched: its Terminated ends the dozing
+            _dozing.Add(d.UserId);
             Sender.Tell(Dozed.Instance);
         });
         Receive<CommentNotice>(n =>
         {
             var to = _members.TryGetValue(n.UserId, out var user) ? user
-                : _asleep.Contains(n.UserId) || _clock?.Schedule.IsAsleep(n.UserId) == true ? _users() : null;
+                : _dozing.Contains(n.UserId) || _clock?.Schedule.IsAsleep(n.UserId) == true ? _users() : null;
             if (to is null) return;
             _clock?.Work.Begin();
             to.Tell(new CommentHandedOn(n, _clock?.Id));
