@@ -1,4 +1,4 @@
-// One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: ~400 lines because they share the release, the peers and the status.
+// One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: 420 lines because they share the release, the peers and the status.
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;

@@ -89,12 +89,12 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
 
         Receive<Sweep>(_ =>
         {
-            if (!_discrete) _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
+            RaiseTargetByJoiners();
             StartSweep();
         });
         Receive<RoutineSweep>(_ =>
         {
-            if (!_discrete) _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
+            RaiseTargetByJoiners();
             if (!_usersSleep) StartSweep();
             else if (_toldUpTo < _target) StartSweep(_toldUpTo + 1);
         });
@@ -136,6 +136,12 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
             StartSweep();
             SweepSoonAgain();
         });
+    }
+
+    /// <summary>Paced: the joiners due by now raise the target (as fast as it can, they come through the schedule).</summary>
+    private void RaiseTargetByJoiners()
+    {
+        if (!_discrete) _target = Math.Max(_target, Population.TargetAt(_base, _joining, _clock.Now - _origin));
     }
 
     private SimulationStatus Status() => new(_target, _paused, _position, _sweeps);

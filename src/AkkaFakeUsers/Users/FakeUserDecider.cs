@@ -1,4 +1,4 @@
-// Every rule of a user in one pure function, grouped by what it decides on: 340 lines because the rules are one unit.
+// Every rule of a user in one pure function, grouped by what it decides on: 370 lines because the rules are one unit.
 using System.Collections.Immutable;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Llm;

@@ -17,9 +17,10 @@ public static class SleepingPopulation
     public static int Restore(KnownUsers known, int target, UserRules rules, SimSchedule schedule, IActorRef region, DateTime now)
     {
         var restored = 0;
+        var prefix = FakeUser.PersistenceIdFor("");
         foreach (var (pid, seq) in known.WithSequenceNrs)
         {
-            var userId = pid.StartsWith("fake-user:", StringComparison.Ordinal) ? pid["fake-user:".Length..] : null;
+            var userId = pid.StartsWith(prefix, StringComparison.Ordinal) ? pid[prefix.Length..] : null;
             if (userId is null || seq <= 0 || !ProfileRules.TryParseIndex(userId, out var index) || index > target) continue;
             var profile = ProfileRules.Create(rules.Seed, index, rules.Interests, rules.Behaviour.Activity) with { UserId = userId };
             var state = FakeUserState.Empty with { Profile = profile };

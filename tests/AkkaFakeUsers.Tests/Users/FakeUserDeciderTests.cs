@@ -1,4 +1,4 @@
-// One test class for the decider's rules (every input it decides on): over 300 lines because it covers them all.
+// One test class for the decider's rules (every input it decides on, sleeping and waking included): 410 lines because it covers them all.
 using System.Collections.Immutable;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Llm;
