@@ -119,9 +119,12 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var n in nodes.Where(n => !n.Process.HasExited)) Kill(n.Process.Id, Sigterm);
-            foreach (var n in nodes)
+            // one after another, youngest first: the last node then finds no other up and drains (pauses every user,
+            // lets the projection catch up). Stopped together, each would hand over to the other and leave the
+            // projection's tail for the next start (nothing lost, but the tables would not equal the journal yet).
+            foreach (var n in Enumerable.Reverse(nodes))
             {
+                if (!n.Process.HasExited) Kill(n.Process.Id, Sigterm);
                 using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
                 try
                 {
@@ -134,6 +137,10 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output)
             }
         }
         foreach (var n in nodes) output.WriteLine($"--- {n.Name} (exit {n.Process.ExitCode})\n{string.Join("\n", n.Log.Where(l => !l.Contains("[INFO]")).TakeLast(25))}");
+        // last, so a truncated log still shows them: what the checks below compare
+        output.WriteLine($"journal {await db.ScalarAsync("SELECT COUNT(*) FROM journal")} events, max ordering {await db.ScalarAsync("SELECT MAX(ordering) FROM journal")}, " +
+                         $"projected to {await db.ScalarAsync("SELECT ordering FROM projection_offsets")}; users {await db.ScalarAsync("SELECT COUNT(*) FROM users")}, " +
+                         $"posts {await db.ScalarAsync("SELECT COUNT(*) FROM posts")} (journal {await db.ScalarAsync("SELECT COUNT(*) FROM journal WHERE manifest = 'PostPublished'")})");
         Assert.Equal(0, b.Process.ExitCode);
         Assert.Equal(0, c.Process.ExitCode);
 
