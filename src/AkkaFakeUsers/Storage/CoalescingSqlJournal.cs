@@ -27,6 +27,10 @@ namespace AkkaFakeUsers.Storage;
 /// prepared INSERT stepped per row; PostgreSQL: binary COPY). Where that writer does not know the table layout, the
 /// plugin's own write path is used.
 /// </para>
+/// <para>
+/// Reads of a persistence id's highest sequence number (every actor's start) go together too, one query per batch
+/// (<see cref="HighestSequenceNrReader"/>), after that id's write in flight, if any.
+/// </para>
 /// </summary>
 public sealed class CoalescingSqlJournal : SqlWriteJournal
 {
@@ -42,6 +46,7 @@ public sealed class CoalescingSqlJournal : SqlWriteJournal
     // The newest unfinished write of each persistence id: its highest sequence number is read after that write ends.
     private readonly Dictionary<string, Task> _unfinished = new();
     private readonly JournalRowWriter? _rowWriter;
+    private readonly HighestSequenceNrReader? _highest;
     private readonly ByteArrayJournalSerializer? _serializer;
     private readonly CancellationTokenSource _stopping = new();
     private int _inFlight;
@@ -52,6 +57,7 @@ public sealed class CoalescingSqlJournal : SqlWriteJournal
         _maxRows = Math.Max(1, journalConfig.GetInt("batch-size", 100));
         var config = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
         _rowWriter = JournalRowWriter.For(config);
+        _highest = HighestSequenceNrReader.For(config);
         if (_rowWriter is not null)
             _serializer = new ByteArrayJournalSerializer(config, Context.System.Serialization, config.PluginConfig.TagSeparator, Guid.NewGuid().ToString("N"));
     }
@@ -78,7 +84,10 @@ public sealed class CoalescingSqlJournal : SqlWriteJournal
     {
         if (_unfinished.TryGetValue(persistenceId, out var write))
             await write.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+        // many actors starting at once (a population created or woken): their reads go together, one query per batch
+        return _highest is null
+            ? await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken)
+            : await _highest.ReadAsync(persistenceId, fromSequenceNr, _stopping.Token);
     }
 
     protected override bool ReceivePluginInternal(object message)

@@ -110,6 +110,18 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(taken, JournalRowWriter.For(config) is not null);
     }
 
+    [Theory]
+    [InlineData("SQLite.MS", "off", true)]
+    [InlineData("PostgreSQL.15", "off", true)]
+    [InlineData("PostgreSQL.15", "on", false)]
+    [InlineData("SqlServer.2019", "off", false)]
+    public void Highest_sequence_numbers_are_read_in_batches_only_where_the_plugin_reads_the_journal_table_alone(string provider, string compatibility, bool taken)
+    {
+        var config = new JournalConfig(ConfigurationFactory.ParseString($"provider-name = \"{provider}\", connection-string = \"x\", delete-compatibility-mode = {compatibility}")
+            .WithFallback(SqlPersistence.DefaultJournalConfiguration));
+        Assert.Equal(taken, HighestSequenceNrReader.For(config) is not null);
+    }
+
     /// <summary>The plugin's own journal class, which writes through its DAO (linq2db) instead of our row writer.</summary>
     private const string PluginWritePath = "akka.persistence.journal.sql.class = \"Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql\"";
 
@@ -164,6 +176,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(EventsEach, r.Acknowledged);
                 Assert.True(r.InOrder, $"{r.Id}: acknowledgements out of order");
             });
+            await HighestSequenceNrsAreReadTogether(node.System);
         }
 
         Assert.Equal(Writers * EventsEach, await scalar("SELECT COUNT(*) FROM journal"));
@@ -183,6 +196,30 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(Enumerable.Range(0, EventsEach).ToList(), done.Recovered);
             }
         }
+    }
+
+    /// <summary>
+    /// What every starting actor asks the journal (its highest sequence number), asked for all writers and ids never
+    /// written at once, with and without a lower bound: the answers are the journal's, and they came in a few queries.
+    /// </summary>
+    private static async Task HighestSequenceNrsAreReadTogether(ActorSystem system)
+    {
+        var config = new JournalConfig(system.Settings.Config.GetConfig("akka.persistence.journal.sql").WithFallback(SqlPersistence.DefaultJournalConfiguration));
+        var reader = HighestSequenceNrReader.For(config);
+        Assert.NotNull(reader);
+        var asks = new List<(string Id, long From, long Expected, Task<long> Answer)>();
+        for (var round = 0; round < 4; round++)
+        for (var i = 1; i <= Writers + 100; i++)
+        {
+            var id = FakeUser.PersistenceIdFor($"user-{i}");
+            long from = round switch { 0 => 0, 1 => EventsEach - 1, 2 => EventsEach, _ => EventsEach + 5 };
+            // the plugin's rule: the highest sequence number above `from`, else 0
+            var expected = i <= Writers && from < EventsEach ? EventsEach : 0;
+            asks.Add((id, from, expected, reader!.ReadAsync(id, from, CancellationToken.None)));
+        }
+        await Task.WhenAll(asks.Select(a => a.Answer));
+        Assert.All(asks, a => Assert.True(a.Answer.Result == a.Expected, $"{a.Id} from {a.From}: {a.Answer.Result}, expected {a.Expected}"));
+        Assert.InRange(reader!.Batches, (long)Math.Ceiling(asks.Count / (double)HighestSequenceNrReader.MaxIds), asks.Count / 50);
     }
 
     private sealed record WriterDone(string Id, int Acknowledged, List<int> Rejected, bool InOrder, List<int> Recovered);
