@@ -197,6 +197,7 @@ public static class PersistenceBench
 
         // The same rows, serialized the same way, with plain batched INSERTs on the same database.
         var serialization = system.Serialization;
+        var pluginDispatcher = system.Settings.Config.GetString("akka.persistence.journal.sql.plugin-dispatcher");
         var rows = Enumerable.Range(0, (int)Math.Min(written, 200_000))
             .Select(i => (Id: $"user-{i % writers + 1}", Seq: (long)(i / writers + 1), Event: BenchWriter.Event($"user-{i % writers + 1}", i)))
             .Select(r => new PlainRow(FakeUser.PersistenceIdFor(r.Id), r.Seq, serialization.FindSerializerFor(r.Event).ToBinary(r.Event)))
@@ -220,6 +221,12 @@ public static class PersistenceBench
                           $"laid out like the journal ({journalRate:F0} vs {like.RowsPerSecond:F0} rows/s); {bare.Ratio:F2} x the bare table's");
         Console.WriteLine($"          ceiling: the journal-like table takes {ceiling:F2} x the bare table's rate with a plain insert, " +
                           "the highest ratio to the bare table any journal in this table layout can reach");
+        // The same writers through a journal that serializes every event and stores nothing: no journal behind
+        // Akka.Persistence writes faster on this machine, so over the journal-like table's rate it is the highest
+        // headline any such journal can reach here.
+        var noDatabase = await NoDatabaseRateAsync(writers, warmup, seconds, pluginDispatcher);
+        Console.WriteLine($"          ceiling: the same writers through a journal that stores nothing (serializes, acknowledges): {noDatabase:F0} events/s, " +
+                          $"{noDatabase / like.RowsPerSecond:F2} x the journal-like table's rate: the highest headline a journal behind Akka.Persistence reaches here");
         Console.WriteLine($"          while writing: {gc.AllocatedBytes / Math.Max(1, written):F0} bytes allocated/event, GCs gen0 {gc.Gen0} gen1 {gc.Gen1} gen2 {gc.Gen2}, paused {gc.Paused.TotalMilliseconds:F0} ms");
         return new
         {
@@ -228,12 +235,47 @@ public static class PersistenceBench
             plain_inserts = plain.Select(p => new { layout = p.Layout.ToString(), statement = p.Statement.ToString(), rows_per_s = Math.Round(p.RowsPerSecond), ratio = Math.Round(p.Ratio, 3) }),
             ratio_bare_table = Math.Round(bare.Ratio, 3), ratio_journal_like_table = Math.Round(like.Ratio, 3),
             journal_like_to_bare_table = Math.Round(ceiling, 3),
+            no_database_events_per_s = Math.Round(noDatabase), no_database_to_journal_like_table = Math.Round(noDatabase / like.RowsPerSecond, 3),
             allocated_bytes_per_event = gc.AllocatedBytes / Math.Max(1, written), gc_gen0 = gc.Gen0, gc_gen1 = gc.Gen1, gc_gen2 = gc.Gen2,
             gc_paused_ms = Math.Round(gc.Paused.TotalMilliseconds),
             projection_lag_at_end = lagAtEnd, projection_catch_up_s = Math.Round(catchUpSeconds, 2), projection_final_lag = caught.Lag,
             projection_events_per_s = Math.Round(projectionRate), projection_to_journal_rate = Math.Round(projectionRate / journalRate, 3),
             together = both,
         };
+    }
+
+    /// <summary>Events/s of <paramref name="writers"/> BenchWriters through <see cref="NoDatabaseJournal"/> (same tagger, serializer and plugin dispatcher), after the warm-up.</summary>
+    private static async Task<double> NoDatabaseRateAsync(int writers, int warmup, int seconds, string pluginDispatcher)
+    {
+        var hocon = $$"""
+            akka.persistence.journal.plugin = "akka.persistence.journal.nodb"
+            akka.persistence.journal.nodb {
+              class = "{{typeof(NoDatabaseJournal).AssemblyQualifiedName}}"
+              plugin-dispatcher = "{{pluginDispatcher}}"
+              event-adapters { afu-tagger = "{{typeof(AfuTagger).AssemblyQualifiedName}}" }
+              event-adapter-bindings { "{{typeof(IUserEvent).AssemblyQualifiedName}}" = afu-tagger }
+            }
+            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+            """;
+        using var host = new HostBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(s => s.AddAkka("afu-bench-nodb", (b, _) => b
+                .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
+                .AddHocon(hocon, HoconAddMode.Prepend)
+                .WithAfuSerialization()))
+            .Build();
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var counter = new long[1];
+        var writing = new WritingSwitch();
+        for (var i = 1; i <= writers; i++) system.ActorOf(Props.Create<BenchWriter>($"user-{i}", counter, writing), $"user-{i}");
+        await Task.Delay(TimeSpan.FromSeconds(warmup));
+        var (from, sw) = (Interlocked.Read(ref counter[0]), Stopwatch.StartNew());
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var rate = (Interlocked.Read(ref counter[0]) - from) / sw.Elapsed.TotalSeconds;
+        writing.On = false;
+        await host.StopAsync();
+        return rate;
     }
 
     /// <summary>Every measurement starts with the database's dirty pages on disk, so none pays for the one before.</summary>
