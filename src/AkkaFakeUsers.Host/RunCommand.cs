@@ -150,7 +150,10 @@ public static class RunCommand
             await stdout.WriteLineAsync(RunReport.Drained(outcome));
             await stdout.WriteLineAsync($"afu: node stopped in {stopWatch.Elapsed.TotalSeconds:F1}s");
             var counts = await store.CountsAsync(CancellationToken.None);
-            await stdout.WriteLineAsync(RunReport.Summary(settings, counts, outcome, started.Elapsed, metrics, clockAtStop ?? status.LastClock));
+            // wake-ups counted to the end, as the recoveries are: the drain wakes users it finds falling asleep
+            var atStop = clockAtStop ?? status.LastClock;
+            await stdout.WriteLineAsync(RunReport.Summary(settings, counts, outcome, started.Elapsed, metrics,
+                atStop is null ? null : atStop with { Wakes = clock.Schedule.Woken, Asleep = clock.Schedule.Asleep }));
             return 0;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
