@@ -104,11 +104,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
     [InlineData("SQLite.Classic", "Csv", false)]
     [InlineData("SqlServer.2019", "Csv", false)]
     public void The_row_writer_takes_only_table_layouts_and_databases_it_knows(string provider, string tagMode, bool taken)
-    {
-        var config = new JournalConfig(ConfigurationFactory.ParseString($"provider-name = \"{provider}\", connection-string = \"x\", tag-write-mode = {tagMode}")
-            .WithFallback(SqlPersistence.DefaultJournalConfiguration));
-        Assert.Equal(taken, JournalRowWriter.For(config) is not null);
-    }
+        => Assert.Equal(taken, JournalRowWriter.For(JournalConfigOf($"provider-name = \"{provider}\", connection-string = \"x\", tag-write-mode = {tagMode}")) is not null);
 
     [Theory]
     [InlineData("SQLite.MS", "off", true)]
@@ -116,11 +112,11 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
     [InlineData("PostgreSQL.15", "on", false)]
     [InlineData("SqlServer.2019", "off", false)]
     public void Highest_sequence_numbers_are_read_in_batches_only_where_the_plugin_reads_the_journal_table_alone(string provider, string compatibility, bool taken)
-    {
-        var config = new JournalConfig(ConfigurationFactory.ParseString($"provider-name = \"{provider}\", connection-string = \"x\", delete-compatibility-mode = {compatibility}")
-            .WithFallback(SqlPersistence.DefaultJournalConfiguration));
-        Assert.Equal(taken, HighestSequenceNrReader.For(config) is not null);
-    }
+        => Assert.Equal(taken, HighestSequenceNrReader.For(JournalConfigOf($"provider-name = \"{provider}\", connection-string = \"x\", delete-compatibility-mode = {compatibility}")) is not null);
+
+    /// <summary>The plugin's journal settings: <paramref name="hocon"/> over its defaults.</summary>
+    private static JournalConfig JournalConfigOf(string hocon) =>
+        new(ConfigurationFactory.ParseString(hocon).WithFallback(SqlPersistence.DefaultJournalConfiguration));
 
     /// <summary>The plugin's own journal class, which writes through its DAO (linq2db) instead of our row writer.</summary>
     private const string PluginWritePath = "akka.persistence.journal.sql.class = \"Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql\"";
@@ -204,8 +200,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
     /// </summary>
     private static async Task HighestSequenceNrsAreReadTogether(ActorSystem system)
     {
-        var config = new JournalConfig(system.Settings.Config.GetConfig("akka.persistence.journal.sql").WithFallback(SqlPersistence.DefaultJournalConfiguration));
-        var reader = HighestSequenceNrReader.For(config);
+        var reader = HighestSequenceNrReader.For(new JournalConfig(system.Settings.Config.GetConfig("akka.persistence.journal.sql").WithFallback(SqlPersistence.DefaultJournalConfiguration)));
         Assert.NotNull(reader);
         var asks = new List<(string Id, long From, long Expected, Task<long> Answer)>();
         for (var round = 0; round < 4; round++)
