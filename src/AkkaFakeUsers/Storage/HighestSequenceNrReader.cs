@@ -1,5 +1,4 @@
 using Akka.Persistence.Sql.Config;
-using LinqToDB;
 using Npgsql;
 
 namespace AkkaFakeUsers.Storage;
@@ -34,23 +33,14 @@ public sealed class HighestSequenceNrReader
     {
         _connectionString = config.ConnectionString;
         _postgres = postgres;
-        var table = config.TableConfig.EventJournalTable;
-        _table = string.IsNullOrEmpty(config.TableConfig.SchemaName) ? Quote(table.Name) : $"{Quote(config.TableConfig.SchemaName)}.{Quote(table.Name)}";
-        _pidColumn = Quote(table.ColumnNames.PersistenceId);
-        _seqColumn = Quote(table.ColumnNames.SequenceNumber);
+        _table = JournalTable.Name(config);
+        _pidColumn = JournalTable.Quote(config.TableConfig.EventJournalTable.ColumnNames.PersistenceId);
+        _seqColumn = JournalTable.Quote(config.TableConfig.EventJournalTable.ColumnNames.SequenceNumber);
     }
 
     /// <summary>A reader for this journal's database, or null where the plugin's own query must answer (other databases, <c>delete-compatibility-mode</c>: its metadata table counts too).</summary>
-    public static HighestSequenceNrReader? For(JournalConfig config)
-    {
-        if (config.DaoConfig.SqlCommonCompatibilityMode) return null;
-        var provider = config.ProviderName ?? "";
-        if (provider == ProviderName.SQLiteMS) return new HighestSequenceNrReader(config, postgres: false);
-        if (provider.StartsWith(ProviderName.PostgreSQL, StringComparison.OrdinalIgnoreCase)) return new HighestSequenceNrReader(config, postgres: true);
-        return null;
-    }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    public static HighestSequenceNrReader? For(JournalConfig config) =>
+        !config.DaoConfig.SqlCommonCompatibilityMode && JournalTable.IsPostgres(config) is { } postgres ? new HighestSequenceNrReader(config, postgres) : null;
 
     public Task<long> ReadAsync(string persistenceId, long fromSequenceNr, CancellationToken ct)
     {

@@ -1,7 +1,6 @@
 using System.Data;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Journal.Types;
-using LinqToDB;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -37,12 +36,12 @@ public sealed class JournalRowWriter
         var table = config.TableConfig.EventJournalTable;
         var n = table.ColumnNames;
         _writerUuid = table.UseWriterUuidColumn;
-        var name = string.IsNullOrEmpty(config.TableConfig.SchemaName) ? Quote(table.Name) : $"{Quote(config.TableConfig.SchemaName)}.{Quote(table.Name)}";
+        var name = JournalTable.Name(config);
         string[] columns = _writerUuid
             ? [n.Created, n.Deleted, n.PersistenceId, n.SequenceNumber, n.Message, n.Tags, n.Manifest, n.Identifier, n.WriterUuid]
             : [n.Created, n.Deleted, n.PersistenceId, n.SequenceNumber, n.Message, n.Tags, n.Manifest, n.Identifier];
         _columnCount = columns.Length;
-        var list = string.Join(", ", columns.Select(Quote));
+        var list = string.Join(", ", columns.Select(JournalTable.Quote));
         _insertSql = $"INSERT INTO {name} ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))})";
         _copySql = $"COPY {name} ({list}) FROM STDIN (FORMAT BINARY)";
     }
@@ -51,15 +50,8 @@ public sealed class JournalRowWriter
     public static JournalRowWriter? For(JournalConfig config)
     {
         if (config.PluginConfig.TagMode != TagMode.Csv || config.TableConfig.UseEventManifestColumn) return null;
-        var provider = config.ProviderName ?? "";
-        if (provider == ProviderName.SQLiteMS)
-            return new JournalRowWriter(config, postgres: false);
-        if (provider.StartsWith(ProviderName.PostgreSQL, StringComparison.OrdinalIgnoreCase))
-            return new JournalRowWriter(config, postgres: true);
-        return null;
+        return JournalTable.IsPostgres(config) is { } postgres ? new JournalRowWriter(config, postgres) : null;
     }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
     /// <summary>All rows in one transaction: either every row is stored or none is.</summary>
     public Task WriteAsync(IReadOnlyList<JournalRow> rows, CancellationToken ct) =>
