@@ -1,4 +1,4 @@
-// The persistence benchmark's phases (journal, projection, together, plain-insert baselines) share setup and figures, so one file.
+// The persistence benchmark's phases (journal, projection, together, plain-insert baselines, the no-database ceiling) share setup and figures, so one file.
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;
