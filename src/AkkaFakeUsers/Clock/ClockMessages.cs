@@ -5,18 +5,6 @@ namespace AkkaFakeUsers.Clock;
 // What the clock tells its owners, what nodes tell each other about their clocks, and what the clock reports.
 
 /// <summary>
-/// A message that is simulated work the clock counts from when it is sent to a user until the user has stored what it
-/// decided. If it is dead-lettered instead (its user stopped with it in its mailbox or stash: its shard was handed to
-/// another node, it was retired, a write failed), the node's <see cref="ClockDriver"/> counts it done: work that will
-/// never be done must not hold the clock. Send messages of such a type only as counted work.
-/// </summary>
-public interface IClockWork
-{
-    /// <summary>Released due work's ticket (0: work counted without one).</summary>
-    long Ticket => 0;
-}
-
-/// <summary>
 /// Due work released by the clock: the owner's entry <paramref name="Key"/>, due at <paramref name="Due"/> (simulated).
 /// The owner reports it done with <see cref="WorkCounter.End(long)"/> and <paramref name="Ticket"/>.
 /// <see cref="Owner"/> and <see cref="ClockId"/> say whose entry it is and which node's clock counts it: a sleeping

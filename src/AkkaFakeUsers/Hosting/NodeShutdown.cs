@@ -34,7 +34,7 @@ public static class NodeShutdown
     public const string TaskName = "afu-drain";
 
     /// <param name="schedule">The node's schedule: users asleep in it were paused where they sleep by the manager's pause and are not woken to be asked.</param>
-    public static AkkaConfigurationBuilder WithDrainOnShutdown(this AkkaConfigurationBuilder builder, DrainReport report, Clock.SimSchedule? schedule = null) =>
+    public static AkkaConfigurationBuilder WithDrainOnShutdown(this AkkaConfigurationBuilder builder, DrainReport report, SimSchedule? schedule = null) =>
         builder.AddStartup((system, registry) =>
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, TaskName, async () =>
             {
@@ -48,7 +48,7 @@ public static class NodeShutdown
     /// asleep in <paramref name="schedule"/> (paused there by the manager's pause, their timers dropped) are not asked:
     /// asking would wake, and so recover, each one.
     /// </summary>
-    public static async Task PauseEveryUser(IActorRef users, int population, DateTime deadline, Clock.SimSchedule? schedule = null)
+    public static async Task PauseEveryUser(IActorRef users, int population, DateTime deadline, SimSchedule? schedule = null)
     {
         const int chunk = 2_000;
         for (var first = 1; first <= population; first += chunk)
@@ -63,7 +63,7 @@ public static class NodeShutdown
         }
     }
 
-    public static async Task<DrainOutcome> DrainAsync(IActorRegistry registry, ActorSystem system, Clock.SimSchedule? schedule = null)
+    public static async Task<DrainOutcome> DrainAsync(IActorRegistry registry, ActorSystem system, SimSchedule? schedule = null)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var cluster = Akka.Cluster.Cluster.Get(system);

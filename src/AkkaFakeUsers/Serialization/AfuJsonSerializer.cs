@@ -23,7 +23,7 @@ public sealed class AfuJsonSerializer : SerializerWithStringManifest
     };
 
     private static readonly Lazy<Dictionary<string, Type>> TypesByManifest = new(() =>
-        typeof(IAfuSerializable).Assembly.GetTypes()
+        new[] { typeof(IAfuSerializable).Assembly, typeof(AfuJsonSerializer).Assembly }.SelectMany(a => a.GetTypes())
             .Where(t => typeof(IAfuSerializable).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .ToDictionary(t => t.Name, t => t));
 

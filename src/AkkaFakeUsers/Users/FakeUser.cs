@@ -79,7 +79,7 @@ public sealed class FakeUser : ReceivePersistentActor
         Command<Scheduled>(OnScheduled);
         Command<EnsureUser>(e => Handle(e, counted: false)); // a counted one is answered (UserEnsured) to the manager that counts it
         Command<PostNow>(m => Handle(m, counted: false));
-        Command<TextGenerated>(m => Handle(m, counted: true));
+        Command<TextGenerated>(m => Handle(new TextArrived(m), counted: true));
         Command<SlateServed>(m => Handle(m, counted: true));
         Command<CommentHandedOn>(m => Handle(m.Notice, counted: IsMine(m.ClockId, 0, null)));
         Command<PauseUser>(m => Handle(m, counted: false));
@@ -97,7 +97,7 @@ public sealed class FakeUser : ReceivePersistentActor
             CheckSleep();
             return;
         }
-        Handle(s.Message, counted: true, at: s.Due, s.Ticket);
+        Handle((IUserInput)s.Message, counted: true, at: s.Due, s.Ticket); // a user's timers carry only its inputs (StartTimer)
     }
 
     /// <summary>Counted work from another node's clock (this user's shard moved here while it slept there): that node counts it done.</summary>
@@ -126,7 +126,7 @@ public sealed class FakeUser : ReceivePersistentActor
     /// <param name="counted">The clock counts this input as work: report it done once the decision is stored and carried out.</param>
     /// <param name="at">The simulated instant of the decision (a timer's due time), else the clock's time.</param>
     /// <param name="ticket">Released work's ticket (<see cref="Scheduled.Ticket"/>), reported with it.</param>
-    private void Handle(object input, bool counted, DateTime? at = null, long ticket = 0)
+    private void Handle(IUserInput input, bool counted, DateTime? at = null, long ticket = 0)
     {
         var clock = _deps.Clock;
         var now = at ?? clock.Now;

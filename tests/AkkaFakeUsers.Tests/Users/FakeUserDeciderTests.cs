@@ -36,7 +36,7 @@ public class FakeUserDeciderTests
     private static PostPublished Post(string author, int n, string interest, DateTime at, string subtopic = "x") =>
         new($"{author}/post-{n}", author, n, $"A post about {subtopic} number {n}, long enough to be a real post.", interest, subtopic, at, "builtin", "builtin-v2");
 
-    private static TextGenerated Text(long requestId, TextKind kind, string text) => new(requestId, kind, new GeneratedText(text, "builtin", "builtin-v2"), null);
+    private static TextArrived Text(long requestId, TextKind kind, string text) => new(new TextGenerated(requestId, kind, new GeneratedText(text, "builtin", "builtin-v2"), null));
 
     [Fact]
     public void Ensuring_a_new_user_creates_it_from_the_seed_joins_the_feed_and_schedules_its_first_post_and_session()

@@ -1,14 +1,12 @@
-using Akka.Actor;
-
 namespace AkkaFakeUsers.Clock;
 
 /// <summary>A piece of simulated work due at <see cref="Due"/>: <see cref="Message"/> for <see cref="Owner"/>, under its key, sent to <see cref="Target"/>.</summary>
-public readonly record struct DueWork(string Owner, IActorRef Target, string Key, DateTime Due, object Message);
+public readonly record struct DueWork<TTarget>(string Owner, TTarget Target, string Key, DateTime Due, object Message);
 
 /// <summary>
 /// Every due time of a node's simulation (posts, sessions, replies, joiners) in one sorted schedule, in simulated time:
 /// no Akka timer per user. Owners (by name: a user's id) set, replace and cancel their entries by key; the node's
-/// <see cref="ClockDriver"/> takes what is due as the clock advances and sends it to the owner's target. Thread-safe:
+/// clock driver (the runtime's ClockDriver) takes what is due as the clock advances and sends it to the owner's target. Thread-safe:
 /// users call it from their own threads, so an entry set while a user handles a message is in the schedule before the
 /// user reports that work done (the clock never passes it unseen).
 /// An owner may fall asleep (its actor stops): its entries stay, sent from then on through a target that wakes it (the
@@ -16,7 +14,8 @@ public readonly record struct DueWork(string Owner, IActorRef Target, string Key
 /// is what lets an idle user cost a few hundred bytes instead of a live actor.
 /// Order of equal due times: owner name, then key; so what is released together is released in the same order every run.
 /// </summary>
-public sealed class SimSchedule
+/// <typeparam name="TTarget">Where due work is sent (the runtime: an actor reference).</typeparam>
+public sealed class SimSchedule<TTarget> where TTarget : class
 {
     private sealed class Entry(OwnerEntries owner, string key, DateTime due, object message)
     {
@@ -28,10 +27,10 @@ public sealed class SimSchedule
     }
 
     /// <summary>One owner's entries (a handful: a user has its post and session timers and its planned replies).</summary>
-    private sealed class OwnerEntries(string name, IActorRef target)
+    private sealed class OwnerEntries(string name, TTarget target)
     {
         public string Name { get; } = name;
-        public IActorRef Target { get; set; } = target;
+        public TTarget Target { get; set; } = target;
         public List<Entry> Entries { get; } = new(2);
         public object? Asleep { get; set; }
 
@@ -72,11 +71,8 @@ public sealed class SimSchedule
     /// <summary>Owners woken from sleep since the node started.</summary>
     public long Woken => Interlocked.Read(ref _woken);
 
-    /// <summary>Sets (or replaces) the entry of an actor under <paramref name="key"/> (the actor's name is its owner name).</summary>
-    public void Set(IActorRef owner, string key, DateTime due, object message) => Set(owner.Path.Name, owner, key, due, message);
-
     /// <summary>Sets (or replaces) the owner's entry under <paramref name="key"/>, sent to <paramref name="target"/> when due.</summary>
-    public void Set(string owner, IActorRef target, string key, DateTime due, object message)
+    public void Set(string owner, TTarget target, string key, DateTime due, object message)
     {
         lock (_lock)
         {
@@ -99,9 +95,6 @@ public sealed class SimSchedule
     }
 
     /// <summary>Cancels every entry of the owner (a paused user, or one whose shard moved away) and its sleep record.</summary>
-    public void CancelAll(IActorRef owner) => CancelAll(owner.Path.Name);
-
-    /// <summary>Cancels every entry of the owner (a paused user, or one whose shard moved away) and its sleep record.</summary>
     public void CancelAll(string owner)
     {
         lock (_lock)
@@ -119,7 +112,7 @@ public sealed class SimSchedule
     /// while before its next entry is due) <see cref="TakeWakeUps"/> names it, so it can be woken ahead of its work and
     /// its recovery does not hold that work up.
     /// </summary>
-    public void Sleep(string owner, object record, IActorRef wakeVia, DateTime? wakeAt = null)
+    public void Sleep(string owner, object record, TTarget wakeVia, DateTime? wakeAt = null)
     {
         lock (_lock)
         {
@@ -132,7 +125,7 @@ public sealed class SimSchedule
     }
 
     /// <summary>Owners still asleep whose wake-ahead time is at or before <paramref name="upTo"/>, with where to wake them.</summary>
-    public int TakeWakeUps(DateTime upTo, List<(string Owner, IActorRef Via)> into)
+    public int TakeWakeUps(DateTime upTo, List<(string Owner, TTarget Via)> into)
     {
         var taken = 0;
         lock (_lock)
@@ -150,7 +143,7 @@ public sealed class SimSchedule
     }
 
     /// <summary>The owner is awake again at <paramref name="target"/>: its entries go there; returns its sleep record (null: it was not asleep).</summary>
-    public object? Wake(string owner, IActorRef target)
+    public object? Wake(string owner, TTarget target)
     {
         lock (_lock)
         {
@@ -167,7 +160,7 @@ public sealed class SimSchedule
     }
 
     /// <summary>The owner's actor stopped without a sleep record (a failed write): its entries go to <paramref name="via"/>, which starts it again when one falls due.</summary>
-    public void Redirect(string owner, IActorRef via)
+    public void Redirect(string owner, TTarget via)
     {
         lock (_lock)
         {
@@ -200,7 +193,7 @@ public sealed class SimSchedule
     }
 
     /// <summary>Where the owner's entries go now (its actor, or while it is asleep the region that wakes it), or null when it has none here.</summary>
-    public IActorRef? TargetOf(string owner)
+    public TTarget? TargetOf(string owner)
     {
         lock (_lock)
         {
@@ -225,7 +218,7 @@ public sealed class SimSchedule
     /// Takes the entries due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/> (and then
     /// every further one due at the same instant as the last taken, so a cut never depends on arrival order).
     /// </summary>
-    public int TakeDue(DateTime upTo, List<DueWork> into, int max = int.MaxValue)
+    public int TakeDue(DateTime upTo, List<DueWork<TTarget>> into, int max = int.MaxValue)
     {
         var taken = 0;
         lock (_lock)
@@ -240,7 +233,7 @@ public sealed class SimSchedule
                 mine.Entries.Remove(e);
                 if (mine.Entries.Count == 0 && mine.Asleep is null) _byOwner.Remove(mine.Name);
                 _count--;
-                into.Add(new DueWork(mine.Name, mine.Target, e.Key, e.Due, e.Message));
+                into.Add(new DueWork<TTarget>(mine.Name, mine.Target, e.Key, e.Due, e.Message));
                 taken++;
             }
         }

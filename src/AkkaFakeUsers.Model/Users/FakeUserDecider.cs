@@ -16,7 +16,7 @@ public static class FakeUserDecider
     public const string PostTimerKey = "post";
     public const string SessionTimerKey = "session";
 
-    public static Decision Decide(FakeUserState state, UserRuntime runtime, object input, UserContext ctx)
+    public static Decision Decide(FakeUserState state, UserRuntime runtime, IUserInput input, UserContext ctx)
     {
         var d = new Builder(state, runtime, ctx);
         switch (input)
@@ -35,7 +35,7 @@ public static class FakeUserDecider
                 if (state.Exists) d.RequestPost(manual: true);
                 d.Effect(new ReplyWith(state.Exists ? "ok" : $"user {ctx.UserId} does not exist"));
                 break;
-            case TextGenerated t: d.OnText(t); break;
+            case TextArrived t: d.OnText(t.Text); break;
             case SessionTick: d.Runtime = d.Runtime with { SessionTimerSet = false }; d.OpenSession(); break;
             case SlateServed s: d.OnSlate(s); break;
             case CommentNotice n: d.OnCommentNotice(n); break;
@@ -50,6 +50,7 @@ public static class FakeUserDecider
                 d.Effect(new TellFeed(new LeaveFeed(ctx.UserId)));
                 d.Effect(PassivateSelf.Instance);
                 break;
+            default: throw new UnknownUserInputException(input);
         }
         return d.Result();
     }

@@ -5,27 +5,42 @@ namespace AkkaFakeUsers.Users;
 
 // Inputs the decider takes besides the commands of FakeUserMessages.cs, and the effects it asks the actor to carry out.
 
+/// <summary>
+/// Everything <see cref="FakeUserDecider.Decide"/> decides on: the commands of FakeUserMessages.cs, the timers below, a
+/// served slate, a written text (<see cref="TextArrived"/>). The user actor translates what reaches it into one of these
+/// at its edge; the decider refuses (throws <see cref="UnknownUserInputException"/>) an input it has no rule for, and a
+/// test holds every implementation of this interface to a rule.
+/// </summary>
+public interface IUserInput;
+
+/// <summary>The decider was given an input it has no rule for: a programming error, never silence.</summary>
+public sealed class UnknownUserInputException(IUserInput input)
+    : InvalidOperationException($"FakeUserDecider has no rule for the input {input.GetType().Name}");
+
 /// <summary>The user's posting timer fired.</summary>
-public sealed record PostTick : Akka.Actor.INotInfluenceReceiveTimeout, Serialization.IAfuSerializable
+public sealed record PostTick : IUserInput, Serialization.IAfuSerializable
 {
     public static readonly PostTick Instance = new();
 }
 
 /// <summary>The user's session timer fired: it opens the app and asks its feed for a slate.</summary>
-public sealed record SessionTick : Akka.Actor.INotInfluenceReceiveTimeout, Serialization.IAfuSerializable
+public sealed record SessionTick : IUserInput, Serialization.IAfuSerializable
 {
     public static readonly SessionTick Instance = new();
 }
 
 /// <summary>The user's recovery finished (the actor tells the decider so it can bring an existing user back to life).</summary>
-public sealed record Recovered
+public sealed record Recovered : IUserInput
 {
     public static readonly Recovered Instance = new();
 }
 
 /// <summary>The user's recovery finished and it had fallen asleep on this node: it carries on with the runtime it slept
 /// with (its timers are still in the schedule), so sleeping changes no decision.</summary>
-public sealed record Woken(UserRuntime Runtime);
+public sealed record Woken(UserRuntime Runtime) : IUserInput;
+
+/// <summary>The gateway wrote the text the user asked for (<see cref="AskForText"/>).</summary>
+public sealed record TextArrived(TextGenerated Text) : IUserInput;
 
 /// <summary>The shard's answer to the user's own Passivate when it falls asleep (unlike <see cref="StopUser"/>, its
 /// timers stay in the schedule).</summary>
@@ -40,7 +55,7 @@ public sealed record GoToSleep
 /// policy it came from.
 /// </summary>
 public sealed record ReactionDue(PostPublished Post, Domain.InteractionType Type, double Score, InteractionRecorded? ReplyTo = null,
-    string? ImpressionId = null, string? Source = null, bool Exploration = false) : Serialization.IAfuSerializable
+    string? ImpressionId = null, string? Source = null, bool Exploration = false) : IUserInput, Serialization.IAfuSerializable
 {
     /// <summary>Where the user's reaction marks keep this one (see <see cref="FakeUserState.MarkKey"/>): the post, or for a reply the comment.</summary>
     public string MarkKey => ReplyTo?.InteractionId ?? Post.PostId;
@@ -82,7 +97,7 @@ public sealed record UserRuntime(
 public abstract record UserEffect;
 
 /// <summary>Start (or restart) a single timer that delivers <paramref name="Message"/> at the simulated instant <paramref name="Due"/>.</summary>
-public sealed record StartTimer(string Key, object Message, DateTime Due) : UserEffect;
+public sealed record StartTimer(string Key, IUserInput Message, DateTime Due) : UserEffect;
 
 /// <summary>Cancel every timer (pause).</summary>
 public sealed record CancelTimers : UserEffect

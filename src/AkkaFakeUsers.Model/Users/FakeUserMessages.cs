@@ -15,35 +15,35 @@ public interface IUserMessage
 /// <summary>Wakes the user, creating it (profile from the run seed) if it does not exist yet. Sent by the SimulationManager.</summary>
 /// <param name="CountedBy">The clock (SimulationClock.Id) that counts this as simulated work until the user has handled
 /// it, or null; the user answers <see cref="UserEnsured"/> then.</param>
-public sealed record EnsureUser(string UserId, int Index, bool Paused = false, string? CountedBy = null) : IUserMessage, IAfuSerializable;
+public sealed record EnsureUser(string UserId, int Index, bool Paused = false, string? CountedBy = null) : IUserMessage, IUserInput, IAfuSerializable;
 
 /// <summary>The answer to a counted <see cref="EnsureUser"/> once the user exists and is live: the counting clock's
 /// manager reports the work done on its own node (the user may live on another).</summary>
 public sealed record UserEnsured(string UserId, string CountedBy) : IAfuSerializable;
 
 /// <summary>Scale-down: the user stops posting and passivates; its data stays, and <see cref="EnsureUser"/> brings it back.</summary>
-public sealed record RetireUser(string UserId) : IUserMessage, IAfuSerializable;
+public sealed record RetireUser(string UserId) : IUserMessage, IUserInput, IAfuSerializable;
 
 /// <summary>Manual trigger: post now (sim post).</summary>
-public sealed record PostNow(string UserId) : IUserMessage, IAfuSerializable;
+public sealed record PostNow(string UserId) : IUserMessage, IUserInput, IAfuSerializable;
 
 /// <summary>
 /// Stop timers and pending reactions (before a clean shutdown); <see cref="ResumeUser"/> restarts them. Answered with
 /// <see cref="UserPaused"/>: a user handles it only after any write in flight (commands wait while it persists), so the
 /// answer means the user will write nothing more until resumed.
 /// </summary>
-public sealed record PauseUser(string UserId) : IUserMessage, IAfuSerializable;
+public sealed record PauseUser(string UserId) : IUserMessage, IUserInput, IAfuSerializable;
 
 public sealed record UserPaused(string UserId) : IAfuSerializable;
 
-public sealed record ResumeUser(string UserId) : IUserMessage, IAfuSerializable;
+public sealed record ResumeUser(string UserId) : IUserMessage, IUserInput, IAfuSerializable;
 
 /// <summary>
 /// A comment was made that this user may answer: a comment on their post, or a reply to their comment. Sent by the
 /// commenter on the "comments" topic; each node's feed hands it to the user if it lives there and is live.
 /// <see cref="Comment"/>.Depth says how deep in the thread it is (1 = on the post).
 /// </summary>
-public sealed record CommentNotice(string UserId, PostPublished Post, InteractionRecorded Comment) : IUserMessage, IAfuSerializable;
+public sealed record CommentNotice(string UserId, PostPublished Post, InteractionRecorded Comment) : IUserMessage, IUserInput, IAfuSerializable;
 
 /// <summary>Sharding hand-off stop: stashed behind in-flight persists, so nothing acknowledged is lost.</summary>
 public sealed record StopUser : IAfuSerializable

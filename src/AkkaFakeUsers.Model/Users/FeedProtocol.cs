@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace AkkaFakeUsers.Users;
 
 // What a user tells its node's feed, and the topics posts and comment notices travel on. The user side defines this
@@ -19,9 +17,6 @@ public static class FeedTopics
     /// <summary>Feed control (a new policy mix), sent by the inspection port to every node's feed.</summary>
     public const string Control = "feed-control";
 }
-
-/// <summary>A local user is live on this node (sent when it starts): comment notices for it are handed to <paramref name="User"/>.</summary>
-public sealed record JoinFeed(string UserId, IActorRef User);
 
 public sealed record LeaveFeed(string UserId);
 
@@ -56,7 +51,7 @@ public sealed record SlateItem(
 /// Work the asking user's clock counts until the user has stored what it saw.</summary>
 /// <param name="IsRandom">A slate of the random share: a uniformly random ordering (propensity 1 / candidates).</param>
 public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items)
-    : Clock.IClockWork;
+    : Clock.IClockWork, IUserInput;
 
 /// <summary>A <see cref="CommentNotice"/> the node's feed hands on to the user it is for: work the clock counts until
 /// the user has stored its answer (the notice itself travels on a topic, uncounted). To a sleeping user it goes through
