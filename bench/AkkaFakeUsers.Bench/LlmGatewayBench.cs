@@ -91,7 +91,7 @@ public static class LlmGatewayBench
         {
             MaxInFlight = parallel, ServerQueue = serverQueue, MaxQueue = 1000, Timeout = TimeSpan.FromSeconds(60), BreakerMaxFailures = 1000,
         };
-        var gw = system.ActorOf(Props.Create(() => new LlmGateway(gen, settings)));
+        var gw = system.ActorOf(Props.Create(() => new LlmGatewayActor(gen, settings)));
         await gw.Ask<TextGenerated>(new GenerateText(-1, Req(0)), TimeSpan.FromSeconds(10));
         server.ResetCounters();
         var (from, to) = Window(seconds);
@@ -183,7 +183,7 @@ public static class LlmGatewayBench
         {
             MaxInFlight = parallel, MaxQueue = requests, Timeout = TimeSpan.FromSeconds(60), BreakerMaxFailures = 1000,
         };
-        var gw = system.ActorOf(Props.Create(() => new LlmGateway(gen, settings)));
+        var gw = system.ActorOf(Props.Create(() => new LlmGatewayActor(gen, settings)));
         // warm-up (connection pool, JIT)
         await gw.Ask<TextGenerated>(new GenerateText(-1, Req(0)), TimeSpan.FromSeconds(10));
         server.ResetCounters();

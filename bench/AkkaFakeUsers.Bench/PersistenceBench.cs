@@ -18,7 +18,7 @@ namespace AkkaFakeUsers.Bench;
 
 /// <summary>
 /// Events/s that user-shaped persistent actors write through the simulation's journal (Akka.Persistence.Sql, the
-/// afu serializer and tagger, one Persist per event as FakeUser does) once warmed up, beside plain batched INSERTs of
+/// afu serializer and tagger, one Persist per event as FakeUserActor does) once warmed up, beside plain batched INSERTs of
 /// the same serialized rows on the same database, measured in the same run; plus the projection's lag.
 /// The plain inserts go into a bare table (an ordering key only) and into a table laid out like the journal (its
 /// columns, its unique (persistence_id, sequence_number) and its two other indexes), each as one multi-row INSERT
@@ -200,7 +200,7 @@ public static class PersistenceBench
         var pluginDispatcher = system.Settings.Config.GetString("akka.persistence.journal.sql.plugin-dispatcher");
         var rows = Enumerable.Range(0, (int)Math.Min(written, 200_000))
             .Select(i => (Id: $"user-{i % writers + 1}", Seq: (long)(i / writers + 1), Event: BenchWriter.Event($"user-{i % writers + 1}", i)))
-            .Select(r => new PlainRow(FakeUser.PersistenceIdFor(r.Id), r.Seq, serialization.FindSerializerFor(r.Event).ToBinary(r.Event)))
+            .Select(r => new PlainRow(FakeUserActor.PersistenceIdFor(r.Id), r.Seq, serialization.FindSerializerFor(r.Event).ToBinary(r.Event)))
             .ToList();
         await host.StopAsync();
         var plain = new List<PlainResult>();
@@ -420,7 +420,7 @@ public static class PersistenceBench
         public bool On { get => _on; set => _on = value; }
     }
 
-    /// <summary>Persists InteractionRecorded events back to back, one Persist each, like a very busy FakeUser.</summary>
+    /// <summary>Persists InteractionRecorded events back to back, one Persist each, like a very busy FakeUserActor.</summary>
     private sealed class BenchWriter : ReceivePersistentActor
     {
         private readonly string _id;
@@ -440,7 +440,7 @@ public static class PersistenceBench
             });
         }
 
-        public override string PersistenceId => FakeUser.PersistenceIdFor(_id);
+        public override string PersistenceId => FakeUserActor.PersistenceIdFor(_id);
 
         protected override void PreStart()
         {

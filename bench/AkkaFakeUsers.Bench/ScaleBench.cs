@@ -119,7 +119,7 @@ public static class ScaleBench
 
             var registry = host.Services.GetRequiredService<ActorRegistry>();
 
-            var mgr = await registry.GetAsync<SimulationManager>();
+            var mgr = await registry.GetAsync<SimulationManagerActor>();
             await mgr.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromMinutes(2));
             await host.StopAsync();
             host.Dispose();

@@ -139,7 +139,7 @@ public static class RunCommand
                 await status.PrintAsync(started.Elapsed);
             }
             status.EndLine();
-            var clockAtStop = await registry.TryAskAsync<AkkaFakeUsers.Clock.ClockDriver, AkkaFakeUsers.Clock.ClockStatus>(AkkaFakeUsers.Clock.GetClockStatus.Instance,
+            var clockAtStop = await registry.TryAskAsync<AkkaFakeUsers.Clock.ClockDriverActor, AkkaFakeUsers.Clock.ClockStatus>(AkkaFakeUsers.Clock.GetClockStatus.Instance,
                 TimeSpan.FromSeconds(2));
             await stdout.WriteLineAsync("afu: stopping (the node drains on shutdown: the last node pauses users and lets the projection catch up)…");
             if (http is not null) await http.DisposeAsync();

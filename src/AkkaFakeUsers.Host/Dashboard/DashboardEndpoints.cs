@@ -86,7 +86,7 @@ public static class DashboardEndpoints
         {
             var status = ops.StatusAsync(ct);
             // as for /metrics: an actor that does not answer leaves its panel empty, counted and logged
-            var llm = ctx.Registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, AskTimeout, metrics, m => log.Warning("dashboard: {0}", m));
+            var llm = ctx.Registry.TryAskAsync<LlmGatewayActor, LlmStatus>(GetLlmStatus.Instance, AskTimeout, metrics, m => log.Warning("dashboard: {0}", m));
             var feed = ctx.Registry.TryAskAsync<FeedActor, FeedStatus>(GetFeedStatus.Instance, AskTimeout, metrics, m => log.Warning("dashboard: {0}", m));
             var interests = ops.InterestBalanceAsync(ct);
             var cluster = Cluster.Get(ctx.System);

@@ -6,7 +6,7 @@ public readonly record struct DueWork<TTarget>(string Owner, TTarget Target, str
 /// <summary>
 /// Every due time of a node's simulation (posts, sessions, replies, joiners) in one sorted schedule, in simulated time:
 /// no Akka timer per user. Owners (by name: a user's id) set, replace and cancel their entries by key; the node's
-/// clock driver (the runtime's ClockDriver) takes what is due as the clock advances and sends it to the owner's target. Thread-safe:
+/// clock driver (the runtime's ClockDriverActor) takes what is due as the clock advances and sends it to the owner's target. Thread-safe:
 /// users call it from their own threads, so an entry set while a user handles a message is in the schedule before the
 /// user reports that work done (the clock never passes it unseen).
 /// An owner may fall asleep (its actor stops): its entries stay, sent from then on through a target that wakes it (the

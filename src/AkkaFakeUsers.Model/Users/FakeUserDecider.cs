@@ -8,7 +8,7 @@ namespace AkkaFakeUsers.Users;
 /// Every rule that turns an input of a user (a command, a timer, a delivered post, a generated text) into events and
 /// effects, as one pure function (its rules by input family: lifecycle here, posting, sessions and reacting in the
 /// FakeUserDecider.*.cs files beside it): <c>Decide(state, runtime, input, context) → (runtime', events, effects)</c>. The
-/// <see cref="FakeUser"/> actor only persists the events, folds them in with <see cref="FakeUserState.Apply"/> and
+/// <see cref="FakeUserActor"/> actor only persists the events, folds them in with <see cref="FakeUserState.Apply"/> and
 /// carries the effects out. Random draws are seeded by (run seed, user, subject), so a decision is reproducible.
 /// </summary>
 public static partial class FakeUserDecider

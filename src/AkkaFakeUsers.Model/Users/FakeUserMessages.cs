@@ -12,7 +12,7 @@ public interface IUserMessage
 
 // ---------------------------------------------------------------- commands
 
-/// <summary>Wakes the user, creating it (profile from the run seed) if it does not exist yet. Sent by the SimulationManager.</summary>
+/// <summary>Wakes the user, creating it (profile from the run seed) if it does not exist yet. Sent by the SimulationManagerActor.</summary>
 /// <param name="CountedBy">The clock (SimulationClock.Id) that counts this as simulated work until the user has handled
 /// it, or null; the user answers <see cref="UserEnsured"/> then.</param>
 public sealed record EnsureUser(string UserId, int Index, bool Paused = false, string? CountedBy = null) : IUserMessage, IUserInput, IAfuSerializable;

@@ -5,7 +5,7 @@ namespace AkkaFakeUsers.Clock;
 /// <summary>
 /// A paced clock's released work not yet reported done, by ticket: the earliest one's due time bounds how far the clock
 /// may run on (afu.clock.max-lag). Work never reported done (its owner stopped with it in its mailbox: retired, handed
-/// off to another node) is dropped after the stall timeout. Used by the <see cref="ClockDriver"/> only (one thread).
+/// off to another node) is dropped after the stall timeout. Used by the <see cref="ClockDriverActor"/> only (one thread).
 /// </summary>
 internal sealed class OutstandingWork(WorkCounter work, TimeSpan stallTimeout)
 {

@@ -5,7 +5,7 @@ using AkkaFakeUsers.Domain;
 namespace AkkaFakeUsers.Clock;
 
 /// <summary>
-/// A node's simulated time. It advances only when its <see cref="ClockDriver"/> says so: at the configured time-scale
+/// A node's simulated time. It advances only when its <see cref="ClockDriverActor"/> says so: at the configured time-scale
 /// while the node keeps up, slower (held) while work piles up, never faster; with <see cref="AsFastAsPossible"/> it
 /// jumps from one batch of due work to the next once the previous batch is done (discrete-event style).
 /// Between two driver steps <see cref="Now"/> moves on at the current rate, up to the limit the driver set, so
@@ -141,7 +141,7 @@ public sealed class WorkCounter
     public void End()
     {
         Interlocked.Exchange(ref _lastProgress, Stopwatch.GetTimestamp());
-        if (Interlocked.Decrement(ref _pending) == 0) _driver.Tell(ClockDriver.Quiet.Instance);
+        if (Interlocked.Decrement(ref _pending) == 0) _driver.Tell(ClockDriverActor.Quiet.Instance);
     }
 
     /// <summary>One piece of work that will never be reported done.</summary>

@@ -161,10 +161,10 @@ public static class AfuHostingExtensions
         Observability.NodeMetrics? metrics = null, GatewayLoad? load = null) =>
         builder.WithActors((system, registry) =>
         {
-            var gateway = Props.Create(() => new LlmGateway(primary, settings.Llm, metrics, load));
+            var gateway = Props.Create(() => new LlmGatewayActor(primary, settings.Llm, metrics, load));
             var supervised = Akka.Pattern.BackoffSupervisor.Props(
                 Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
-            registry.Register<LlmGateway>(system.ActorOf(supervised, "llm-gateway"));
+            registry.Register<LlmGatewayActor>(system.ActorOf(supervised, "llm-gateway"));
         });
 
     /// <summary>
@@ -176,9 +176,9 @@ public static class AfuHostingExtensions
         builder.WithActors((system, registry) =>
         {
             var gauges = load is null ? Array.Empty<BacklogGauge>() : [new BacklogGauge("LLM queue", () => load.Waiting, Math.Max(1, settings.Llm.MaxQueue / 2))];
-            var driver = system.ActorOf(Props.Create(() => new ClockDriver(clock, settings.ClockSettings, DistributedPubSub.Get(system).Mediator, gauges,
+            var driver = system.ActorOf(Props.Create(() => new ClockDriverActor(clock, settings.ClockSettings, DistributedPubSub.Get(system).Mediator, gauges,
                 new[] { FeedTopics.Posts, FeedTopics.Likes, FeedTopics.Comments }, true)), "sim-clock");
-            registry.Register<ClockDriver>(driver);
+            registry.Register<ClockDriverActor>(driver);
         });
 
     public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock? clock = null) =>
@@ -189,25 +189,25 @@ public static class AfuHostingExtensions
             var learned = new LearnedModel();
             var serving = new FeedServing(settings.Seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
                 f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);
-            Func<IActorRef?> users = () => registry.TryGet<FakeUser>(out var region) ? region : null;
+            Func<IActorRef?> users = () => registry.TryGet<FakeUserActor>(out var region) ? region : null;
             var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock, users)), "feed");
             registry.Register<FeedActor>(feed);
         });
 
     /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
     public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock, UserMetrics metrics, KnownUsers known) =>
-        builder.WithShardRegion<FakeUser>(UserShardTypeName,
+        builder.WithShardRegion<FakeUserActor>(UserShardTypeName,
             (system, registry, _) =>
             {
                 FakeUserDeps? deps = null;
                 return entityId =>
                 {
-                    deps ??= new FakeUserDeps(settings.UserRules(), clock, metrics, registry.Get<LlmGateway>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known,
-                        settings.SleepAfter > TimeSpan.Zero ? registry.Get<FakeUser>() : null);
-                    // Not Props.Create(() => new FakeUser(…)): Akka compiles each argument of such an expression into a
+                    deps ??= new FakeUserDeps(settings.UserRules(), clock, metrics, registry.Get<LlmGatewayActor>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known,
+                        settings.SleepAfter > TimeSpan.Zero ? registry.Get<FakeUserActor>() : null);
+                    // Not Props.Create(() => new FakeUserActor(…)): Akka compiles each argument of such an expression into a
                     // DynamicMethod, two per user, which the finalizer thread then has to destroy (in `bench persistence` 400 such
                     // methods made that thread 43% of all sampled CPU).
-                    return Props.Create<FakeUser>(entityId, deps);
+                    return Props.Create<FakeUserActor>(entityId, deps);
                 };
             },
             new UserMessageExtractor(ShardCount),
@@ -224,13 +224,13 @@ public static class AfuHostingExtensions
                 // users sleep: those the journal holds start asleep, each recovering when its first timer falls due
                 if (settings.SleepAfter <= TimeSpan.Zero || known.Count == 0) return;
                 var sw = System.Diagnostics.Stopwatch.StartNew();
-                var n = SleepingPopulation.Restore(known, settings.TargetUserCount, settings.UserRules(), clock.Schedule, registry.Get<FakeUser>(), clock.Now);
+                var n = SleepingPopulation.Restore(known, settings.TargetUserCount, settings.UserRules(), clock.Schedule, registry.Get<FakeUserActor>(), clock.Now);
                 system.Log.Info("{0} users of the journal start asleep, their first timers planned ({1:0} ms); each recovers when one falls due", n, sw.Elapsed.TotalMilliseconds);
             });
 
     public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock) =>
-        builder.WithSingleton<SimulationManager>("simulation-manager",
-            (system, registry, _) => Props.Create(() => new SimulationManager(registry.Get<FakeUser>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
+        builder.WithSingleton<SimulationManagerActor>("simulation-manager",
+            (system, registry, _) => Props.Create(() => new SimulationManagerActor(registry.Get<FakeUserActor>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
                 settings.Behaviour.Joining, clock, DistributedPubSub.Get(system).Mediator, settings.SleepAfter > TimeSpan.Zero)),
             new ClusterSingletonOptions { Role = Role });
 

@@ -86,7 +86,7 @@ public sealed class MetricsCollector
         foreach (var reason in new[] { "queue-full", "breaker-open" }) _llmFallbacks.WithLabels(reason);
         foreach (var kind in new[] { "timeout", "connection", "invalid-output" }) _llmFailures.WithLabels(kind);
         foreach (var policy in settings.Feed.Policies) _feedSlates.WithLabels(policy.Name);
-        foreach (var actor in new[] { nameof(LlmGateway), nameof(FeedActor), nameof(ProjectionActor), "users-table" }) metrics.AskFailures.WithLabels(actor);
+        foreach (var actor in new[] { nameof(LlmGatewayActor), nameof(FeedActor), nameof(ProjectionActor), "users-table" }) metrics.AskFailures.WithLabels(actor);
         metrics.Registry.AddBeforeCollectCallback(CollectAsync);
     }
 
@@ -112,7 +112,7 @@ public sealed class MetricsCollector
             _members.WithLabels(status.ToString().ToLowerInvariant()).Set(cluster.Members.Count(m => m.Status == status));
         _upMembers.Set(cluster.Members.Count(m => m.Status == MemberStatus.Up));
 
-        var llm = _registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, AskTimeout, _m, Warn);
+        var llm = _registry.TryAskAsync<LlmGatewayActor, LlmStatus>(GetLlmStatus.Instance, AskTimeout, _m, Warn);
         var feed = _registry.TryAskAsync<FeedActor, FeedStatus>(GetFeedStatus.Instance, AskTimeout, _m, Warn);
         var proj = _registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, AskTimeout, _m, Warn);
         if (await llm is { } l)
@@ -134,7 +134,7 @@ public sealed class MetricsCollector
             _feedPool.Set(f.Pool);
         }
         if (await proj is { } p) _lag.Set(p.Lag);
-        if (await _registry.TryAskAsync<ClockDriver, ClockStatus>(GetClockStatus.Instance, AskTimeout, _m, Warn) is { } c)
+        if (await _registry.TryAskAsync<ClockDriverActor, ClockStatus>(GetClockStatus.Instance, AskTimeout, _m, Warn) is { } c)
         {
             _clockScale.WithLabels("effective").Set(c.Effective ?? double.NaN);
             _clockSimulated.Set(c.Simulated.TotalSeconds);

@@ -73,10 +73,10 @@ public static class NodeShutdown
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            var manager = await registry.GetAsync<SimulationManager>();
+            var manager = await registry.GetAsync<SimulationManagerActor>();
             // The manager stops its sweeps from waking users, and tells how many there are.
             var status = await manager.Ask<SimulationStatus>(new SetPaused(true), TimeSpan.FromSeconds(30));
-            await PauseEveryUser(await registry.GetAsync<FakeUser>(), status.Target, deadline, schedule);
+            await PauseEveryUser(await registry.GetAsync<FakeUserActor>(), status.Target, deadline, schedule);
             // Every write is acknowledged now: one catch-up to the journal's end (read afresh) gets them all.
             var left = deadline - DateTime.UtcNow;
             var projection = await registry.GetAsync<ProjectionActor>();

@@ -66,8 +66,8 @@ public sealed class StatusLine(TextWriter output, ActorRegistry registry, UserMe
         var rate = (events - _lastEvents) / Math.Max(0.001, (elapsed - _lastAt).TotalSeconds);
         _lastEvents = events;
         _lastAt = elapsed;
-        var llm = await registry.TryAskAsync<LlmGateway, LlmStatus>(GetLlmStatus.Instance, TimeSpan.FromMilliseconds(500));
-        var clock = await registry.TryAskAsync<Clock.ClockDriver, Clock.ClockStatus>(Clock.GetClockStatus.Instance, TimeSpan.FromMilliseconds(500));
+        var llm = await registry.TryAskAsync<LlmGatewayActor, LlmStatus>(GetLlmStatus.Instance, TimeSpan.FromMilliseconds(500));
+        var clock = await registry.TryAskAsync<Clock.ClockDriverActor, Clock.ClockStatus>(Clock.GetClockStatus.Instance, TimeSpan.FromMilliseconds(500));
         if (clock is not null) LastClock = clock;
         var proj = await registry.TryAskAsync<ProjectionActor, ProjectionStatus>(GetProjectionStatus.Instance, TimeSpan.FromMilliseconds(500));
         // users live on this node: awake, and asleep (no actor, woken in time by the schedule)

@@ -92,7 +92,7 @@ public sealed class ClusterPalette(InspectionContext ctx) : ICommandPaletteHandl
             sb.Append($"unreachable {(state.Unreachable.Count == 0 ? "(none)" : string.Join(", ", state.Unreachable.Select(u => u.Address)))}");
             return CommandResult.Success(sb.ToString());
         }
-        var region = await ctx.Actor<FakeUser>(ct);
+        var region = await ctx.Actor<FakeUserActor>(ct);
         var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(3)), InspectionContext.AskTimeout, ct);
         var lines = new StringBuilder("region \"user\"\n");
         foreach (var (address, r) in stats.Regions.OrderBy(kv => kv.Key.ToString()))
@@ -130,7 +130,7 @@ public sealed class LlmPalette(InspectionContext ctx) : ICommandPaletteHandler
 
     public async Task<CommandResult> HandleAsync(ParsedCommand c, CancellationToken ct)
     {
-        var s = await (await ctx.Actor<LlmGateway>(ct)).Ask<LlmStatus>(GetLlmStatus.Instance, InspectionContext.AskTimeout, ct);
+        var s = await (await ctx.Actor<LlmGatewayActor>(ct)).Ask<LlmStatus>(GetLlmStatus.Instance, InspectionContext.AskTimeout, ct);
         string Dict(IReadOnlyDictionary<string, long> d) => d.Count == 0 ? "none" : string.Join(", ", d.Select(kv => $"{kv.Key} {kv.Value}"));
         return CommandResult.Success(
             $"generator     {s.Primary} ({s.Model})\nbreaker       {s.Breaker}\nrequests      {s.Requests}\nin flight     {s.InFlight} (max seen {s.MaxInFlightSeen}, limit {ctx.Settings.Llm.MaxInFlight}{(ctx.Settings.Llm.ServerQueue > 0 ? $" + {ctx.Settings.Llm.ServerQueue} in the server's queue" : "")})\n" +

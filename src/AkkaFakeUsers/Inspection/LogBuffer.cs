@@ -33,9 +33,9 @@ public sealed class LogBuffer
 }
 
 /// <summary>An Akka logger (akka.loggers) that copies every log event into the system's <see cref="LogBuffer"/>.</summary>
-public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+public sealed class RingBufferLoggerActor : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
-    public RingBufferLogger()
+    public RingBufferLoggerActor()
     {
         var buffer = LogBuffer.For(Context.System.Name);
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
@@ -45,11 +45,11 @@ public sealed class RingBufferLogger : ReceiveActor, IRequiresMessageQueue<ILogg
 
 /// <summary>
 /// Prints warnings and errors to stderr (the run's console), one line each: a cause is given as its innermost type and
-/// message, its stack trace only with <c>AFU_DEBUG=1</c>. <see cref="RingBufferLogger"/> keeps INFO and up for <c>log peek</c>.
+/// message, its stack trace only with <c>AFU_DEBUG=1</c>. <see cref="RingBufferLoggerActor"/> keeps INFO and up for <c>log peek</c>.
 /// </summary>
-public sealed class ConsoleWarningLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+public sealed class ConsoleWarningLoggerActor : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {
-    public ConsoleWarningLogger()
+    public ConsoleWarningLoggerActor()
     {
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>

@@ -93,7 +93,7 @@ public sealed class SimPalette(InspectionContext ctx) : ICommandPaletteHandler
         if (id is null) return CommandResult.Error($"no user named '{name}' (try `sim users`)");
         if (index > target)
             return CommandResult.Success($"{id} is not part of the population (target {target}): retired, its data kept; `sim scale {index}` brings it back");
-        var s = await (await ctx.Actor<FakeUser>(ct)).Ask<UserStateReply>(new GetUserState(id), InspectionContext.AskTimeout, ct);
+        var s = await (await ctx.Actor<FakeUserActor>(ct)).Ask<UserStateReply>(new GetUserState(id), InspectionContext.AskTimeout, ct);
         if (s.Profile is null) return CommandResult.Success($"{id} has not been created yet");
         var p = s.Profile;
         var sb = new StringBuilder();

@@ -42,7 +42,7 @@ public sealed class SimulationOperations(InspectionContext ctx)
     public const int MaxPopulation = 10_000_000;
 
     public async Task<SimulationStatus> ManagerStatusAsync(CancellationToken ct) =>
-        await (await ctx.Actor<SimulationManager>(ct)).Ask<SimulationStatus>(GetSimulationStatus.Instance, InspectionContext.AskTimeout, ct);
+        await (await ctx.Actor<SimulationManagerActor>(ct)).Ask<SimulationStatus>(GetSimulationStatus.Instance, InspectionContext.AskTimeout, ct);
 
     public async Task<SimStatusView> StatusAsync(CancellationToken ct)
     {
@@ -60,7 +60,7 @@ public sealed class SimulationOperations(InspectionContext ctx)
     {
         try
         {
-            return await (await ctx.Actor<ClockDriver>(ct)).Ask<ClockStatus>(GetClockStatus.Instance, InspectionContext.AskTimeout, ct);
+            return await (await ctx.Actor<ClockDriverActor>(ct)).Ask<ClockStatus>(GetClockStatus.Instance, InspectionContext.AskTimeout, ct);
         }
         catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
         {
@@ -73,7 +73,7 @@ public sealed class SimulationOperations(InspectionContext ctx)
     {
         try
         {
-            var stats = await (await ctx.Actor<FakeUser>(ct)).Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(3)), InspectionContext.AskTimeout, ct);
+            var stats = await (await ctx.Actor<FakeUserActor>(ct)).Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(3)), InspectionContext.AskTimeout, ct);
             var members = Akka.Cluster.Cluster.Get(ctx.System).State.Members.Count(mb => mb.Status == Akka.Cluster.MemberStatus.Up);
             return stats.Regions.Count >= members ? stats.Regions.Values.Sum(r => r.Stats.Values.Sum()) : null;
         }
@@ -168,7 +168,7 @@ public sealed class SimulationOperations(InspectionContext ctx)
         var inPopulation = index <= target;
         UserStateReply? state = null;
         if (inPopulation)
-            state = await (await ctx.Actor<FakeUser>(ct)).Ask<UserStateReply>(new GetUserState(id), InspectionContext.AskTimeout, ct);
+            state = await (await ctx.Actor<FakeUserActor>(ct)).Ask<UserStateReply>(new GetUserState(id), InspectionContext.AskTimeout, ct);
         await using var conn = await ctx.Store.OpenAsync(ct);
         var postViews = await PostsAsync(conn, "WHERE p.author_id = @author", posts, 5, ct, ("@author", id));
         await using var cmd = conn.CreateCommand();
@@ -236,7 +236,7 @@ public sealed class SimulationOperations(InspectionContext ctx)
     public async Task<OperationResult> ScaleAsync(int n, CancellationToken ct)
     {
         if (n is < 0 or > MaxPopulation) return new OperationResult(false, $"the population must be a whole number from 0 to {MaxPopulation}, got {n}");
-        var manager = await ctx.Actor<SimulationManager>(ct);
+        var manager = await ctx.Actor<SimulationManagerActor>(ct);
         var before = await ManagerStatusAsync(ct);
         var after = await manager.Ask<SimulationStatus>(new ScalePopulation(n), InspectionContext.AskTimeout, ct);
         var what = n > before.Target ? $"creating or waking user-{before.Target + 1}..user-{n}"
@@ -251,13 +251,13 @@ public sealed class SimulationOperations(InspectionContext ctx)
         var (id, index, target) = await FindAsync(name, ct);
         if (id is null) return new OperationResult(false, $"no user named '{name}' (try `sim users`)");
         if (index > target) return new OperationResult(false, $"{id} is not part of the population (target {target}); `sim scale {index}` first");
-        var reply = await (await ctx.Actor<FakeUser>(ct)).Ask<string>(new PostNow(id), InspectionContext.AskTimeout, ct);
+        var reply = await (await ctx.Actor<FakeUserActor>(ct)).Ask<string>(new PostNow(id), InspectionContext.AskTimeout, ct);
         return reply == "ok" ? new OperationResult(true, $"{id} is writing a post now") : new OperationResult(false, reply);
     }
 
     public async Task<OperationResult> PauseAsync(bool paused, CancellationToken ct)
     {
-        var s = await (await ctx.Actor<SimulationManager>(ct)).Ask<SimulationStatus>(new SetPaused(paused), TimeSpan.FromSeconds(15), ct);
+        var s = await (await ctx.Actor<SimulationManagerActor>(ct)).Ask<SimulationStatus>(new SetPaused(paused), TimeSpan.FromSeconds(15), ct);
         return new OperationResult(true, paused ? $"paused: {s.Target} users stopped their timers" : $"resumed: {s.Target} users restarted their timers");
     }
 

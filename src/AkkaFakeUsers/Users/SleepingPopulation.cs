@@ -17,7 +17,7 @@ public static class SleepingPopulation
     public static int Restore(KnownUsers known, int target, UserRules rules, SimSchedule schedule, IActorRef region, DateTime now)
     {
         var restored = 0;
-        var prefix = FakeUser.PersistenceIdFor("");
+        var prefix = FakeUserActor.PersistenceIdFor("");
         foreach (var (pid, seq) in known.WithSequenceNrs)
         {
             var userId = pid.StartsWith(prefix, StringComparison.Ordinal) ? pid[prefix.Length..] : null;

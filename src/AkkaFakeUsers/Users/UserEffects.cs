@@ -5,7 +5,7 @@ using Akka.Event;
 
 namespace AkkaFakeUsers.Users;
 
-/// <summary>Carries out a decision's effects for a <see cref="FakeUser"/> (timers, the gateway, pub/sub, the feed, replies), once its events are stored.
+/// <summary>Carries out a decision's effects for a <see cref="FakeUserActor"/> (timers, the gateway, pub/sub, the feed, replies), once its events are stored.
 /// What the clock counts (texts and slates asked for) is begun here and ended by the user once the answer is stored.</summary>
 public sealed class UserEffects(string userId, FakeUserDeps deps, UserTimers timers, ILoggingAdapter log)
 {

@@ -11,7 +11,7 @@ public sealed record SleepRecord(UserRuntime Runtime, (string Key, DateTime Due)
 /// <summary>
 /// One user's timers, as entries of its node's <see cref="SimSchedule"/> under the user's id: it remembers the due time
 /// it set last per key (a released entry that is no longer the latest is stale), and puts the user to sleep and wakes it
-/// (<see cref="SleepRecord"/>). Used by the <see cref="FakeUser"/> actor on its own thread.
+/// (<see cref="SleepRecord"/>). Used by the <see cref="FakeUserActor"/> actor on its own thread.
 /// Falling asleep takes three steps, so that nothing sent to the user is lost: <see cref="MaybeDoze"/> asks the feed to
 /// hand comment notices on through the shard region from now on; <see cref="Dozed"/> (the feed's answer, behind every
 /// notice it handed on directly) asks the shard to passivate the user if it may still sleep, so the shard buffers what

@@ -13,7 +13,7 @@ using Xunit.Abstractions;
 
 namespace AkkaFakeUsers.Tests.Actors;
 
-/// <summary>The FakeUser actor on a real journal (Akka.Persistence.Sql on a temp SQLite file).</summary>
+/// <summary>The FakeUserActor actor on a real journal (Akka.Persistence.Sql on a temp SQLite file).</summary>
 public class FakeUserTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -22,7 +22,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
 
     private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Feed, Akka.TestKit.TestProbe Mediator, FakeUserDeps Deps, UserMetrics Metrics) : IAsyncDisposable
     {
-        public IActorRef User(string id) => Node.System.ActorOf(Props.Create(() => new FakeUser(id, Deps)), id);
+        public IActorRef User(string id) => Node.System.ActorOf(Props.Create(() => new FakeUserActor(id, Deps)), id);
 
         public async ValueTask DisposeAsync() => await Node.DisposeAsync();
     }
@@ -34,11 +34,11 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         var feed = kit.CreateTestProbe();
         var mediator = kit.CreateTestProbe();
         var metrics = new UserMetrics();
-        var gateway = node.System.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), TestSettings.Gateway(1, 100, TimeSpan.FromSeconds(5)))));
+        var gateway = node.System.ActorOf(Props.Create(() => new LlmGatewayActor(new BuiltInGenerator(), TestSettings.Gateway(1, 100, TimeSpan.FromSeconds(5)))));
         // a fixed simulated start: how often a user posts follows the daily curve, so a clock started at the real time
         // made these tests depend on the hour they ran at (at 22:00 UTC user-5's next post was five simulated hours away)
         var clock = new SimulationClock(settings.TimeScale, SimulatedNoon);
-        node.System.ActorOf(Props.Create(() => new ClockDriver(clock, settings.ClockSettings, null, Array.Empty<BacklogGauge>(), Array.Empty<string>(), false)));
+        node.System.ActorOf(Props.Create(() => new ClockDriverActor(clock, settings.ClockSettings, null, Array.Empty<BacklogGauge>(), Array.Empty<string>(), false)));
         var deps = new FakeUserDeps(settings.UserRules(), clock, metrics, gateway, feed, mediator);
         return new Harness(node, kit, feed, mediator, deps, metrics);
     }
@@ -122,7 +122,7 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
             // a view of the journal taken before user-11 exists: what a node that started earlier believes
             staleView = await store.Journal.KnownUsersAsync();
             var deps = h1.Deps with { Known = await store.Journal.KnownUsersAsync() };
-            var user = h1.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", deps)), "user-11");
+            var user = h1.Node.System.ActorOf(Props.Create(() => new FakeUserActor("user-11", deps)), "user-11");
             user.Tell(new EnsureUser("user-11", 11));
             ExpectPost(h1.Mediator, TimeSpan.FromSeconds(30)); // the fresh user was created without a recovery, and posts
             user.Tell(new PauseUser("user-11"));
@@ -133,11 +133,11 @@ public class FakeUserTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, (await store.Journal.KnownUsersAsync()).Count);
         var stale = h2.Deps with { Known = staleView };
         // believed new, but the journal has its events: it stops instead of acting on an empty state…
-        var first = h2.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", stale)), "user-11-a");
+        var first = h2.Node.System.ActorOf(Props.Create(() => new FakeUserActor("user-11", stale)), "user-11-a");
         h2.Kit.Watch(first);
         h2.Kit.ExpectTerminated(first, TimeSpan.FromSeconds(10));
         // …and the next start recovers it fully
-        var second = h2.Node.System.ActorOf(Props.Create(() => new FakeUser("user-11", stale)), "user-11-b");
+        var second = h2.Node.System.ActorOf(Props.Create(() => new FakeUserActor("user-11", stale)), "user-11-b");
         var reply = await second.Ask<UserStateReply>(new GetUserState("user-11"), TimeSpan.FromSeconds(10));
         Assert.NotNull(reply.Profile);
         Assert.True(reply.Counters.Posts >= 1);

@@ -13,7 +13,7 @@ public class SimulationManagerTests : TestKit
     private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private IActorRef Manager(IActorRef users, SimulationClock clock, int target) =>
-        Sys.ActorOf(Props.Create(() => new SimulationManager(users, target, 100, TimeSpan.FromMinutes(10), null, clock, null)));
+        Sys.ActorOf(Props.Create(() => new SimulationManagerActor(users, target, 100, TimeSpan.FromMinutes(10), null, clock, null)));
 
     [Fact]
     public void The_first_sweep_counts_until_each_user_answers_wherever_it_lives_and_a_manager_taking_over_a_running_clock_counts_nothing()
@@ -44,7 +44,7 @@ public class SimulationManagerTests : TestKit
     {
         var clock = new SimulationClock(60, T0);
         var users = CreateTestProbe();
-        var limit = (int)SimulationManager.InFlightLimit(100);
+        var limit = (int)SimulationManagerActor.InFlightLimit(100);
         Manager(users, clock, limit + 300);
         var first = Enumerable.Range(0, limit).Select(_ => (Msg: users.ExpectMsg<EnsureUser>(), From: users.LastSender)).ToList();
         users.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // the limit reached: no user more until some answer

@@ -10,7 +10,7 @@ public class ClockDriverTests : TestKit
     private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private IActorRef Driver(SimulationClock clock, ClockSettings settings, params BacklogGauge[] gauges) =>
-        Sys.ActorOf(Props.Create(() => new ClockDriver(clock, settings, null, gauges, Array.Empty<string>(), false)));
+        Sys.ActorOf(Props.Create(() => new ClockDriverActor(clock, settings, null, gauges, Array.Empty<string>(), false)));
 
     private ClockStatus Status(IActorRef driver) => driver.Ask<ClockStatus>(GetClockStatus.Instance, TimeSpan.FromSeconds(3)).Result;
 

@@ -26,7 +26,7 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private IActorRef Gateway(LlmSettings s) => Sys.ActorOf(Props.Create(() => new LlmGateway(_gen, s)));
+    private IActorRef Gateway(LlmSettings s) => Sys.ActorOf(Props.Create(() => new LlmGatewayActor(_gen, s)));
 
     private static GenerateText Req(long id, TextKind kind = TextKind.Post) =>
         new(id, new ContentRequest(kind, "user-1", "tech", "AI", new Persona("casual", 0, 0), (int)id, kind == TextKind.Comment ? "a post about AI models" : null));
@@ -186,14 +186,14 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public void The_success_rate_is_undefined_before_any_attempt_and_counts_texts_that_break_the_rules_as_failures()
     {
         var s = TestSettings.Gateway(MaxInFlight: 1, MaxQueue: 10, Timeout: TimeSpan.FromSeconds(5), MaxAttempts: 1, BreakerMaxFailures: 100);
-        var good = Sys.ActorOf(Props.Create(() => new LlmGateway(new BuiltInGenerator(), s, null)));
+        var good = Sys.ActorOf(Props.Create(() => new LlmGatewayActor(new BuiltInGenerator(), s, null)));
         Assert.Null(Status(good).SuccessRate);
         for (var i = 0; i < 5; i++) good.Tell(Req(i));
         Collect(5, TimeSpan.FromSeconds(5));
         Assert.Equal(1.0, Status(good).SuccessRate);
 
         // a primary whose posts are 10 characters: every attempt fails the text rules and the fallback answers
-        var broken = Sys.ActorOf(Props.Create(() => new LlmGateway(new FixedLength(10), s, null)));
+        var broken = Sys.ActorOf(Props.Create(() => new LlmGatewayActor(new FixedLength(10), s, null)));
         for (var i = 0; i < 4; i++) broken.Tell(Req(i));
         var replies = Collect(4, TimeSpan.FromSeconds(5));
         Assert.All(replies, r => Assert.Equal("invalid-output", r.FallbackReason));
@@ -207,14 +207,14 @@ public class LlmGatewayTests : TestKit, IAsyncLifetime
     public async Task A_status_ask_that_times_out_is_counted_and_logged_not_hidden()
     {
         var registry = new Akka.Hosting.ActorRegistry();
-        registry.Register<LlmGateway>(CreateTestProbe().Ref); // never answers
+        registry.Register<LlmGatewayActor>(CreateTestProbe().Ref); // never answers
         var metrics = new AkkaFakeUsers.Observability.NodeMetrics();
         var warnings = new List<string>();
-        var reply = await AkkaFakeUsers.Hosting.ActorRegistryExtensions.TryAskAsync<LlmGateway, LlmStatus>(registry, GetLlmStatus.Instance,
+        var reply = await AkkaFakeUsers.Hosting.ActorRegistryExtensions.TryAskAsync<LlmGatewayActor, LlmStatus>(registry, GetLlmStatus.Instance,
             TimeSpan.FromMilliseconds(200), metrics, warnings.Add);
         Assert.Null(reply);
-        Assert.Equal(1, metrics.AskFailures.WithLabels(nameof(LlmGateway)).Value);
-        Assert.Contains(warnings, w => w.Contains("status of LlmGateway unavailable"));
-        Assert.Matches(@"afu_status_ask_failures_total\{actor=""LlmGateway""\} 1", await metrics.ExportAsync(CancellationToken.None));
+        Assert.Equal(1, metrics.AskFailures.WithLabels(nameof(LlmGatewayActor)).Value);
+        Assert.Contains(warnings, w => w.Contains("status of LlmGatewayActor unavailable"));
+        Assert.Matches(@"afu_status_ask_failures_total\{actor=""LlmGatewayActor""\} 1", await metrics.ExportAsync(CancellationToken.None));
     }
 }

@@ -66,8 +66,8 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
         using var db = new Db(Path.Combine(_dir.Path, "afu.db"));
         Assert.Equal(Writers * EventsEach - 1, db.Scalar("SELECT COUNT(*) FROM journal"));
         // The rejected event used up its sequence number; the writer's later events follow it.
-        Assert.Equal(0, db.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{FakeUser.PersistenceIdFor($"user-{Writers / 2}")}' AND sequence_number = 6"));
-        Assert.Equal(EventsEach - 1, db.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{FakeUser.PersistenceIdFor($"user-{Writers / 2}")}'"));
+        Assert.Equal(0, db.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{FakeUserActor.PersistenceIdFor($"user-{Writers / 2}")}' AND sequence_number = 6"));
+        Assert.Equal(EventsEach - 1, db.Scalar($"SELECT COUNT(*) FROM journal WHERE persistence_id = '{FakeUserActor.PersistenceIdFor($"user-{Writers / 2}")}'"));
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
         for (var round = 0; round < 4; round++)
         for (var i = 1; i <= Writers + 100; i++)
         {
-            var id = FakeUser.PersistenceIdFor($"user-{i}");
+            var id = FakeUserActor.PersistenceIdFor($"user-{i}");
             long from = round switch { 0 => 0, 1 => EventsEach - 1, 2 => EventsEach, _ => EventsEach + 5 };
             // the plugin's rule: the highest sequence number above `from`, else 0
             var expected = i <= Writers && from < EventsEach ? EventsEach : 0;
@@ -225,7 +225,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
         public string Value => throw new InvalidOperationException("cannot be serialized");
     }
 
-    /// <summary>Recovers, then persists <c>count</c> events one Persist after another (as FakeUser does) and reports.</summary>
+    /// <summary>Recovers, then persists <c>count</c> events one Persist after another (as FakeUserActor does) and reports.</summary>
     private sealed class Writer : ReceivePersistentActor
     {
         private readonly string _id;
@@ -266,7 +266,7 @@ public class JournalTests(ITestOutputHelper output) : IDisposable
 
         private sealed record Rejected(int N);
 
-        public override string PersistenceId => FakeUser.PersistenceIdFor(_id);
+        public override string PersistenceId => FakeUserActor.PersistenceIdFor(_id);
 
         protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
         {

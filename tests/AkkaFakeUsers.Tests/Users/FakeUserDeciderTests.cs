@@ -352,7 +352,7 @@ public class FakeUserDeciderTests
     [Fact]
     public void Snapshots_older_than_the_newest_two_are_selected_for_deletion()
     {
-        var criteria = FakeUser.OlderSnapshots(300, 100);
+        var criteria = FakeUserActor.OlderSnapshots(300, 100);
         Assert.Equal(199, criteria.MaxSequenceNr);
         Assert.Equal(2, UserRules.SnapshotsKept);
     }

@@ -36,7 +36,7 @@ public sealed record BacklogGauge(string Name, Func<long> Read, long Limit);
 /// notices it published (a barrier through pub/sub), then jumps to the next batch. Every node publishes its
 /// simulated time; no clock runs more than afu.clock.max-skew ahead of the slowest node's.
 /// </summary>
-public sealed class ClockDriver : ReceiveActor, IWithTimers
+public sealed class ClockDriverActor : ReceiveActor, IWithTimers
 {
     public sealed record Quiet
     {
@@ -85,7 +85,7 @@ public sealed class ClockDriver : ReceiveActor, IWithTimers
     /// <param name="mediator">DistributedPubSub's mediator (null without a cluster: no peers, no feed barrier).</param>
     /// <param name="barrierTopics">The feed's topics a batch's barrier travels on (posts, likes, comment notices).</param>
     /// <param name="waitForPopulation">As fast as it can: stay at the start until <see cref="PopulationReady"/> (the manager's first sweep).</param>
-    public ClockDriver(SimulationClock clock, ClockSettings settings, IActorRef? mediator, IReadOnlyList<BacklogGauge> gauges,
+    public ClockDriverActor(SimulationClock clock, ClockSettings settings, IActorRef? mediator, IReadOnlyList<BacklogGauge> gauges,
         IReadOnlyList<string> barrierTopics, bool waitForPopulation)
     {
         _clock = clock;

@@ -18,7 +18,7 @@ namespace AkkaFakeUsers.Users;
 /// clock counts (released timers, texts and slates it asked for, comment notices) is reported done once what it
 /// decided is stored, so a clock running as fast as it can never moves on while a user is still deciding.
 /// </summary>
-public sealed class FakeUser : ReceivePersistentActor
+public sealed class FakeUserActor : ReceivePersistentActor
 {
     private readonly string _userId;
     private readonly int _index;
@@ -35,7 +35,7 @@ public sealed class FakeUser : ReceivePersistentActor
     private IUserEvent? _storingLast;
     private long _storingTicket;
 
-    public FakeUser(string userId, FakeUserDeps deps)
+    public FakeUserActor(string userId, FakeUserDeps deps)
     {
         _userId = userId;
         _index = ProfileRules.TryParseIndex(userId, out var i) ? i : 0;

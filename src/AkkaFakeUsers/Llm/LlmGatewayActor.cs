@@ -13,7 +13,7 @@ namespace AkkaFakeUsers.Llm;
 /// Whatever happens the requester is answered: by the primary, or at once by the built-in generator with the
 /// reason (queue-full, breaker-open, or the last failure kind). Calls run off the actor; it never blocks.
 /// </summary>
-public sealed class LlmGateway : ReceiveActor, IWithTimers
+public sealed class LlmGatewayActor : ReceiveActor, IWithTimers
 {
     private sealed class Pending(GenerateText request, IActorRef replyTo)
     {
@@ -58,7 +58,7 @@ public sealed class LlmGateway : ReceiveActor, IWithTimers
     private readonly GatewayLoad? _load;
 
     /// <param name="load">Where the queue's length is published for the simulation clock (it holds while the queue is long).</param>
-    public LlmGateway(IContentGenerator primary, LlmSettings settings, Observability.NodeMetrics? metrics = null, GatewayLoad? load = null)
+    public LlmGatewayActor(IContentGenerator primary, LlmSettings settings, Observability.NodeMetrics? metrics = null, GatewayLoad? load = null)
     {
         _primary = primary;
         _load = load;

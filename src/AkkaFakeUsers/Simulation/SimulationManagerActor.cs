@@ -21,7 +21,7 @@ namespace AkkaFakeUsers.Simulation;
 /// whatever the machine's speed.
 /// One per cluster (a singleton).
 /// </summary>
-public sealed class SimulationManager : ReceiveActor, IWithTimers
+public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
 {
     private sealed record Sweep
     {
@@ -70,7 +70,7 @@ public sealed class SimulationManager : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="mediator">DistributedPubSub's mediator: tells every node's clock that the population is ready (null in tests).</param>
-    public SimulationManager(IActorRef users, int target, int batch, TimeSpan ensureInterval, JoinSettings? joining = null, SimulationClock? clock = null,
+    public SimulationManagerActor(IActorRef users, int target, int batch, TimeSpan ensureInterval, JoinSettings? joining = null, SimulationClock? clock = null,
         IActorRef? mediator = null, bool usersSleep = false)
     {
         _usersSleep = usersSleep;
