@@ -60,7 +60,7 @@ public static class RunCommand
         EnsureClusterPortFree(settings);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
-        var known = await store.Journal.KnownUsersAsync(settings.SleepAfter > TimeSpan.Zero, cancel);
+        var known = await store.Journal.KnownUsersAsync(settings.UserRules().Sleeps, cancel);
         var newest = await store.NewestPostAtAsync(cancel);
 
         await stdout.WriteLineAsync(

@@ -1,4 +1,5 @@
 // One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: 420 lines because they share the release, the peers and the status.
+using Akka.Hosting;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -414,4 +415,24 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         _clock.Schedule.Asleep, _clock.Schedule.Woken);
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+}
+
+/// <summary>Wires the node's clock driver onto its actor system.</summary>
+public static class ClockDriverHosting
+{
+    /// <summary>
+    /// The node's clock driver: releases the due work of the node's schedule as simulated time advances, holds the clock
+    /// while the node is behind (released work not done, the LLM queue half full), and keeps within the max skew of the
+    /// other nodes' clocks. As fast as it can, it starts once the manager's first sweep created the population.
+    /// </summary>
+    /// <param name="gauges">Backlogs besides the clock's own that hold it (the LLM queue).</param>
+    /// <param name="barrierTopics">The pub/sub topics a batch's barrier follows (posts, likes, comment notices).</param>
+    public static AkkaConfigurationBuilder WithSimulationClock(this AkkaConfigurationBuilder builder, ClockSettings settings, SimulationClock clock,
+        IReadOnlyList<BacklogGauge> gauges, IReadOnlyList<string> barrierTopics) =>
+        builder.WithActors((system, registry) =>
+        {
+            var driver = system.ActorOf(Props.Create(() => new ClockDriverActor(clock, settings, DistributedPubSub.Get(system).Mediator, gauges,
+                barrierTopics, true)), "sim-clock");
+            registry.Register<ClockDriverActor>(driver);
+        });
 }

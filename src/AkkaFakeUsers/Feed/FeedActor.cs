@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -131,4 +132,22 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     {
         foreach (var topic in Topics) _mediator.Tell(new Unsubscribe(topic, Self));
     }
+}
+
+/// <summary>Wires the node's feed onto its actor system.</summary>
+public static class FeedHosting
+{
+    /// <summary>The node's feed, serving slates by the configured policy mix.</summary>
+    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, FeedSettings settings, long seed, SimulationClock? clock = null) =>
+        builder.WithActors((system, registry) =>
+        {
+            var mediator = DistributedPubSub.Get(system).Mediator;
+            var f = settings;
+            var learned = new LearnedModel();
+            var serving = new FeedServing(seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
+                f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);
+            Func<IActorRef?> users = () => registry.TryGet<FakeUserActor>(out var region) ? region : null;
+            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock, users)), "feed");
+            registry.Register<FeedActor>(feed);
+        });
 }

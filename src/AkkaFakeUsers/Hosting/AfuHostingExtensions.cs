@@ -30,8 +30,6 @@ public static class AfuHostingExtensions
 
     /// <summary>The cluster role every node has; users, pub/sub and the singletons live on nodes of this role.</summary>
     public const string Role = "afu";
-    public const string UserShardTypeName = "user";
-    public const int ShardCount = 100;
 
     /// <summary>Everything a node runs: the actor system with cluster, persistence, users, feed, gateway, manager and projection.</summary>
     /// <param name="known">Users the journal held at start (<see cref="KnownUsers.LoadAsync"/>): new ones skip recovery. Default: all recover.</param>
@@ -61,12 +59,14 @@ public static class AfuHostingExtensions
                 .WithAfuSerialization()
                 .WithAfuCluster(settings)
                 .WithAfuPersistence(settings, store.CreatesTables)
-                .WithLlmGateway(settings, primaryGenerator, nodeMetrics, gatewayLoad)
-                .WithSimulationClock(settings, clock, gatewayLoad)
-                .WithFeed(settings, clock)
-                .WithFakeUsers(settings, clock, metrics, known ?? KnownUsers.Unknown)
-                .WithSimulationManager(settings, clock)
-                .WithTrainingProjection(store)
+                .WithLlmGateway(settings.Llm, primaryGenerator, nodeMetrics, gatewayLoad)
+                .WithSimulationClock(settings.ClockSettings, clock,
+                    [new BacklogGauge("LLM queue", () => gatewayLoad.Waiting, Math.Max(1, settings.Llm.MaxQueue / 2))],
+                    [FeedTopics.Posts, FeedTopics.Likes, FeedTopics.Comments])
+                .WithFeed(settings.Feed, settings.Seed, clock)
+                .WithFakeUsers(settings.UserRules(), clock, metrics, known ?? KnownUsers.Unknown, settings.TargetUserCount, r => r.Get<FeedActor>(), Role)
+                .WithSimulationManager(settings, clock, Role)
+                .WithTrainingProjection(store, Role)
                 .WithDrainOnShutdown(drain, clock.Schedule);
         });
         // What the inspection port and the dashboard read and steer through (built on first use, once the actor system runs).
@@ -153,101 +153,4 @@ public static class AfuHostingExtensions
         return builder.AddHocon($"akka.persistence.journal.sql.class = \"{typeof(CoalescingSqlJournal).AssemblyQualifiedName}\"", HoconAddMode.Prepend);
     }
 
-    /// <summary>
-    /// The gateway under a back-off supervisor: should it ever crash (its failures are normally messages), it is
-    /// restarted after 1 s, 2 s, 4 s… up to 30 s; requests sent to the supervisor are forwarded to it.
-    /// </summary>
-    public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, AfuSettings settings, IContentGenerator primary,
-        Observability.NodeMetrics? metrics = null, GatewayLoad? load = null) =>
-        builder.WithActors((system, registry) =>
-        {
-            var gateway = Props.Create(() => new LlmGatewayActor(primary, settings.Llm, metrics, load));
-            var supervised = Akka.Pattern.BackoffSupervisor.Props(
-                Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
-            registry.Register<LlmGatewayActor>(system.ActorOf(supervised, "llm-gateway"));
-        });
-
-    /// <summary>
-    /// The node's clock driver: releases the due work of the node's schedule as simulated time advances, holds the clock
-    /// while the node is behind (released work not done, the LLM queue half full), and keeps within the max skew of the
-    /// other nodes' clocks. As fast as it can, it starts once the manager's first sweep created the population.
-    /// </summary>
-    public static AkkaConfigurationBuilder WithSimulationClock(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock, GatewayLoad? load = null) =>
-        builder.WithActors((system, registry) =>
-        {
-            var gauges = load is null ? Array.Empty<BacklogGauge>() : [new BacklogGauge("LLM queue", () => load.Waiting, Math.Max(1, settings.Llm.MaxQueue / 2))];
-            var driver = system.ActorOf(Props.Create(() => new ClockDriverActor(clock, settings.ClockSettings, DistributedPubSub.Get(system).Mediator, gauges,
-                new[] { FeedTopics.Posts, FeedTopics.Likes, FeedTopics.Comments }, true)), "sim-clock");
-            registry.Register<ClockDriverActor>(driver);
-        });
-
-    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock? clock = null) =>
-        builder.WithActors((system, registry) =>
-        {
-            var mediator = DistributedPubSub.Get(system).Mediator;
-            var f = settings.Feed;
-            var learned = new LearnedModel();
-            var serving = new FeedServing(settings.Seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
-                f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);
-            Func<IActorRef?> users = () => registry.TryGet<FakeUserActor>(out var region) ? region : null;
-            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock, users)), "feed");
-            registry.Register<FeedActor>(feed);
-        });
-
-    /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
-    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock, UserMetrics metrics, KnownUsers known) =>
-        builder.WithShardRegion<FakeUserActor>(UserShardTypeName,
-            (system, registry, _) =>
-            {
-                FakeUserDeps? deps = null;
-                return entityId =>
-                {
-                    deps ??= new FakeUserDeps(settings.UserRules(), clock, metrics, registry.Get<LlmGatewayActor>(), registry.Get<FeedActor>(), DistributedPubSub.Get(system).Mediator, known,
-                        settings.SleepAfter > TimeSpan.Zero ? registry.Get<FakeUserActor>() : null);
-                    // Not Props.Create(() => new FakeUserActor(…)): Akka compiles each argument of such an expression into a
-                    // DynamicMethod, two per user, which the finalizer thread then has to destroy (in `bench persistence` 400 such
-                    // methods made that thread 43% of all sampled CPU).
-                    return Props.Create<FakeUserActor>(entityId, deps);
-                };
-            },
-            new UserMessageExtractor(ShardCount),
-            new ShardOptions
-            {
-                Role = Role,
-                RememberEntities = false,
-                ShouldPassivateIdleEntities = false,
-                HandOffStopMessage = StopUser.Instance,
-                StateStoreMode = StateStoreMode.DData,
-            })
-            .WithActors((system, registry) =>
-            {
-                // users sleep: those the journal holds start asleep, each recovering when its first timer falls due
-                if (settings.SleepAfter <= TimeSpan.Zero || known.Count == 0) return;
-                var sw = System.Diagnostics.Stopwatch.StartNew();
-                var n = SleepingPopulation.Restore(known, settings.TargetUserCount, settings.UserRules(), clock.Schedule, registry.Get<FakeUserActor>(), clock.Now);
-                system.Log.Info("{0} users of the journal start asleep, their first timers planned ({1:0} ms); each recovers when one falls due", n, sw.Elapsed.TotalMilliseconds);
-            });
-
-    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock) =>
-        builder.WithSingleton<SimulationManagerActor>("simulation-manager",
-            (system, registry, _) => Props.Create(() => new SimulationManagerActor(registry.Get<FakeUserActor>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
-                settings.Behaviour.Joining, clock, DistributedPubSub.Get(system).Mediator, settings.SleepAfter > TimeSpan.Zero)),
-            new ClusterSingletonOptions { Role = Role });
-
-    public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store) =>
-        builder.WithSingleton<ProjectionActor>("training-projection",
-            (_, _, _) => Props.Create(() => new ProjectionActor(store)),
-            new ClusterSingletonOptions { Role = Role });
-}
-
-/// <summary>Routes <see cref="IUserMessage"/>s to the user's shard by its id.</summary>
-public sealed class UserMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) => message switch
-    {
-        IUserMessage m => m.UserId,
-        Scheduled { Owner: { } owner } => owner, // a sleeping user's timer: it wakes the user
-        WakeUp w => w.Owner,
-        _ => null,
-    };
 }

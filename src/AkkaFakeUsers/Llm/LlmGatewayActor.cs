@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
@@ -280,12 +281,20 @@ public sealed class LatencyWindow(int capacity)
     }
 }
 
-/// <summary>The gateway's queue length, readable from any thread (the simulation clock holds while it is long).</summary>
-public sealed class GatewayLoad
+/// <summary>Wires the node's LLM gateway onto its actor system.</summary>
+public static class LlmGatewayHosting
 {
-    private int _waiting;
-
-    public int Waiting => Volatile.Read(ref _waiting);
-
-    internal void Set(int waiting) => Volatile.Write(ref _waiting, waiting);
+    /// <summary>
+    /// The gateway under a back-off supervisor: should it ever crash (its failures are normally messages), it is
+    /// restarted after 1 s, 2 s, 4 s… up to 30 s; requests sent to the supervisor are forwarded to it.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithLlmGateway(this AkkaConfigurationBuilder builder, LlmSettings settings, IContentGenerator primary,
+        Observability.NodeMetrics? metrics = null, GatewayLoad? load = null) =>
+        builder.WithActors((system, registry) =>
+        {
+            var gateway = Props.Create(() => new LlmGatewayActor(primary, settings, metrics, load));
+            var supervised = Akka.Pattern.BackoffSupervisor.Props(
+                Akka.Pattern.Backoff.OnFailure(gateway, "gateway", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1));
+            registry.Register<LlmGatewayActor>(system.ActorOf(supervised, "llm-gateway"));
+        });
 }

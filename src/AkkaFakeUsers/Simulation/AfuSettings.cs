@@ -1,4 +1,5 @@
 using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Users;
 
@@ -17,21 +18,6 @@ public sealed record HealthSettings(string Host, int Port);
 
 /// <param name="Port">-1 = no dashboard; 0 = any free port.</param>
 public sealed record DashboardSettings(string Host, int Port);
-
-/// <summary>afu.feed.assignment: a policy of the mix per user for good, or drawn per slate (an A/B test randomised by session).</summary>
-public enum PolicyAssignment { User, Slate }
-
-/// <summary>How the feeds serve slates (afu.feed): the policy mix, exploration, the random share, retrieval and the pool.</summary>
-public sealed record FeedSettings(
-    IReadOnlyList<PolicyChoice> Policies,
-    double Exploration,
-    double RandomShare,
-    int Candidates,
-    int PoolSize,
-    TimeSpan MaxPostAge,
-    IReadOnlyList<PolicyChoice> Shadows,
-    TimeSpan LearnedRefresh,
-    bool PerSlate = false);
 
 /// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
 public sealed record AfuSettings

@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Feed;
 using System.Collections;
 using Akka.Configuration;
 using AkkaFakeUsers.Domain;

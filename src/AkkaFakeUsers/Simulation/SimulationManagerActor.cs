@@ -1,3 +1,5 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using AkkaFakeUsers.Clock;
@@ -259,4 +261,15 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
         _position = end + 1;
         Timers.StartSingleTimer("step", new SweepStep(), TimeSpan.FromMilliseconds(20));
     }
+}
+
+/// <summary>Wires the population's manager onto the node's actor system.</summary>
+public static class SimulationManagerHosting
+{
+    /// <summary>The population's manager, a cluster singleton.</summary>
+    public static AkkaConfigurationBuilder WithSimulationManager(this AkkaConfigurationBuilder builder, AfuSettings settings, SimulationClock clock, string role) =>
+        builder.WithSingleton<SimulationManagerActor>("simulation-manager",
+            (system, registry, _) => Props.Create(() => new SimulationManagerActor(registry.Get<FakeUserActor>(), settings.TargetUserCount, settings.EnsureBatch, settings.EnsureInterval,
+                settings.Behaviour.Joining, clock, DistributedPubSub.Get(system).Mediator, settings.UserRules().Sleeps)),
+            new ClusterSingletonOptions { Role = role });
 }

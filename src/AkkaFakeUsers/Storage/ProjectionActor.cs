@@ -1,3 +1,5 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -163,4 +165,14 @@ public sealed class ProjectionActor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _kill?.Shutdown();
+}
+
+/// <summary>Wires the training projection onto the node's actor system.</summary>
+public static class ProjectionHosting
+{
+    /// <summary>The projection of the journal into the training tables, a cluster singleton.</summary>
+    public static AkkaConfigurationBuilder WithTrainingProjection(this AkkaConfigurationBuilder builder, TrainingStore store, string role) =>
+        builder.WithSingleton<ProjectionActor>("training-projection",
+            (_, _, _) => Props.Create(() => new ProjectionActor(store)),
+            new ClusterSingletonOptions { Role = role });
 }

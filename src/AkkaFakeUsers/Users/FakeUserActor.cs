@@ -1,3 +1,5 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -192,4 +194,60 @@ public sealed class FakeUserActor : ReceivePersistentActor
         _storingLast = null;
         _deps.Clock.Work.End(_storingTicket);
     }
+}
+
+/// <summary>Wires the "user" shard region onto the node's actor system.</summary>
+public static class FakeUserHosting
+{
+    public const string UserShardTypeName = "user";
+    public const int ShardCount = 100;
+
+    /// <summary>The "user" shard region: users spread over the nodes, hand-off stops them behind in-flight persists.</summary>
+    /// <param name="feed">The node's feed (registered by the feed's own wiring, which depends on users, not the other way round).</param>
+    /// <param name="target">The population the run aims for (users the journal holds beyond it are not restored).</param>
+    public static AkkaConfigurationBuilder WithFakeUsers(this AkkaConfigurationBuilder builder, UserRules rules, SimulationClock clock, UserMetrics metrics, KnownUsers known,
+        int target, Func<IActorRegistry, IActorRef> feed, string role) =>
+        builder.WithShardRegion<FakeUserActor>(UserShardTypeName,
+            (system, registry, _) =>
+            {
+                FakeUserDeps? deps = null;
+                return entityId =>
+                {
+                    deps ??= new FakeUserDeps(rules, clock, metrics, registry.Get<LlmGatewayActor>(), feed(registry), DistributedPubSub.Get(system).Mediator, known,
+                        rules.Sleeps ? registry.Get<FakeUserActor>() : null);
+                    // Not Props.Create(() => new FakeUserActor(…)): Akka compiles each argument of such an expression into a
+                    // DynamicMethod, two per user, which the finalizer thread then has to destroy (in `bench persistence` 400 such
+                    // methods made that thread 43% of all sampled CPU).
+                    return Props.Create<FakeUserActor>(entityId, deps);
+                };
+            },
+            new UserMessageExtractor(ShardCount),
+            new ShardOptions
+            {
+                Role = role,
+                RememberEntities = false,
+                ShouldPassivateIdleEntities = false,
+                HandOffStopMessage = StopUser.Instance,
+                StateStoreMode = StateStoreMode.DData,
+            })
+            .WithActors((system, registry) =>
+            {
+                // users sleep: those the journal holds start asleep, each recovering when its first timer falls due
+                if (!rules.Sleeps || known.Count == 0) return;
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                var n = SleepingPopulation.Restore(known, target, rules, clock.Schedule, registry.Get<FakeUserActor>(), clock.Now);
+                system.Log.Info("{0} users of the journal start asleep, their first timers planned ({1:0} ms); each recovers when one falls due", n, sw.Elapsed.TotalMilliseconds);
+            });
+}
+
+/// <summary>Routes <see cref="IUserMessage"/>s to the user's shard by its id.</summary>
+public sealed class UserMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) => message switch
+    {
+        IUserMessage m => m.UserId,
+        Scheduled { Owner: { } owner } => owner, // a sleeping user's timer: it wakes the user
+        WakeUp w => w.Owner,
+        _ => null,
+    };
 }
