@@ -6,6 +6,7 @@ using Akka.Persistence;
 using Akka.Serialization;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Hosting;
+using AkkaFakeUsers.Persistence.Coalescing;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
 using AkkaFakeUsers.Users;
@@ -91,12 +92,15 @@ public static class PersistenceBench
         }
     }
 
-    /// <summary>The journal class <c>--journal</c> names over what <see cref="AfuHostingExtensions.WithAfuPersistence"/> chose (default: nothing).</summary>
-    private static string JournalOverride(string journal) => journal switch
+    /// <summary>
+    /// The journal <c>--journal</c> names over what <see cref="AfuHostingExtensions.WithAfuPersistence"/> chose: the
+    /// plugin's own SqlWriteJournal (stock), or the opt-in <see cref="CoalescingJournalHosting.WithCoalescingSqlJournal"/> (coalescing).
+    /// </summary>
+    private static AkkaConfigurationBuilder WithJournal(this AkkaConfigurationBuilder b, AfuSettings settings, string journal) => journal switch
     {
-        "stock" => "akka.persistence.journal.sql.class = \"Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql\"",
-        "coalescing" => $"akka.persistence.journal.sql.class = \"{typeof(CoalescingSqlJournal).AssemblyQualifiedName}\"",
-        _ => "akka.persistence.journal.sql {}",
+        "stock" => b.AddHocon("akka.persistence.journal.sql.class = \"Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql\"", HoconAddMode.Prepend),
+        "coalescing" => b.WithCoalescingSqlJournal(AfuHostingExtensions.JournalConnection(settings).Provider),
+        _ => b,
     };
 
     private static async Task<object> Measure(string name, AfuSettings settings, string journal, int writers, int warmup, int seconds, int together)
@@ -109,7 +113,7 @@ public static class PersistenceBench
                 .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
                 .WithAfuSerialization()
                 .WithAfuPersistence(settings)
-                .AddHocon(JournalOverride(journal), HoconAddMode.Prepend)))
+                .WithJournal(settings, journal)))
             .Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<ActorSystem>();

@@ -1,7 +1,7 @@
 using Akka.Persistence;
 using Akka.Persistence.Sql.Snapshot;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// The Akka.Persistence.Sql snapshot store on SQLite, its writes taking turns with the journal's and the projection's

@@ -1,7 +1,7 @@
 using Akka.Persistence.Sql.Config;
 using Npgsql;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// Answers the journal's "highest sequence number of this persistence id" for many ids with one query per batch.
@@ -96,7 +96,7 @@ public sealed class HighestSequenceNrReader
 
     private Dictionary<string, long> ReadSqlite(string[] ids)
     {
-        using var c = StoreConnection.OpenSqlite(_connectionString);
+        using var c = SqliteFile.Open(_connectionString);
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {_pidColumn}, MAX({_seqColumn}) FROM {_table} WHERE {_pidColumn} IN ({string.Join(", ", ids.Select((_, i) => "$p" + i))}) GROUP BY {_pidColumn}";
         for (var i = 0; i < ids.Length; i++) cmd.Parameters.AddWithValue("$p" + i, ids[i]);

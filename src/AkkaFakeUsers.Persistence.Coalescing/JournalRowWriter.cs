@@ -4,7 +4,7 @@ using Akka.Persistence.Sql.Journal.Types;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// Inserts a batch of journal rows (serialized by Akka.Persistence.Sql's own <c>ByteArrayJournalSerializer</c>, so the
@@ -59,7 +59,7 @@ public sealed class JournalRowWriter
 
     private void InsertSqlite(IReadOnlyList<JournalRow> rows)
     {
-        using var c = StoreConnection.OpenSqlite(_connectionString);
+        using var c = SqliteFile.Open(_connectionString);
         // IMMEDIATE: the write lock is taken at BEGIN, so the transaction never has to upgrade a read lock.
         using var tx = c.BeginTransaction(deferred: false);
         using var cmd = c.CreateCommand();

@@ -8,7 +8,7 @@ using Akka.Persistence.Sql.Journal;
 using Akka.Persistence.Sql.Journal.Dao;
 using Akka.Persistence.Sql.Journal.Types;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// The Akka.Persistence.Sql journal, writing every persist that waits in one transaction.

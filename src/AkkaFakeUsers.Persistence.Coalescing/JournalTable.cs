@@ -1,7 +1,7 @@
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// What our own SQL against the plugin's journal table needs from its settings: which database it is on (only the two
