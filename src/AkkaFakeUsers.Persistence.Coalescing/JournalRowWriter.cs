@@ -1,3 +1,5 @@
+// Part of a fork of Akka.Persistence.Sql 1.5.73 internals: every plugin type and member used here is listed in this
+// project's README.md, which ForkedPluginSurfaceTests (tests/AkkaFakeUsers.Tests/Storage) holds to the compiled code.
 using System.Data;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Journal.Types;
