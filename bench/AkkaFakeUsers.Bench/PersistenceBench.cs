@@ -6,6 +6,7 @@ using Akka.Persistence;
 using Akka.Serialization;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Hosting;
+using AkkaFakeUsers.Persistence.Coalescing;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
 using AkkaFakeUsers.Users;
@@ -36,6 +37,9 @@ public static class PersistenceBench
         var warmup = o.Int("warmup");
         var together = o.Int("together");
         var stores = o.Stores();
+        var journal = o.String("journal") ?? "default";
+        if (journal is not ("default" or "stock" or "coalescing"))
+            throw new ArgumentException($"--journal: unknown journal '{journal}'; allowed: default, stock, coalescing");
         var results = new List<object>();
         if (stores.Contains("sqlite"))
         {
@@ -44,7 +48,7 @@ public static class PersistenceBench
             {
                 Seed = 1, DataDir = dir.Path, Storage = StorageKind.Sqlite,
             };
-            results.Add(await Measure("sqlite", settings, writers, warmup, seconds, together));
+            results.Add(await Measure("sqlite", settings, journal, writers, warmup, seconds, together));
         }
         var pg = o.String("postgres") ?? Environment.GetEnvironmentVariable("AFU_TEST_POSTGRES");
         if (stores.Contains("postgres") && pg is null)
@@ -62,7 +66,7 @@ public static class PersistenceBench
                 {
                     Seed = 1, Storage = StorageKind.Postgres, PostgresConnectionString = cs,
                 };
-                results.Add(await Measure("postgres", settings, writers, warmup, seconds, together));
+                results.Add(await Measure("postgres", settings, journal, writers, warmup, seconds, together));
             }
             finally
             {
@@ -88,19 +92,33 @@ public static class PersistenceBench
         }
     }
 
-    private static async Task<object> Measure(string name, AfuSettings settings, int writers, int warmup, int seconds, int together)
+    /// <summary>
+    /// The journal <c>--journal</c> names over what <see cref="AfuHostingExtensions.WithAfuPersistence"/> chose: the
+    /// plugin's own SqlWriteJournal (stock), or the opt-in <see cref="CoalescingJournalHosting.WithCoalescingSqlJournal"/> (coalescing).
+    /// </summary>
+    private static AkkaConfigurationBuilder WithJournal(this AkkaConfigurationBuilder b, AfuSettings settings, string journal) => journal switch
     {
-        Console.WriteLine($"\n== persistence: {name}, {writers} writers, {warmup} s warm-up + {seconds} s");
+        "stock" => b.AddHocon("akka.persistence.journal.sql.class = \"Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql\"", HoconAddMode.Prepend),
+        "coalescing" => b.WithCoalescingSqlJournal(AfuHostingExtensions.JournalConnection(settings).Provider),
+        _ => b,
+    };
+
+    private static async Task<object> Measure(string name, AfuSettings settings, string journal, int writers, int warmup, int seconds, int together)
+    {
+        Console.WriteLine($"\n== persistence: {name}, {writers} writers, {warmup} s warm-up + {seconds} s, journal {journal}");
         var store = await StoragePreparer.PrepareAsync(settings, CancellationToken.None);
         using var host = new HostBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .ConfigureServices(s => s.AddAkka("afu-bench", (b, _) => b
                 .AddHocon(SettingsLoader.EmbeddedConf("akka.conf"), HoconAddMode.Prepend)
                 .WithAfuSerialization()
-                .WithAfuPersistence(settings)))
+                .WithAfuPersistence(settings)
+                .WithJournal(settings, journal)))
             .Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<ActorSystem>();
+        var journalClass = system.Settings.Config.GetString("akka.persistence.journal.sql.class");
+        Console.WriteLine($"          journal class: {journalClass}");
 
         var counter = new long[1];
         var writing = new WritingSwitch();
@@ -230,7 +248,7 @@ public static class PersistenceBench
         Console.WriteLine($"          while writing: {gc.AllocatedBytes / Math.Max(1, written):F0} bytes allocated/event, GCs gen0 {gc.Gen0} gen1 {gc.Gen1} gen2 {gc.Gen2}, paused {gc.Paused.TotalMilliseconds:F0} ms");
         return new
         {
-            store = name, headline_ratio_journal_like_table = Math.Round(like.Ratio, 3), writers, warmup_s = warmup, seconds, events = written,
+            store = name, journal, journal_class = journalClass, headline_ratio_journal_like_table = Math.Round(like.Ratio, 3), writers, warmup_s = warmup, seconds, events = written,
             journal_events_per_s = Math.Round(journalRate),
             plain_inserts = plain.Select(p => new { layout = p.Layout.ToString(), statement = p.Statement.ToString(), rows_per_s = Math.Round(p.RowsPerSecond), ratio = Math.Round(p.Ratio, 3) }),
             ratio_bare_table = Math.Round(bare.Ratio, 3), ratio_journal_like_table = Math.Round(like.Ratio, 3),

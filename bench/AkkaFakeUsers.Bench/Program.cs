@@ -30,7 +30,8 @@ Bench("persistence", "Journal writes per second from many writers, the projectio
     Int("warmup", 5, "Seconds of writing before measuring."),
     Int("together", 10, "Seconds of writers and projection together (0 = skip)."),
     Text("stores", "sqlite,postgres", "Stores to measure, comma-separated."),
-    Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."));
+    Text("postgres", null, "PostgreSQL connection string (default AFU_TEST_POSTGRES)."),
+    Text("journal", "default", "The journal class: default (what a node runs on that store), stock (Akka.Persistence.Sql's SqlWriteJournal) or coalescing (CoalescingSqlJournal)."));
 Bench("scale", "Creates N users on one node, then restarts it: time to create, RSS, time until all are live again (awake or asleep), and a while of activity: wake-ups/s, share awake.", ScaleBench.RunAsync,
     Text("users", "10000,50000,100000", "Population sizes, comma-separated."),
     Text("stores", "sqlite,postgres", "Stores to measure, comma-separated."),

@@ -147,10 +147,10 @@ public static class AfuHostingExtensions
             // (PostgreSQL: ~250 events/s at 60k events). With Csv a page is an index range scan on ordering.
             tagStorageMode: TagMode.Csv,
             journalBuilder: j => j.AddWriteEventAdapter<AfuTagger>("afu-tagger", [typeof(IUserEvent)]));
-        // After WithSqlPersistence, so that it wins over the class the hosting wrote.
-        if (settings.Storage == StorageKind.Sqlite)
-            builder.AddHocon($"akka.persistence.snapshot-store.sql.class = \"{typeof(GatedSqliteSnapshotStore).AssemblyQualifiedName}\"", HoconAddMode.Prepend);
-        return builder.AddHocon($"akka.persistence.journal.sql.class = \"{typeof(CoalescingSqlJournal).AssemblyQualifiedName}\"", HoconAddMode.Prepend);
+        // The journal writing waiting persists together (and on SQLite the snapshot store taking turns at the file): a fork
+        // of the plugin's internals in AkkaFakeUsers.Persistence.Coalescing (see its README). After WithSqlPersistence,
+        // so that its classes win over the ones the hosting wrote.
+        return AkkaFakeUsers.Persistence.Coalescing.CoalescingJournalHosting.WithCoalescingSqlJournal(builder, provider);
     }
 
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AkkaFakeUsers.Persistence.Coalescing;
 using AkkaFakeUsers.Users;
 using Npgsql;
 

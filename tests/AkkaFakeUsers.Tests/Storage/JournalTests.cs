@@ -5,6 +5,7 @@ using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
 using Akka.TestKit.Xunit2;
 using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Persistence.Coalescing;
 using AkkaFakeUsers.Serialization;
 using AkkaFakeUsers.Simulation;
 using AkkaFakeUsers.Storage;
@@ -16,7 +17,7 @@ using Xunit.Abstractions;
 namespace AkkaFakeUsers.Tests.Storage;
 
 /// <summary>
-/// The journal (<see cref="AkkaFakeUsers.Storage.CoalescingSqlJournal"/>) under many users persisting at once: persists that
+/// The journal (<see cref="CoalescingSqlJournal"/>) under many users persisting at once: persists that
 /// wait are written together, yet every one is acknowledged in order, lands exactly once, and an event that cannot be
 /// serialized is rejected alone.
 /// </summary>

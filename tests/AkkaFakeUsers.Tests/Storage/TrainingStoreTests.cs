@@ -1,5 +1,6 @@
 using System.Data.Common;
 using AkkaFakeUsers.Domain;
+using AkkaFakeUsers.Persistence.Coalescing;
 using AkkaFakeUsers.Storage;
 using AkkaFakeUsers.Tests.Support;
 using AkkaFakeUsers.Users;

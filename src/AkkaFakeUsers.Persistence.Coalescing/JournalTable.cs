@@ -1,7 +1,9 @@
+// Part of a fork of Akka.Persistence.Sql 1.5.73 internals: every plugin type and member used here is listed in this
+// project's README.md, which ForkedPluginSurfaceTests (tests/AkkaFakeUsers.Tests/Storage) holds to the compiled code.
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// What our own SQL against the plugin's journal table needs from its settings: which database it is on (only the two

@@ -1,10 +1,12 @@
+// Part of a fork of Akka.Persistence.Sql 1.5.73 internals: every plugin type and member used here is listed in this
+// project's README.md, which ForkedPluginSurfaceTests (tests/AkkaFakeUsers.Tests/Storage) holds to the compiled code.
 using System.Data;
 using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Journal.Types;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// Inserts a batch of journal rows (serialized by Akka.Persistence.Sql's own <c>ByteArrayJournalSerializer</c>, so the
@@ -59,7 +61,7 @@ public sealed class JournalRowWriter
 
     private void InsertSqlite(IReadOnlyList<JournalRow> rows)
     {
-        using var c = StoreConnection.OpenSqlite(_connectionString);
+        using var c = SqliteFile.Open(_connectionString);
         // IMMEDIATE: the write lock is taken at BEGIN, so the transaction never has to upgrade a read lock.
         using var tx = c.BeginTransaction(deferred: false);
         using var cmd = c.CreateCommand();

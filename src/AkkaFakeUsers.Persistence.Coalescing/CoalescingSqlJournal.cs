@@ -1,3 +1,5 @@
+// Part of a fork of Akka.Persistence.Sql 1.5.73 internals: every plugin type and member used here is listed in this
+// project's README.md, which ForkedPluginSurfaceTests (tests/AkkaFakeUsers.Tests/Storage) holds to the compiled code.
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Configuration;
@@ -8,7 +10,7 @@ using Akka.Persistence.Sql.Journal;
 using Akka.Persistence.Sql.Journal.Dao;
 using Akka.Persistence.Sql.Journal.Types;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// The Akka.Persistence.Sql journal, writing every persist that waits in one transaction.

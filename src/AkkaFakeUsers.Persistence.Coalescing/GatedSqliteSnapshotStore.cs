@@ -1,7 +1,9 @@
+// Part of a fork of Akka.Persistence.Sql 1.5.73 internals: every plugin type and member used here is listed in this
+// project's README.md, which ForkedPluginSurfaceTests (tests/AkkaFakeUsers.Tests/Storage) holds to the compiled code.
 using Akka.Persistence;
 using Akka.Persistence.Sql.Snapshot;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// The Akka.Persistence.Sql snapshot store on SQLite, its writes taking turns with the journal's and the projection's

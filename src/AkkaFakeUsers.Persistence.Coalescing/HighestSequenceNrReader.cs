@@ -1,7 +1,9 @@
+// Part of a fork of Akka.Persistence.Sql 1.5.73 internals: every plugin type and member used here is listed in this
+// project's README.md, which ForkedPluginSurfaceTests (tests/AkkaFakeUsers.Tests/Storage) holds to the compiled code.
 using Akka.Persistence.Sql.Config;
 using Npgsql;
 
-namespace AkkaFakeUsers.Storage;
+namespace AkkaFakeUsers.Persistence.Coalescing;
 
 /// <summary>
 /// Answers the journal's "highest sequence number of this persistence id" for many ids with one query per batch.
@@ -96,7 +98,7 @@ public sealed class HighestSequenceNrReader
 
     private Dictionary<string, long> ReadSqlite(string[] ids)
     {
-        using var c = StoreConnection.OpenSqlite(_connectionString);
+        using var c = SqliteFile.Open(_connectionString);
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {_pidColumn}, MAX({_seqColumn}) FROM {_table} WHERE {_pidColumn} IN ({string.Join(", ", ids.Select((_, i) => "$p" + i))}) GROUP BY {_pidColumn}";
         for (var i = 0; i < ids.Length; i++) cmd.Parameters.AddWithValue("$p" + i, ids[i]);
