@@ -50,7 +50,8 @@ public class ReadmeFirstCommandTests(ITestOutputHelper output) : IDisposable
         foreach (var line in afu.Log.Where(l => !l.StartsWith("[INFO]", StringComparison.Ordinal) && !l.StartsWith('['))) output.WriteLine(line);
         Assert.Equal(0, afu.Process.ExitCode);
         // the start line says in words what the time-scale does and when simulated time starts
-        Assert.Contains(afu.Log, l => l.StartsWith("afu: 20 users", StringComparison.Ordinal)
+        var users = args[Array.IndexOf(args, "--users") + 1];
+        Assert.Contains(afu.Log, l => l.StartsWith($"afu: {users} users", StringComparison.Ordinal)
                                       && Regex.IsMatch(l, @"time-scale \d+ \(a real second is \d+ simulated seconds\)")
                                       && l.Contains($"simulated time from {start:yyyy-MM-dd} 00:30 UTC", StringComparison.Ordinal));
 
