@@ -34,12 +34,15 @@ public sealed record ImpressionEvaluation(int TrainRows, int TestRows, double Tr
 /// </summary>
 public static class ImpressionEvaluator
 {
+    /// <summary>Fewer impressions than this and the impression model is not trained.</summary>
+    public const int MinImpressions = 500;
+
     public static ImpressionEvaluation Evaluate(DatasetTables t, int seed = 1)
     {
         var posts = t.Posts.ToDictionary(p => p.Id);
         var profile = t.Users.ToDictionary(u => u.Id, u => u.Interests);
         var rows = t.Impressions.Where(i => posts.ContainsKey(i.PostId) && profile.ContainsKey(i.UserId)).ToList(); // already in time order
-        if (rows.Count < 500) throw new InvalidDataException($"only {rows.Count} impressions: run the simulation longer (the impression model needs at least 500)");
+        if (rows.Count < MinImpressions) throw new NotEnoughDataException($"only {rows.Count} impressions: run the simulation longer (the impression model needs at least {MinImpressions})");
         // split at a slate boundary so a slate is never half in train, half in test
         var split = (int)(rows.Count * 0.8);
         while (split < rows.Count && rows[split].SlateId == rows[split - 1].SlateId) split++;

@@ -126,6 +126,9 @@ public static class LikeEvaluator
         }
     }
 
+    /// <summary>Fewer views than this and the view model is not trained.</summary>
+    public const int MinViews = 200;
+
     private sealed record Examples(List<Row> Train, List<(DsInteraction View, Row Row, double Popularity)> Test, DateTime SplitAt);
 
     /// <summary>The features of the test views (the last 20% by time), as the model sees them: for tests that check nothing after the split leaks in.</summary>
@@ -142,7 +145,7 @@ public static class LikeEvaluator
         var likes = t.Interactions.Where(i => i.Type == "like").Select(i => (i.UserId, i.PostId)).ToHashSet();
         var views = t.Interactions.Where(i => i.Type == "view" && posts.ContainsKey(i.PostId) && profile.ContainsKey(i.UserId))
             .OrderBy(v => v.CreatedAt).ThenBy(v => v.UserId, StringComparer.Ordinal).ThenBy(v => v.PostId, StringComparer.Ordinal).ToList();
-        if (views.Count < 200) throw new InvalidDataException($"only {views.Count} views in the dataset: run the simulation longer (evaluate needs at least 200 views, and likes among them)");
+        if (views.Count < MinViews) throw new NotEnoughDataException($"only {views.Count} views in the dataset: run the simulation longer (evaluate needs at least {MinViews} views, and likes among them)");
         var split = (int)(views.Count * 0.8);
         // The prior that smooths the like-rate features: the like rate of the training views only (the test views' labels
         // are not known before they happen).

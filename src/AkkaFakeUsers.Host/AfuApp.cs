@@ -19,7 +19,7 @@ public static class AfuApp
             command = parsed.Command;
             return parsed.Command switch
             {
-                "help" => await Help(stdout),
+                "help" => await Help(stdout, parsed.Positional.FirstOrDefault()),
                 "run" => await RunCommand.ExecuteAsync(parsed, stdout, stderr, env, cancel),
                 "export" => await ExportCommand.ExecuteAsync(parsed, stdout, env, cancel),
                 "dataset" => await DatasetCommand.ExecuteAsync(parsed, stdout, env, cancel),
@@ -36,9 +36,9 @@ public static class AfuApp
         }
     }
 
-    private static async Task<int> Help(TextWriter stdout)
+    private static async Task<int> Help(TextWriter stdout, string? command)
     {
-        await stdout.WriteAsync(AfuCommandLine.Usage());
+        await stdout.WriteAsync(AfuCommandLine.Usage(command));
         return 0;
     }
 }

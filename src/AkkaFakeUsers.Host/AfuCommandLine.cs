@@ -75,12 +75,18 @@ public static class AfuCommandLine
         command.Add(ConfigOption());
     }
 
-    /// <summary>The usage text: System.CommandLine's help for the root command and each command.</summary>
-    public static string Usage()
+    /// <summary>
+    /// The usage text: System.CommandLine's help for the root command and each command, or for one command only
+    /// (<c>afu run --help</c>, <c>afu help run</c>).
+    /// </summary>
+    public static string Usage(string? command = null)
     {
         var root = Build();
         var text = new StringWriter();
-        foreach (var args in new[] { Array.Empty<string>() }.Concat(root.Subcommands.Where(c => c.Name != "help").Select(c => new[] { c.Name, "--help" })))
+        var commands = command is null
+            ? new[] { Array.Empty<string>() }.Concat(root.Subcommands.Where(c => c.Name != "help").Select(c => new[] { c.Name, "--help" }))
+            : [[command, "--help"]];
+        foreach (var args in commands)
         {
             var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
             parsed.Invoke(new InvocationConfiguration { Output = text, Error = text });
@@ -93,9 +99,19 @@ public static class AfuCommandLine
     public static ParsedArgs Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) throw new UsageException("no command given");
-        var asksHelp = args[0] is "help" or "--help" or "-h" || (args[0] != "inspect" && (args.Contains("--help") || args.Contains("-h")));
-        if (asksHelp) return new ParsedArgs("help", new Dictionary<string, string>(), []);
         var root = Build();
+        // the help of one command (afu run --help, afu help run) is that command's only; afu help: every command's.
+        // An inspection command's own --help (afu inspect sim users --help) goes to the node.
+        var asksHelp = args[0] is "help" or "--help" or "-h"
+                       || (args[0] != "inspect" && (args.Contains("--help") || args.Contains("-h")))
+                       || (args[0] == "inspect" && args.Count >= 2 && args[1] is "--help" or "-h");
+        if (asksHelp)
+        {
+            var named = args[0] is "help" or "--help" or "-h" ? args.Skip(1).FirstOrDefault(a => !a.StartsWith('-')) : args[0];
+            if (named is not null && root.Subcommands.All(c => c.Name != named || c.Name == "help"))
+                throw new UsageException($"unknown command '{named}'; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
+            return new ParsedArgs("help", new Dictionary<string, string>(), named is null ? [] : [named]);
+        }
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var command = result.CommandResult.Command;
         if (result.Errors.Count > 0)

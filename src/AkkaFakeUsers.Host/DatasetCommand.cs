@@ -71,6 +71,10 @@ public static class DatasetCommand
                 throw new UsageException($"--logging-policy {logging}: no slate of that policy in the data (policies: {string.Join(", ", tables.Impressions.Select(i => i.Policy).Distinct().Order())})");
             if (tables.Shadow.Count > 0 || runs.Count > 0) result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging) };
         }
+        catch (NotEnoughDataException ex)
+        {
+            throw new FatalRunException($"cannot evaluate: {ex.Message}\n{EnoughDataCommands(args, settings)}");
+        }
         catch (InvalidDataException ex)
         {
             throw new FatalRunException($"cannot evaluate: {ex.Message}");
@@ -81,4 +85,25 @@ public static class DatasetCommand
         await stdout.WriteLineAsync($"afu dataset evaluate: wrote {path}");
         return 0;
     }
+
+    /// <summary>Where the suggested run writes: a data dir of its own, so it never mixes with the store evaluated.</summary>
+    public const string EnoughDataDir = "./afu-evaluate";
+
+    /// <summary>
+    /// The commands that give evaluate enough data with these settings (and the same --config): a <c>--time-scale max</c>
+    /// run sized by <see cref="EvaluationSizing"/>, then evaluate on what it wrote.
+    /// </summary>
+    public static string EnoughDataCommands(ParsedArgs args, AfuSettings settings)
+    {
+        var max = settings with { TimeScale = double.PositiveInfinity };
+        var (users, hours) = EvaluationSizing.Suggest(max, max.StartAt(DateTime.UtcNow));
+        var config = args.Flag("config") is { } c ? $" --config {Quote(c)}" : "";
+        return $"  this run gives it enough data ({users} users, {hours} simulated hour{(hours == 1 ? "" : "s")}, as fast as the machine allows):\n" +
+               $"    afu run --users {users} --time-scale max --sim-duration {hours}h --seed 1 --llm builtin --storage sqlite --data-dir {EnoughDataDir}{config}\n" +
+               $"  then:\n" +
+               $"    afu dataset evaluate --storage sqlite --data-dir {EnoughDataDir}{config}";
+    }
+
+    private static string Quote(string word) =>
+        word.All(ch => char.IsAsciiLetterOrDigit(ch) || "_./:=,@+-".Contains(ch)) ? word : "'" + word.Replace("'", "'\\''") + "'";
 }

@@ -53,6 +53,14 @@ public static class RunCommand
         };
     }
 
+    /// <summary>"time-scale 60 (a real second is 60 simulated seconds)": what the number means, said at the start.</summary>
+    public static string TimeScaleInWords(AfuSettings s) => s.TimeScale switch
+    {
+        double.PositiveInfinity => "time-scale max (as fast as the machine allows)",
+        1 => "time-scale 1 (real time)",
+        var x => $"time-scale {s.TimeScaleText} (a real second is {s.TimeScaleText} simulated second{(x == 1 ? "" : "s")})",
+    };
+
     public static async Task<int> ExecuteAsync(ParsedArgs args, TextWriter stdout, TextWriter stderr, IDictionary env, CancellationToken cancel)
     {
         var duration = CommandSettings.Duration(args);
@@ -65,7 +73,7 @@ public static class RunCommand
 
         await stdout.WriteLineAsync(
             $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {RunReport.Describe(settings)}, generator {generator.Name}, " +
-            $"time-scale {settings.TimeScaleText}, {RunLength(settings, duration)}");
+            $"{TimeScaleInWords(settings)}, simulated time from {settings.StartAt(DateTime.UtcNow, newest):yyyy-MM-dd HH:mm} UTC, {RunLength(settings, duration)}");
         if (newest is { } n && n >= settings.StartAt(DateTime.UtcNow))
             await stdout.WriteLineAsync($"afu: simulated time carries on from the newest post in the store, {n:yyyy-MM-dd HH:mm:ss} UTC " +
                                         "(a restarted run never stamps new data before what it wrote earlier)");

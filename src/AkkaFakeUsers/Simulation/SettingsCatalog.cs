@@ -9,7 +9,7 @@ public enum SettingKind { String, Url, Long, Int, Double, Bool, Duration, Enum, 
 /// <summary>
 /// One setting: its key under <c>afu { … }</c>, kind and allowed range, default (as HOCON), named environment variable
 /// and <c>afu run</c> flag, and what it means. <see cref="SettingsCatalog"/> declares every one; the loader, the
-/// command line, <c>afu help</c>, the shipped hocon/simulation.conf and the README's table all come from there.
+/// command line, <c>afu help</c>, the shipped hocon/simulation.conf and the table of docs/configuration.md all come from there.
 /// </summary>
 public sealed record Setting(string Key, SettingKind Kind, string Default, string Help)
 {
@@ -284,7 +284,7 @@ public static class SettingsCatalog
         return sb.ToString();
     }
 
-    /// <summary>The README's settings table.</summary>
+    /// <summary>The settings table of docs/configuration.md.</summary>
     public static string MarkdownTable()
     {
         var sb = new StringBuilder();

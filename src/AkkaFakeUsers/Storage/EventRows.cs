@@ -62,7 +62,7 @@ public static class EventRows
     public static readonly TableShape Follows = new("follows",
         ("follower_id", ColumnKind.Text), ("followee_id", ColumnKind.Text), ("created_at", ColumnKind.Time), ("metadata", ColumnKind.Json));
 
-    /// <summary>The impression log: one row per shown post of a slate (contract in the README), plus the true interest match of the post for the user (match_score).</summary>
+    /// <summary>The impression log: one row per shown post of a slate (contract in docs/training-tables.md), plus the true interest match of the post for the user (match_score).</summary>
     public static readonly TableShape Impressions = new("impressions",
         ("id", ColumnKind.Text), ("slate_id", ColumnKind.Text), ("session_id", ColumnKind.Text), ("user_id", ColumnKind.Text), ("post_id", ColumnKind.Text),
         ("position", ColumnKind.Int), ("policy", ColumnKind.Text), ("score", ColumnKind.Real), ("propensity", ColumnKind.Real), ("candidates", ColumnKind.Int),

@@ -1,7 +1,7 @@
 namespace AkkaFakeUsers.Storage;
 
 /// <summary>
-/// The training tables' DDL (contract in the README's "The training tables"), the same on SQLite and PostgreSQL but for the time and
+/// The training tables' DDL (contract in docs/training-tables.md), the same on SQLite and PostgreSQL but for the time and
 /// JSON column types. The PostgreSQL version is also shipped, with the journal's tables, as <c>deploy/sql/schema.postgres.sql</c>
 /// (<see cref="JournalSchema.PostgresScript"/>; a test keeps the two equal) for databases whose tables an administrator creates beforehand.
 /// </summary>

@@ -106,13 +106,13 @@ public sealed class KubernetesTests(ITestOutputHelper output)
         Assert.Equal("0.0.0.0", settings.Dashboard.Host);
         Assert.Equal("http://localhost:11434", settings.Llm.OllamaHost);
 
-        // secrets: connection string and token come from the secret the README tells users to create
+        // secrets: connection string and token come from the secret docs/operations.md tells users to create
         Assert.Equal(["inspection-token", "postgres-connection"], env.Values.Where(e => e.ValueFrom?.SecretKeyRef is not null)
             .Select(e => { Assert.Equal("afu-secrets", e.ValueFrom.SecretKeyRef.Name); return e.ValueFrom.SecretKeyRef.Key; }).Order());
-        var readme = await File.ReadAllTextAsync(Path.Combine(Design.NamespaceDependencyTests.RepoRoot(), "README.md"));
-        Assert.Contains("kubectl create secret generic afu-secrets", readme);
-        Assert.Contains("--from-literal=postgres-connection=", readme);
-        Assert.Contains("--from-literal=inspection-token=", readme);
+        var doc = await File.ReadAllTextAsync(Path.Combine(Design.NamespaceDependencyTests.RepoRoot(), "docs", "operations.md"));
+        Assert.Contains("kubectl create secret generic afu-secrets", doc);
+        Assert.Contains("--from-literal=postgres-connection=", doc);
+        Assert.Contains("--from-literal=inspection-token=", doc);
 
         // Ollama as a native sidecar with its models on the pod's persistent volume; the app's OLLAMA_HOST reaches it
         var ollama = Assert.Single(sts.Spec.Template.Spec.InitContainers);

@@ -113,7 +113,7 @@ public sealed partial class ClusterCrashTests(ITestOutputHelper output)
             var lagBefore = await db.ScalarAsync("SELECT ordering FROM projection_offsets");
             await Task.Delay(3000);
             Assert.True(await db.ScalarAsync("SELECT ordering FROM projection_offsets") > lagBefore, "the projection did not move to a survivor");
-            // limits with slack around the measured figures (README)
+            // limits with slack around the measured figures (docs/operations.md, "More nodes")
             Assert.True(downed < TimeSpan.FromSeconds(30), $"downed after {downed}");
             Assert.True(whole < TimeSpan.FromSeconds(60), $"whole after {whole}");
         }

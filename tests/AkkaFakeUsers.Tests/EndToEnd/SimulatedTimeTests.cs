@@ -122,7 +122,7 @@ public class SimulatedTimeTests(ITestOutputHelper output)
         Within(baseline.ViewsPerPost, other.ViewsPerPost, "views per post");
         Within(baseline.LikesPerView, other.LikesPerView, "likes per view");
         Within(baseline.CommentsPerPost, other.CommentsPerPost, "comments per post");
-        // follows are the one small count here (~160 for 40 users in 4 hours; ~8,000 for the README's 2,000 users in four
+        // follows are the one small count here (~160 for 40 users in 4 hours; ~8,000 for the 2,000 users of docs/simulation.md in four
         // days, which agree within 5%): here within 5% or three standard errors of a count that size, whichever is wider
         var follows = baseline.FollowsPerUser * baseline.Users;
         var tolerance = Math.Max(0.05, 3 / Math.Sqrt(Math.Max(1, follows)));

@@ -232,11 +232,11 @@ public partial class InspectionTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Matches(@"afu_cluster_up_members 1\b", metrics);
         // rates are PromQL's job: no averages since start
         Assert.DoesNotContain("per_minute", metrics);
-        // every family the README names is exposed
-        var readme = await File.ReadAllTextAsync(Path.Combine(AkkaFakeUsers.Tests.Design.NamespaceDependencyTests.RepoRoot(), "README.md"));
-        var named = Regex.Matches(readme[readme.IndexOf("<!-- metrics:start -->", StringComparison.Ordinal)..readme.IndexOf("<!-- metrics:end -->", StringComparison.Ordinal)], @"`(afu_\w+)`")
+        // every family docs/operations.md names is exposed
+        var doc = await File.ReadAllTextAsync(Path.Combine(AkkaFakeUsers.Tests.Design.NamespaceDependencyTests.RepoRoot(), "docs", "operations.md"));
+        var named = Regex.Matches(doc[doc.IndexOf("<!-- metrics:start -->", StringComparison.Ordinal)..doc.IndexOf("<!-- metrics:end -->", StringComparison.Ordinal)], @"`(afu_\w+)`")
             .Select(m => m.Groups[1].Value).Distinct().ToList();
-        Assert.True(named.Count >= 20, $"README names {named.Count} families");
+        Assert.True(named.Count >= 20, $"docs/operations.md names {named.Count} families");
         Assert.All(named, family => Assert.Contains($"# TYPE {family} ", metrics));
     }
 

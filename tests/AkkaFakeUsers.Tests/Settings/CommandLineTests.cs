@@ -17,6 +17,49 @@ public class CommandLineTests
         foreach (var c in new[] { "run", "export", "dataset", "inspect", "--duration", "--format", "--token", "Exit codes" }) Assert.Contains(c, help);
     }
 
+    [Theory]
+    [InlineData("run", "--duration")]
+    [InlineData("export", "--format")]
+    [InlineData("dataset", "--compare-data-dir")]
+    [InlineData("inspect", "--token")]
+    public async Task A_commands_help_shows_that_command_only(string command, string ownOption)
+    {
+        // an option only this command has, for each command: none but the asked command's may show
+        var only = new Dictionary<string, string> { ["run"] = "--duration", ["export"] = "--format", ["dataset"] = "--compare-data-dir", ["inspect"] = "--token" };
+        foreach (var args in new[] { new[] { command, "--help" }, [command, "-h"], ["help", command] })
+        {
+            var stdout = new StringWriter();
+            Assert.Equal(0, await AfuApp.RunAsync(args, stdout, new StringWriter(), CancellationToken.None));
+            var help = stdout.ToString();
+            Assert.Matches($@"Usage:\s+\S+ {command} \[", help); // the program's name: afu, or the test host's in process
+            Assert.Contains(ownOption, help);
+            foreach (var (other, option) in only.Where(o => o.Key != command))
+            {
+                Assert.DoesNotContain(option, help);
+                Assert.DoesNotMatch($@"\S+ {other} \[", help);
+            }
+        }
+        if (command == "run") Assert.Contains("--users <N>", (await Help("run", "--help")));
+    }
+
+    private static async Task<string> Help(params string[] args)
+    {
+        var stdout = new StringWriter();
+        await AfuApp.RunAsync(args, stdout, new StringWriter(), CancellationToken.None);
+        return stdout.ToString();
+    }
+
+    [Fact]
+    public async Task Help_for_an_unknown_command_is_refused_and_an_inspection_commands_help_goes_to_the_node()
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(2, await AfuApp.RunAsync(["help", "runn"], new StringWriter(), stderr, CancellationToken.None));
+        Assert.Contains("unknown command 'runn'", stderr.ToString());
+        var inspect = AfuCommandLine.Parse(["inspect", "sim", "users", "--help"]);
+        Assert.Equal("inspect", inspect.Command);
+        Assert.Equal(["sim", "users", "--help"], inspect.Positional);
+    }
+
     [Fact]
     public void Settings_flags_reach_their_keys_and_inspection_switches_pass_through_untouched()
     {

@@ -4,7 +4,7 @@ using AkkaFakeUsers.Tests.Design;
 
 namespace AkkaFakeUsers.Tests.Settings;
 
-/// <summary>Each setting is declared once (<see cref="SettingsCatalog"/>); the shipped file, the README and the loader agree with it.</summary>
+/// <summary>Each setting is declared once (<see cref="SettingsCatalog"/>); the shipped file, docs/configuration.md and the loader agree with it.</summary>
 public class SettingsCatalogTests
 {
     private static string Root => NamespaceDependencyTests.RepoRoot();
@@ -18,15 +18,15 @@ public class SettingsCatalogTests
     }
 
     [Fact]
-    public void The_readme_settings_table_is_the_catalog_table()
+    public void The_configuration_docs_settings_table_is_the_catalog_table()
     {
-        var path = Path.Combine(Root, "README.md");
-        if (Environment.GetEnvironmentVariable("AFU_WRITE_README") == "1")
+        var path = Path.Combine(Root, "docs", "configuration.md");
+        if (Environment.GetEnvironmentVariable("AFU_WRITE_DOCS") == "1")
             File.WriteAllText(path, Regex.Replace(File.ReadAllText(path), "<!-- settings-table:start -->\n.*?<!-- settings-table:end -->",
                 "<!-- settings-table:start -->\n" + SettingsCatalog.MarkdownTable().Replace("$", "$$") + "<!-- settings-table:end -->", RegexOptions.Singleline));
-        var readme = File.ReadAllText(path);
-        var m = Regex.Match(readme, "<!-- settings-table:start -->\n(.*?)<!-- settings-table:end -->", RegexOptions.Singleline);
-        Assert.True(m.Success, "README.md has no <!-- settings-table:start --> … <!-- settings-table:end --> block");
+        var doc = File.ReadAllText(path);
+        var m = Regex.Match(doc, "<!-- settings-table:start -->\n(.*?)<!-- settings-table:end -->", RegexOptions.Singleline);
+        Assert.True(m.Success, "docs/configuration.md has no <!-- settings-table:start --> … <!-- settings-table:end --> block");
         Assert.Equal(SettingsCatalog.MarkdownTable(), m.Groups[1].Value);
     }
 
