@@ -59,7 +59,7 @@ public sealed class FeedServer
         if (n == 0)
         {
             EmptySlates++;
-            return new SlateServed(r.SlateId, r.SessionId, forceRandom ? "random" : spec.Name, 0, forceRandom, []);
+            return new SlateServed(r.SlateId, r.SessionId, forceRandom ? "random" : spec.Name, 0, forceRandom, [], r.Ticket);
         }
         Grow(n);
         FillFeatures(r);
@@ -98,7 +98,7 @@ public sealed class FeedServer
         Impressions += items.Length;
         if (forceRandom) RandomSlates++;
         SlatesByPolicy[policy] = SlatesByPolicy.GetValueOrDefault(policy) + 1;
-        return new SlateServed(r.SlateId, r.SessionId, policy, n, forceRandom, items);
+        return new SlateServed(r.SlateId, r.SessionId, policy, n, forceRandom, items, r.Ticket);
     }
 
     public void Learn(SlateFeedback f)

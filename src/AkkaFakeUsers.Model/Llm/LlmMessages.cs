@@ -3,11 +3,12 @@ using AkkaFakeUsers.Serialization;
 namespace AkkaFakeUsers.Llm;
 
 /// <summary>Ask the gateway for a text; it answers the sender with <see cref="TextGenerated"/>, always, even when Ollama fails.</summary>
-public sealed record GenerateText(long RequestId, ContentRequest Request) : IAfuSerializable;
+/// <param name="Ticket">The asker's clock ticket for this piece of work (0: none), handed back with the answer.</param>
+public sealed record GenerateText(long RequestId, ContentRequest Request, long Ticket = 0) : IAfuSerializable;
 
-/// <summary>The answer to <see cref="GenerateText"/>: work the asking user's clock counts until the user has stored the text.</summary>
+/// <summary>The answer to <see cref="GenerateText"/>, with the request's clock ticket: work the asking user's clock counts until the user has stored the text.</summary>
 /// <param name="FallbackReason">Why the built-in generator wrote it instead of the primary one (queue full, timeout, breaker open…), or null.</param>
-public sealed record TextGenerated(long RequestId, TextKind Kind, GeneratedText Text, string? FallbackReason) : IAfuSerializable, Clock.IClockWork;
+public sealed record TextGenerated(long RequestId, TextKind Kind, GeneratedText Text, string? FallbackReason, long Ticket = 0) : IAfuSerializable;
 
 public sealed record GetLlmStatus : IAfuSerializable
 {

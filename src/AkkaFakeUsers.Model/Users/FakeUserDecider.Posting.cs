@@ -57,7 +57,7 @@ public static partial class FakeUserDecider
                 NextRequestId = requestId,
                 PendingPost = new PendingPost(requestId, seq, interest, subtopic, Trends.IsTrending(trend, interest, subtopic)),
             };
-            Effect(new AskForText(new GenerateText(requestId, new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next()))));
+            Effect(new AskForText(new GenerateText(requestId, new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next()), ctx.Ticket)));
         }
 
         public void OnText(TextGenerated msg)

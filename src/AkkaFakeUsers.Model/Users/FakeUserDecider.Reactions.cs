@@ -46,7 +46,7 @@ public static partial class FakeUserDecider
             // A reply quotes the comment it answers; a comment quotes the post.
             var (quoted, quotedAuthor) = due.ReplyTo is { } parent ? (parent.Content, parent.UserId) : (post.Content, post.UserId);
             Effect(new AskForText(new GenerateText(requestId,
-                new ContentRequest(TextKind.Comment, UserId, post.Interest, post.Subtopic, Profile.Persona, rng.Next(), quoted, quotedAuthor))));
+                new ContentRequest(TextKind.Comment, UserId, post.Interest, post.Subtopic, Profile.Persona, rng.Next(), quoted, quotedAuthor), ctx.Ticket)));
         }
 
         private void Record(ReactionDue due, string? content, string? generatedBy, string? model, DateTime at)

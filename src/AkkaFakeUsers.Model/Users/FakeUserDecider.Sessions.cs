@@ -21,7 +21,7 @@ public static partial class FakeUserDecider
             var slate = SessionIds.Slate(session, 1);
             Runtime = Runtime with { PendingSlate = slate };
             Effect(new AskForSlate(new SlateRequest(UserId, session, slate, Rules.Sessions.SlateSize, Profile.Interests, _state.Follows, ctx.Now, _state.Reacted,
-                ctx.VisibleBefore)));
+                ctx.VisibleBefore, ctx.Ticket)));
         }
 
         /// <summary>

@@ -23,7 +23,7 @@ public static partial class FakeUserDecider
         {
             case EnsureUser e:
                 d.Ensure(e);
-                if (e.CountedBy is not null) d.Effect(new ReplyWith(new UserEnsured(ctx.UserId, e.CountedBy)));
+                if (e.CountedBy is not null) d.Effect(new ReplyWith(new UserEnsured(ctx.UserId, e.CountedBy, e.Ticket)));
                 break;
             case Recovered: if (state.Exists) d.GoLive(); break;
             case Woken w:
@@ -104,7 +104,13 @@ public static partial class FakeUserDecider
             _state = _state.Apply(e, Rules);
         }
 
-        public Decision Result() => new(Runtime, _events.ToArray(), _effects.ToArray());
+        /// <summary>The decision; for counted work (<see cref="UserContext.Ticket"/>) its last effect reports the work done, carried on by
+        /// every text and slate it asked for (their answers come back with the same ticket).</summary>
+        public Decision Result()
+        {
+            if (ctx.Ticket != 0) _effects.Add(new ReportWorkDone(ctx.Ticket, _effects.Count(e => e is AskForText or AskForSlate)));
+            return new(Runtime, _events.ToArray(), _effects.ToArray());
+        }
 
         // -------------------------------------------------------------- lifecycle
 

@@ -132,6 +132,13 @@ public sealed record PassivateSelf : UserEffect
     public static readonly PassivateSelf Instance = new();
 }
 
+/// <summary>
+/// Tell the node's clock that the counted work <paramref name="Ticket"/> is done as far as this decision goes:
+/// <paramref name="Continued"/> answers asked for by it (a text, a slate) carry the ticket on, and the work is done when the
+/// last of them is decided. The last effect of a counted decision, run once its events are stored.
+/// </summary>
+public sealed record ReportWorkDone(long Ticket, int Continued) : UserEffect;
+
 /// <summary>Log a warning.</summary>
 public sealed record Warn(string Text) : UserEffect;
 

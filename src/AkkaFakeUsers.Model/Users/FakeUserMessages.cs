@@ -15,11 +15,11 @@ public interface IUserMessage
 /// <summary>Wakes the user, creating it (profile from the run seed) if it does not exist yet. Sent by the SimulationManagerActor.</summary>
 /// <param name="CountedBy">The clock (SimulationClock.Id) that counts this as simulated work until the user has handled
 /// it, or null; the user answers <see cref="UserEnsured"/> then.</param>
-public sealed record EnsureUser(string UserId, int Index, bool Paused = false, string? CountedBy = null) : IUserMessage, IUserInput, IAfuSerializable;
+public sealed record EnsureUser(string UserId, int Index, bool Paused = false, string? CountedBy = null, long Ticket = 0) : IUserMessage, IUserInput, IAfuSerializable;
 
 /// <summary>The answer to a counted <see cref="EnsureUser"/> once the user exists and is live: the counting clock's
 /// manager reports the work done on its own node (the user may live on another).</summary>
-public sealed record UserEnsured(string UserId, string CountedBy) : IAfuSerializable;
+public sealed record UserEnsured(string UserId, string CountedBy, long Ticket = 0) : IAfuSerializable;
 
 /// <summary>Scale-down: the user stops posting and passivates; its data stays, and <see cref="EnsureUser"/> brings it back.</summary>
 public sealed record RetireUser(string UserId) : IUserMessage, IUserInput, IAfuSerializable;

@@ -26,6 +26,7 @@ public sealed record LeaveFeed(string UserId);
 /// <param name="Now">The simulated instant of the request (posts older than the feed's max age are not candidates).</param>
 /// <param name="Seen">Posts the user already opened or hid (its reaction marks): a feed does not show them again.</param>
 /// <param name="VisibleBefore">Posts and likes stamped before this instant are what the slate may show (default: <paramref name="Now"/>).</param>
+/// <param name="Ticket">The asking user's clock ticket for this piece of work (0: none), handed back with the slate.</param>
 public sealed record SlateRequest(
     string UserId,
     string SessionId,
@@ -35,7 +36,8 @@ public sealed record SlateRequest(
     IReadOnlyCollection<string> Following,
     DateTime Now,
     IReadOnlyDictionary<string, ReactionMark>? Seen = null,
-    DateTime? VisibleBefore = null);
+    DateTime? VisibleBefore = null,
+    long Ticket = 0);
 
 /// <summary>One shown post: position from 1, the policy's score, and the exact probability that the policy shows this post at this position.</summary>
 /// <param name="Shadow">The same probability under each of the run's shadow policies (afu.feed.shadow-policies), for off-policy evaluation.</param>
@@ -50,14 +52,14 @@ public sealed record SlateItem(
 /// <summary>The feed's answer: a ranked slate drawn by <paramref name="Policy"/> from a candidate pool of <paramref name="Candidates"/> posts.
 /// Work the asking user's clock counts until the user has stored what it saw.</summary>
 /// <param name="IsRandom">A slate of the random share: a uniformly random ordering (propensity 1 / candidates).</param>
-public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items)
-    : Clock.IClockWork, IUserInput;
+public sealed record SlateServed(string SlateId, string SessionId, string Policy, int Candidates, bool IsRandom, IReadOnlyList<SlateItem> Items,
+    long Ticket = 0) : IUserInput;
 
 /// <summary>A <see cref="CommentNotice"/> the node's feed hands on to the user it is for: work the clock counts until
 /// the user has stored its answer (the notice itself travels on a topic, uncounted). To a sleeping user it goes through
 /// the shard region (which wakes it); <paramref name="ClockId"/> is the counting node's clock, answered with
-/// <see cref="Clock.WorkMovedAway"/> should the user live on another node by then.</summary>
-public sealed record CommentHandedOn(CommentNotice Notice, string? ClockId = null) : Clock.IClockWork, IUserMessage, Serialization.IAfuSerializable
+/// WorkMovedAway should the user live on another node by then; <paramref name="Ticket"/> is its ticket there.</summary>
+public sealed record CommentHandedOn(CommentNotice Notice, string? ClockId = null, long Ticket = 0) : IUserMessage, Serialization.IAfuSerializable
 {
     public string UserId => Notice.UserId;
 }

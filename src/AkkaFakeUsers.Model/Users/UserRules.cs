@@ -32,4 +32,5 @@ public sealed record UserRules(
 /// <param name="Origin">The simulated instant the run started at (trends are scheduled from it).</param>
 /// <param name="Now">The simulated instant of the decision: the due time of released work, else the clock's time.</param>
 /// <param name="VisibleBefore">Other users' posts and likes stamped before this are what a slate may show (see SimulationClock.VisibleBefore).</param>
-public sealed record UserContext(string UserId, int Index, UserRules Rules, DateTime Now, DateTime Origin, DateTime? VisibleBefore = null);
+/// <param name="Ticket">The clock's ticket of the input being decided, when the clock counts it as work (0: it does not).</param>
+public sealed record UserContext(string UserId, int Index, UserRules Rules, DateTime Now, DateTime Origin, DateTime? VisibleBefore = null, long Ticket = 0);

@@ -1,4 +1,4 @@
-// One actor for the clock's two ways of running (paced and as fast as it can) and the cluster skew: 420 lines because they share the release, the peers and the status.
+// One actor for the clock's two ways of running (paced and as fast as it can), the cluster skew and the ledger's messages: 450 lines because they share the release, the peers and the status.
 using Akka.Hosting;
 using System.Diagnostics;
 using Akka.Actor;
@@ -39,11 +39,6 @@ public sealed record BacklogGauge(string Name, Func<long> Read, long Limit);
 /// </summary>
 public sealed class ClockDriverActor : ReceiveActor, IWithTimers
 {
-    public sealed record Quiet
-    {
-        public static readonly Quiet Instance = new();
-    }
-
     private sealed record Tick
     {
         public static readonly Tick Instance = new();
@@ -54,7 +49,12 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         public static readonly Report Instance = new();
     }
 
+    /// <summary>A timer handed on after a pause (its holder stopped on a failure).</summary>
+    private sealed record Deliver(IActorRef To, Scheduled Message);
+
     private enum Phase { Idle, Working, Barrier }
+
+    private static readonly TimeSpan ResendAfterFailure = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan PeerExpiry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan EffectiveWindow = TimeSpan.FromSeconds(5);
@@ -71,7 +71,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, (DateTime Now, long Seen)> _peers = new();
     private readonly Queue<(long Real, DateTime Sim)> _samples = new();
     private readonly HashSet<string> _acks = new();
-    private readonly OutstandingWork _outstanding; // paced: released work not yet done
+    private readonly WorkLedger _ledger; // counted work not yet done: owned here alone
     private readonly List<DateTime> _dropped = new();
     private readonly long _startedTicks = Stopwatch.GetTimestamp();
     private bool _ready; // the manager's first sweep told every user
@@ -95,7 +95,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         _gauges = gauges;
         _barrierTopics = mediator is null ? [] : barrierTopics;
         if (!waitForPopulation) _clock.Started = true;
-        _outstanding = new OutstandingWork(clock.Work, settings.StallTimeout);
+        _ledger = new WorkLedger(settings.StallTimeout);
 
         Receive<Tick>(_ =>
         {
@@ -103,10 +103,23 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
             if (_clock.AsFastAsPossible) Progress();
             else PacedStep();
         });
-        Receive<Quiet>(_ =>
+        // the ledger: counted work begun by others, strands reported done, holders that stopped
+        Receive<WorkBegun>(b => _ledger.Begun(b));
+        Receive<WorkDone>(d =>
         {
-            if (_clock.AsFastAsPossible) Progress();
+            if (_ledger.Done(d.Ticket, d.Continued, Sender) && _clock.AsFastAsPossible) Progress();
         });
+        // a holder stopped (fell asleep, handed off, retired, a failed write): what it held and never reported is closed;
+        // a timer released to it just as it stopped goes where its owner's entries go now (the shard region, which starts it)
+        Receive<HolderStopped>(h =>
+        {
+            var stopped = Sender;
+            // after a failure the shard learns of its entity's end only later: what reaches the shard before that goes to the
+            // stopped actor and is lost, so the timers go after a pause (which also paces restarts while a database is away)
+            var after = h.Abnormal ? ResendAfterFailure : TimeSpan.Zero;
+            if (_ledger.Stopped(stopped, h.Abnormal ? h.Owner : null, r => Resend(r, stopped, after)) && _clock.AsFastAsPossible) Progress();
+        });
+        Receive<Deliver>(d => d.To.Tell(d.Message, Self));
         Receive<BarrierPassed>(b =>
         {
             if (b.Id != _barrierId || _phase != Phase.Barrier) return;
@@ -132,20 +145,11 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
             _peers[r.ClockId] = (r.Now, Stopwatch.GetTimestamp());
             Adopt();
         });
-        // counted work its user will never do (it stopped with the work in its mailbox): done, as far as the clock goes;
-        // unless it is a timer of a user that fell asleep (or stopped after a failed write) just as it was sent: it goes
-        // where the user's timers go now, the shard region, which starts the user again
-        Receive<DeadLetter>(d =>
-        {
-            if (d.Message is Scheduled { Owner: { } owner } s && _clock.Schedule.TargetOf(owner) is { } now && !now.Equals(d.Recipient))
-                now.Tell(s, Self);
-            else if (d.Message is IClockWork w) _clock.Work.End(w.Ticket);
-        });
         // a timer reached its user on another node (its shard moved there while it slept here): its timers live there now
         Receive<WorkMovedAway>(m =>
         {
             if (m.Owner is not null) _clock.Schedule.CancelAll(m.Owner);
-            _clock.Work.End(m.Ticket);
+            if (_ledger.Done(m.Ticket, 0, Sender) && _clock.AsFastAsPossible) Progress();
         });
         Receive<SubscribeAck>(_ => { });
         Receive<GetClockStatus>(_ => Sender.Tell(Status()));
@@ -155,8 +159,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _clock.Work.Attach(Self);
-        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        _clock.AttachLedger(Self);
         Timers.StartPeriodicTimer("tick", Tick.Instance, _clock.AsFastAsPossible ? TimeSpan.FromMilliseconds(50) : PacedTick);
         if (_mediator is null) return;
         _mediator.Tell(new Subscribe(ClockTopics.Clock, Self));
@@ -165,7 +168,6 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        Context.System.EventStream.Unsubscribe(Self);
         _mediator?.Tell(new Unsubscribe(ClockTopics.Clock, Self));
     }
 
@@ -176,19 +178,19 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         if (!_clock.Started)
         {
             // the population is not there yet (or, joining a running cluster, no other clock heard from yet)
-            if (_peers.Count == 0 && !(_ready && _clock.Work.Pending <= 0))
+            if (_peers.Count == 0 && !(_ready && _ledger.Pending <= 0))
             {
                 _heldBy = "the population's first sweep";
-                if (_ready && _clock.Work.SinceProgress > _s.StallTimeout) Forget("users of the first sweep did not report created");
+                if (_ready && _ledger.SinceProgress > _s.StallTimeout) Forget("users of the first sweep did not report created");
                 return;
             }
             _clock.Started = true;
         }
-        if (_clock.Work.Pending > 0 && _clock.Work.SinceProgress > _s.StallTimeout) Forget("work made no progress");
+        if (_ledger.Pending > 0 && _ledger.SinceProgress > _s.StallTimeout) Forget("work made no progress");
         var now = _clock.Now;
         _due.Clear();
         _clock.Schedule.TakeDue(now, _due);
-        foreach (var d in _due) Send(d, _outstanding.Add(d.Due));
+        foreach (var d in _due) Release(d);
         WakeAhead(now);
         // how far behind the clock the earliest released work not yet done fell due (a user whose previous work was done
         // late sets its next due time late, so a chain of work falls behind even with a short queue)
@@ -204,7 +206,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
             // the clock may run on only to max-lag past the earliest work not yet done
             limit = f + _s.MaxLag;
             if (_heldBy is null && limit < now + Ticks(1))
-                _heldBy = $"due work not done: {_clock.Work.Pending:N0}, the earliest {(now - f).TotalSeconds:N0}s (simulated) behind the clock (limit {_s.MaxLag.TotalSeconds:0}s)";
+                _heldBy = $"due work not done: {_ledger.Pending:N0}, the earliest {(now - f).TotalSeconds:N0}s (simulated) behind the clock (limit {_s.MaxLag.TotalSeconds:0}s)";
         }
         _clock.Pace(rate, limit);
         CheckFinished(now);
@@ -217,7 +219,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
     /// </summary>
     private string? Backlog(TimeSpan late)
     {
-        var pending = _clock.Work.Pending;
+        var pending = _ledger.Pending;
         if (pending > _s.MaxBacklog) return $"due work not done: {pending:N0} (limit {_s.MaxBacklog:N0})";
         if (late > _s.MaxLag) return $"due work {late.TotalSeconds:N0}s (simulated) late (limit {_s.MaxLag.TotalSeconds:0}s)";
         foreach (var g in _gauges)
@@ -238,7 +240,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
             if (_peers.Count == 0) return;
             _clock.Started = true;
         }
-        var work = _clock.Work;
+        var work = _ledger;
         switch (_phase)
         {
             case Phase.Working:
@@ -272,8 +274,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
     private void Forget(string what)
     {
         _stalls++;
-        var forgotten = _clock.Work.Forget();
-        _outstanding.Clear();
+        var forgotten = _ledger.Clear();
         _log.Warning("clock at {0:u}: {1} for {2:0}s; going on ({3} pieces of work forgotten; a run with such a stall is not reproducible)",
             _clock.Now, what, _s.StallTimeout.TotalSeconds, forgotten);
     }
@@ -301,7 +302,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         if (next is null || next.Value > limit)
         {
             _heldBy = next is not null && next.Value <= _clock.End ? SlowestNode() : null;
-            if (_heldBy is null && _clock.End != DateTime.MaxValue && _clock.Work.Pending <= 0) _clock.Jump(_clock.End, _clock.End);
+            if (_heldBy is null && _clock.End != DateTime.MaxValue && _ledger.Pending <= 0) _clock.Jump(_clock.End, _clock.End);
             CheckFinished(_clock.Now);
             return;
         }
@@ -314,11 +315,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         _clock.Jump(from, stamp);
         _batches++;
         _phase = Phase.Working;
-        foreach (var d in _due)
-        {
-            _clock.Work.Begin();
-            Send(d, 0);
-        }
+        foreach (var d in _due) Release(d);
         WakeAhead(stamp);
     }
 
@@ -332,13 +329,29 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         foreach (var (owner, via) in _wakeUps) via.Tell(new WakeUp(owner), Self);
     }
 
-    private void Send(DueWork d, long ticket) => d.Target.Tell(new Scheduled(d.Key, d.Due, d.Message, ticket) { Owner = d.Owner, ClockId = _clock.Id }, Self);
+    /// <summary>Due work goes to its owner's target as counted work with a ticket of its own.</summary>
+    private void Release(DueWork d)
+    {
+        var s = new Scheduled(d.Key, d.Due, d.Message, _clock.NewTicket()) { Owner = d.Owner, ClockId = _clock.Id };
+        _ledger.Released(s, d.Target);
+        d.Target.Tell(s, Self);
+    }
+
+    /// <summary>A timer released to a holder that stopped before reading it: to where the owner's entries go now, if that is
+    /// elsewhere (its next incarnation drops a copy it already read as stale), at once or <paramref name="after"/> a pause.</summary>
+    private IActorRef? Resend(Scheduled s, IActorRef stopped, TimeSpan after)
+    {
+        if (s.Owner is not { } owner || _clock.Schedule.TargetOf(owner) is not { } now || now.Equals(stopped)) return null;
+        if (after <= TimeSpan.Zero) now.Tell(s, Self);
+        else Timers.StartSingleTimer($"resend-{s.Ticket}", new Deliver(now, s), after);
+        return now;
+    }
 
     /// <summary>Paced: the due time of the earliest released work not yet done, or null (work given up on is logged).</summary>
     private DateTime? Frontier()
     {
         _dropped.Clear();
-        var frontier = _outstanding.Frontier(_dropped);
+        var frontier = _ledger.Frontier(_dropped);
         foreach (var due in _dropped)
         {
             _stalls++;
@@ -355,7 +368,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
 
     private void CheckFinished(DateTime now)
     {
-        if (_finished || _clock.End == DateTime.MaxValue || now < _clock.End || _clock.Work.Pending > 0) return;
+        if (_finished || _clock.End == DateTime.MaxValue || now < _clock.End || _ledger.Pending > 0) return;
         if (_clock.Schedule.NextDue is { } n && n <= _clock.End) return;
         _finished = true;
         _clock.MarkFinished();
@@ -411,7 +424,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
     }
 
     private ClockStatus Status() => new(_clock.AsFastAsPossible ? null : _s.Scale, Effective(), _clock.Start, _clock.Now,
-        _clock.End == DateTime.MaxValue ? null : _clock.End, _heldBy, _clock.Work.Pending, _clock.Schedule.Count, _batches, _stalls, _peers.Count, _finished,
+        _clock.End == DateTime.MaxValue ? null : _clock.End, _heldBy, _ledger.Pending, _clock.Schedule.Count, _batches, _stalls, _peers.Count, _finished,
         _clock.Schedule.Asleep, _clock.Schedule.Woken);
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

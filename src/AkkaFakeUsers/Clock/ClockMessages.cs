@@ -1,3 +1,4 @@
+using Akka.Actor;
 using AkkaFakeUsers.Serialization;
 
 namespace AkkaFakeUsers.Clock;
@@ -6,7 +7,7 @@ namespace AkkaFakeUsers.Clock;
 
 /// <summary>
 /// Due work released by the clock: the owner's entry <paramref name="Key"/>, due at <paramref name="Due"/> (simulated).
-/// The owner reports it done with <see cref="WorkCounter.End(long)"/> and <paramref name="Ticket"/>.
+/// The owner reports it done with <see cref="WorkDone"/> and <paramref name="Ticket"/>.
 /// <see cref="Owner"/> and <see cref="ClockId"/> say whose entry it is and which node's clock counts it: a sleeping
 /// user's entry travels through the shard region (which routes it by <see cref="Owner"/>), and should the user's shard
 /// have moved to another node meanwhile, the user there answers <see cref="WorkMovedAway"/> (so it crosses the network:
@@ -14,7 +15,7 @@ namespace AkkaFakeUsers.Clock;
 /// </summary>
 public sealed record Scheduled(string Key, DateTime Due,
     [property: System.Text.Json.Serialization.JsonConverter(typeof(NamedTypeConverter))] object Message,
-    long Ticket = 0) : Akka.Actor.INotInfluenceReceiveTimeout, IClockWork, IAfuSerializable
+    long Ticket = 0) : Akka.Actor.INotInfluenceReceiveTimeout, IAfuSerializable
 {
     public string? Owner { get; init; }
 
@@ -33,6 +34,32 @@ public sealed record WakeUp(string Owner) : Akka.Actor.INotInfluenceReceiveTimeo
 /// which now live on the other node.
 /// </summary>
 public sealed record WorkMovedAway(string? Owner, long Ticket) : IAfuSerializable;
+
+// ---------------------------------------------------------------- the ledger of counted work (the clock driver owns it)
+
+/// <summary>
+/// Counted work begun by another actor than the driver (which counts what it releases itself): the feed handing a
+/// comment notice on, the manager's counted <c>EnsureUser</c>, a user's text asked outside counted work. Sent to the driver
+/// before the work is handed to <paramref name="Holder"/>, so it is counted before it can be reported done.
+/// </summary>
+public sealed record WorkBegun(long Ticket, IActorRef Holder);
+
+/// <summary>
+/// The holder of counted work <paramref name="Ticket"/> decided it and stored what it decided (or the write failed):
+/// <paramref name="Continued"/> answers it asked for carry the ticket on (the sender holds them), and the work is done when
+/// no strand of it is left.
+/// </summary>
+public sealed record WorkDone(long Ticket, int Continued = 0);
+
+/// <summary>
+/// The sender (a user, the manager) stopped: counted work it held and never reported is closed, and due work released
+/// to it unread goes where the owner's entries go now (the shard region, which starts it again), so work that will never
+/// be done cannot hold the clock and no timer is lost. <paramref name="Abnormal"/>: it stopped on a failure (its recovery
+/// or a write), not to sleep or leave: then due work of <paramref name="Owner"/> released through the region that started
+/// it was in its mailbox or stash too, and goes the same way (a copy its next incarnation already read is dropped by it
+/// as stale).
+/// </summary>
+public sealed record HolderStopped(string Owner, bool Abnormal = false);
 
 /// <summary>The pub/sub topic nodes share their clocks on.</summary>
 public static class ClockTopics

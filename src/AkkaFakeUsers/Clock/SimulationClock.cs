@@ -54,7 +54,22 @@ public sealed class SimulationClock : ISimClock
 
     private bool _started;
 
-    public WorkCounter Work { get; } = new();
+    /// <summary>
+    /// The node's clock driver, which owns the ledger of counted work: whoever hands counted work on tells it
+    /// (<see cref="WorkBegun"/>, <see cref="WorkDone"/>, <see cref="HolderStopped"/>); nobody else reads or writes the
+    /// ledger. Nobody until the driver starts (tests give a probe).
+    /// </summary>
+    public IActorRef Ledger => Volatile.Read(ref _ledger);
+
+    private IActorRef _ledger = ActorRefs.Nobody;
+
+    /// <summary>The driver (or a test's probe standing in for it) takes the ledger.</summary>
+    public void AttachLedger(IActorRef ledger) => Volatile.Write(ref _ledger, ledger);
+
+    private long _lastTicket;
+
+    /// <summary>A ticket for a new piece of counted work (unique on this node).</summary>
+    public long NewTicket() => Interlocked.Increment(ref _lastTicket);
 
     public DateTime Now
     {
@@ -87,7 +102,7 @@ public sealed class SimulationClock : ISimClock
     internal void MarkFinished() => _finished.TrySetResult();
 
     /// <summary>The local feed passed a barrier of this clock's driver.</summary>
-    public void BarrierPassed(long id, string topic) => Work.Driver.Tell(new BarrierPassed(id, topic));
+    public void BarrierPassed(long id, string topic) => Ledger.Tell(new BarrierPassed(id, topic));
 
     /// <summary>Driver: from now on time moves at <paramref name="rate"/> (0 = held) and never beyond <paramref name="limit"/>.</summary>
     internal void Pace(double rate, DateTime limit)
@@ -103,50 +118,4 @@ public sealed class SimulationClock : ISimClock
         if (now < current) now = current;
         Volatile.Write(ref _segment, new Segment(now, _realTicks(), 0, now, from < now ? from : now));
     }
-}
-
-/// <summary>
-/// Simulated work started on this node and not yet done: released due work until the user has stored what it decided,
-/// texts asked of the gateway, slates asked of the feed, comment notices handed to users. Zero means the node is quiet;
-/// the transition to zero tells the driver at once.
-/// </summary>
-public sealed class WorkCounter
-{
-    private long _pending;
-    private long _lastProgress = Stopwatch.GetTimestamp();
-    private IActorRef _driver = ActorRefs.Nobody;
-
-    internal IActorRef Driver => _driver;
-
-    public long Pending => Interlocked.Read(ref _pending);
-
-    /// <summary>When work was last finished (to tell a stall from slow work).</summary>
-    public TimeSpan SinceProgress => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastProgress));
-
-    internal void Attach(IActorRef driver) => _driver = driver;
-
-    public void Begin() => Interlocked.Increment(ref _pending);
-
-    private readonly System.Collections.Concurrent.ConcurrentQueue<long> _doneTickets = new();
-
-    /// <summary>Released work (<see cref="Scheduled.Ticket"/>) is done.</summary>
-    public void End(long ticket)
-    {
-        if (ticket != 0) _doneTickets.Enqueue(ticket);
-        End();
-    }
-
-    internal bool TryTakeDone(out long ticket) => _doneTickets.TryDequeue(out ticket);
-
-    public void End()
-    {
-        Interlocked.Exchange(ref _lastProgress, Stopwatch.GetTimestamp());
-        if (Interlocked.Decrement(ref _pending) == 0) _driver.Tell(ClockDriverActor.Quiet.Instance);
-    }
-
-    /// <summary>One piece of work that will never be reported done.</summary>
-    internal void ForgetOne() => Interlocked.Decrement(ref _pending);
-
-    /// <summary>Work that was counted but will never be reported done (an actor stopped with it in its mailbox): forget it.</summary>
-    internal long Forget() => Interlocked.Exchange(ref _pending, 0);
 }

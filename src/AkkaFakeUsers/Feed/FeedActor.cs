@@ -103,10 +103,17 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
             var to = _members.TryGetValue(n.UserId, out var user) ? user
                 : _dozing.Contains(n.UserId) || _clock?.Schedule.IsAsleep(n.UserId) == true ? _users() : null;
             if (to is null) return;
-            _clock?.Work.Begin();
-            to.Tell(new CommentHandedOn(n, _clock?.Id));
+            if (_clock is null)
+            {
+                to.Tell(new CommentHandedOn(n));
+                return;
+            }
+            // counted until the user has stored its answer; should it live on another node by then, its WorkMovedAway
+            // goes straight to the ledger (the sender of the hand-on)
+            var ticket = _clock.NewTicket();
+            _clock.Ledger.Tell(new WorkBegun(ticket, to));
+            to.Tell(new CommentHandedOn(n, _clock.Id, ticket), _clock.Ledger);
         });
-        Receive<WorkMovedAway>(_ => _clock?.Work.End());
         // behind everything published on that topic before it: this node's clock may move on
         Receive<FeedBarrier>(b =>
         {

@@ -191,7 +191,7 @@ public sealed class LlmGatewayActor : ReceiveActor, IWithTimers
         _latency.Add(took.TotalMilliseconds);
         _metrics?.LlmLatency.Observe(took.TotalSeconds);
         if (c.Text.TokensPerSecond is { } tps) _tokensPerSecond.Add(tps);
-        c.Pending.ReplyTo.Tell(new TextGenerated(c.Pending.Request.RequestId, c.Pending.Request.Request.Kind, c.Text, null));
+        c.Pending.ReplyTo.Tell(new TextGenerated(c.Pending.Request.RequestId, c.Pending.Request.Request.Kind, c.Text, null, c.Pending.Request.Ticket));
         StartNext();
     }
 
@@ -246,7 +246,7 @@ public sealed class LlmGatewayActor : ReceiveActor, IWithTimers
         _fallbacks++;
         _fallbackReasons[reason] = _fallbackReasons.GetValueOrDefault(reason) + 1;
         var text = _fallback.Generate(pending.Request.Request);
-        pending.ReplyTo.Tell(new TextGenerated(pending.Request.RequestId, pending.Request.Request.Kind, text, reason));
+        pending.ReplyTo.Tell(new TextGenerated(pending.Request.RequestId, pending.Request.Request.Kind, text, reason, pending.Request.Ticket));
     }
 
     private LlmStatus Status() => new(

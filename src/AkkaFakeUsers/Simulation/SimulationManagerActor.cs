@@ -103,14 +103,14 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
         Receive<Scheduled>(s =>
         {
             if (s.Message is JoinDue) Join(s.Due);
-            _clock.Work.End(s.Ticket);
+            _clock.Ledger.Tell(new WorkDone(s.Ticket));
         });
         Receive<SweepStep>(_ => Step());
         // a counted EnsureUser is done (its user may live on another node: it reports here, to the counting clock)
         Receive<UserEnsured>(u =>
         {
             if (u.CountedBy != _clock.Id) return;
-            _clock.Work.End();
+            _clock.Ledger.Tell(new WorkDone(u.Ticket));
             if (_unanswered > 0) _unanswered--;
             _lastAnswer = System.Diagnostics.Stopwatch.GetTimestamp();
         });
@@ -180,17 +180,22 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
     private void Join(DateTime at)
     {
         var target = Math.Max(_target, Population.TargetAt(_base, _joining, at - _origin));
-        for (var i = _target + 1; i <= target; i++)
-        {
-            _clock.Work.Begin();
-            _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _clock.Id));
-        }
+        for (var i = _target + 1; i <= target; i++) _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _clock.Id, Counted()));
         _target = target;
         ScheduleJoin();
     }
 
+    /// <summary>A counted EnsureUser's ticket: the ledger counts it from now until its user answers (<see cref="UserEnsured"/>).</summary>
+    private long Counted()
+    {
+        var ticket = _clock.NewTicket();
+        _clock.Ledger.Tell(new WorkBegun(ticket, _users));
+        return ticket;
+    }
+
     protected override void PostStop()
     {
+        _clock.Ledger.Tell(new HolderStopped(Self.Path.Name), Self); // its join timer, if released to it unread, is closed
         _clock.Schedule.CancelAll(Self);
         if (((ExtendedActorSystem)Context.System).Provider is Akka.Cluster.IClusterActorRefProvider)
             Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
@@ -232,12 +237,8 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
             // a user asleep on this node exists and is woken by its timers: a sweep would only wake it; a pause reaches it
             // where it sleeps (waking every sleeper to pause it made a node's shutdown drain recover its whole population)
             if (_clock.Schedule.IsAsleep(id) && (!_wakeSleepers || (_paused && SleepingPopulation.PauseAsleep(_clock.Schedule, id)))) continue;
-            if (_counting)
-            {
-                _clock.Work.Begin();
-                _unanswered++;
-            }
-            _users.Tell(new EnsureUser(id, i, _paused, _counting ? _clock.Id : null));
+            if (_counting) _unanswered++;
+            _users.Tell(new EnsureUser(id, i, _paused, _counting ? _clock.Id : null, _counting ? Counted() : 0));
         }
         _toldUpTo = Math.Max(_toldUpTo, end);
         if (end >= _target)
@@ -252,7 +253,7 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
                 _counting = false;
                 var ready = new PopulationReady(_clock.Id);
                 if (_mediator is not null) _mediator.Tell(new Publish(ClockTopics.Clock, ready));
-                else _clock.Work.Driver.Tell(ready);
+                else _clock.Ledger.Tell(ready);
             }
             foreach (var asker in _afterSweep) asker.Tell(Status());
             _afterSweep.Clear();

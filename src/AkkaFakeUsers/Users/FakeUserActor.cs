@@ -33,7 +33,7 @@ public sealed class FakeUserActor : ReceivePersistentActor
     private readonly UserEffects _effects;
     private bool _leaving; // StopUser: handed off or retired
     // counted work whose decision is being stored (its last event and ticket; Persist stashes commands until a decision
-    // is stored, so there is at most one): reported done if that write fails
+    // is stored, so there is at most one): reported done if that write fails (its effects, the report among them, never run)
     private IUserEvent? _storingLast;
     private long _storingTicket;
 
@@ -61,7 +61,7 @@ public sealed class FakeUserActor : ReceivePersistentActor
                 return;
             }
             if (!_fresh && LastSequenceNr > 0) _deps.Metrics.UserRecovered();
-            Handle(_timers.Wake(Self, LastSequenceNr) is { } slept ? new Woken(slept) : Recovered.Instance, counted: false);
+            Handle(_timers.Wake(Self, LastSequenceNr) is { } slept ? new Woken(slept) : Recovered.Instance);
         });
 
         Command<GetUserState>(_ => Sender.Tell(new UserStateReply(_userId, _state.Profile, _state.Counters, _runtime.Paused, _state.LastPosts)));
@@ -79,14 +79,14 @@ public sealed class FakeUserActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(f => _log.Warning("deleting old snapshots of {0} failed: {1}", _userId, f.Cause.Message));
         // What the decider decides on; anything else is unhandled (dead letters say so).
         Command<Scheduled>(OnScheduled);
-        Command<EnsureUser>(e => Handle(e, counted: false)); // a counted one is answered (UserEnsured) to the manager that counts it
-        Command<PostNow>(m => Handle(m, counted: false));
-        Command<TextGenerated>(m => Handle(new TextArrived(m), counted: true));
-        Command<SlateServed>(m => Handle(m, counted: true));
-        Command<CommentHandedOn>(m => Handle(m.Notice, counted: IsMine(m.ClockId, 0, null)));
-        Command<PauseUser>(m => Handle(m, counted: false));
-        Command<ResumeUser>(m => Handle(m, counted: false));
-        Command<RetireUser>(m => Handle(m, counted: false));
+        Command<EnsureUser>(e => Handle(e)); // counted (its ticket), it is answered UserEnsured to the manager that counts it
+        Command<PostNow>(m => Handle(m));
+        Command<TextGenerated>(m => Handle(new TextArrived(m), ticket: m.Ticket));
+        Command<SlateServed>(m => Handle(m, ticket: m.Ticket));
+        Command<CommentHandedOn>(m => Handle(m.Notice, ticket: IsMine(m.ClockId, m.Ticket, null) ? m.Ticket : 0));
+        Command<PauseUser>(m => Handle(m));
+        Command<ResumeUser>(m => Handle(m));
+        Command<RetireUser>(m => Handle(m));
     }
 
     /// <summary>A timer of this user fell due (a stale one, replaced or cancelled since, is dropped). It is decided at its due time.</summary>
@@ -95,11 +95,11 @@ public sealed class FakeUserActor : ReceivePersistentActor
         if (!IsMine(s.ClockId, s.Ticket, s.Owner)) return; // this user's timers live on this node now
         if (!_timers.TakeReleased(s))
         {
-            _deps.Clock.Work.End(s.Ticket);
+            _deps.Clock.Ledger.Tell(new WorkDone(s.Ticket));
             CheckSleep();
             return;
         }
-        Handle((IUserInput)s.Message, counted: true, at: s.Due, s.Ticket); // a user's timers carry only its inputs (StartTimer)
+        Handle((IUserInput)s.Message, at: s.Due, ticket: s.Ticket); // a user's timers carry only its inputs (StartTimer)
     }
 
     /// <summary>Counted work from another node's clock (this user's shard moved here while it slept there): that node counts it done.</summary>
@@ -125,14 +125,14 @@ public sealed class FakeUserActor : ReceivePersistentActor
     public static SnapshotSelectionCriteria OlderSnapshots(long newest, int every) =>
         new(newest - (long)(UserRules.SnapshotsKept - 1) * every - 1);
 
-    /// <param name="counted">The clock counts this input as work: report it done once the decision is stored and carried out.</param>
     /// <param name="at">The simulated instant of the decision (a timer's due time), else the clock's time.</param>
-    /// <param name="ticket">Released work's ticket (<see cref="Scheduled.Ticket"/>), reported with it.</param>
-    private void Handle(IUserInput input, bool counted, DateTime? at = null, long ticket = 0)
+    /// <param name="ticket">The clock's ticket when it counts this input as work (0: it does not): the decision reports it done
+    /// (<see cref="ReportWorkDone"/>) once its events are stored.</param>
+    private void Handle(IUserInput input, DateTime? at = null, long ticket = 0)
     {
         var clock = _deps.Clock;
         var now = at ?? clock.Now;
-        var ctx = new UserContext(_userId, _index, _deps.Rules, now, clock.Start, clock.VisibleBefore(now));
+        var ctx = new UserContext(_userId, _index, _deps.Rules, now, clock.Start, clock.VisibleBefore(now), ticket);
         var decision = FakeUserDecider.Decide(_state, _runtime, input, ctx);
         var wasLive = _runtime.Live;
         _runtime = decision.Runtime;
@@ -140,20 +140,19 @@ public sealed class FakeUserActor : ReceivePersistentActor
         if (decision.Events.Count == 0)
         {
             _effects.Run(decision.Effects, Self, Sender, Context.Parent);
-            if (counted) clock.Work.End(ticket);
             CheckSleep();
             return;
         }
         var sender = Sender;
         var last = decision.Events[^1];
-        if (counted) (_storingLast, _storingTicket) = (last, ticket);
+        if (ticket != 0) (_storingLast, _storingTicket) = (last, ticket);
         // The effects run in the last event's handler: commands stay stashed until then, so none sees a half-done decision.
         PersistAll(decision.Events, e =>
         {
             Applied(e);
             if (!ReferenceEquals(e, last)) return;
+            _storingLast = null;
             _effects.Run(decision.Effects, Self, sender, Context.Parent);
-            if (counted) ReportStoringDone();
             CheckSleep();
         });
     }
@@ -168,6 +167,7 @@ public sealed class FakeUserActor : ReceivePersistentActor
     protected override void PostStop()
     {
         _timers.Stopped(_leaving);
+        _deps.Clock.Ledger.Tell(new HolderStopped(_userId, Abnormal: !_leaving && !_timers.Asleep), Self); // behind its every report
         if (_runtime.Live) _deps.Metrics.UserStopped();
         base.PostStop();
     }
@@ -192,7 +192,7 @@ public sealed class FakeUserActor : ReceivePersistentActor
     {
         if (_storingLast is null) return;
         _storingLast = null;
-        _deps.Clock.Work.End(_storingTicket);
+        _deps.Clock.Ledger.Tell(new WorkDone(_storingTicket), Self);
     }
 }
 

@@ -48,6 +48,9 @@ public sealed class UserTimers(string userId, SimSchedule schedule, IActorRef fe
 
     /// <summary>The actor stopped: asleep, its timers wake it; handed off or retired (<paramref name="leaving"/>), they are
     /// gone; stopped by a failed write, they start it again through the shard region.</summary>
+    /// <summary>It fell asleep (its sleep record is in the schedule).</summary>
+    public bool Asleep => _asleep;
+
     public void Stopped(bool leaving)
     {
         if (leaving || users is null) CancelAll();

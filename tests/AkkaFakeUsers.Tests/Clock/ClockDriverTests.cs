@@ -26,7 +26,7 @@ public class ClockDriverTests : TestKit
         // 600x: the three entries (30, 60, 90 simulated seconds) fall due within ~0.15 s, earliest first
         var released = Enumerable.Range(0, 3).Select(_ => owner.ExpectMsg<Scheduled>(TimeSpan.FromSeconds(3))).ToList();
         Assert.Equal(["k1", "k2", "k3"], released.Select(s => s.Key));
-        Assert.Equal(3, clock.Work.Pending); // nobody reported them done: 3 > the backlog limit of 2
+        Assert.Equal(3, Status(driver).Backlog); // nobody reported them done: 3 > the backlog limit of 2
 
         var held = clock.Now;
         Thread.Sleep(500);
@@ -35,8 +35,8 @@ public class ClockDriverTests : TestKit
         Assert.Contains("due work not done: 3", status.HeldBy);
         Assert.Contains("held by due work", status.Describe());
 
-        clock.Work.End();
-        clock.Work.End();
+        driver.Tell(new WorkDone(released[0].Ticket));
+        driver.Tell(new WorkDone(released[1].Ticket));
         var resumed = clock.Now;
         Thread.Sleep(500);
         // running again: ~0.5 s x 600 = 300 simulated seconds
@@ -55,7 +55,7 @@ public class ClockDriverTests : TestKit
         Thread.Sleep(400); // 600x: 240 simulated seconds, were it not held
         Assert.Equal(T0.AddSeconds(40), clock.Now);
         AwaitAssert(() => Assert.Contains("the earliest 30s (simulated) behind the clock", Status(driver).HeldBy), TimeSpan.FromSeconds(3));
-        clock.Work.End(released.Ticket);
+        driver.Tell(new WorkDone(released.Ticket));
         AwaitAssert(() => Assert.True(clock.Now > T0.AddSeconds(100)), TimeSpan.FromSeconds(3));
     }
 
@@ -93,7 +93,7 @@ public class ClockDriverTests : TestKit
     {
         var clock = new SimulationClock(double.PositiveInfinity, T0, TimeSpan.FromHours(2));
         var settings = ClockSettings.Paced(double.PositiveInfinity) with { Step = TimeSpan.FromSeconds(1) };
-        Driver(clock, settings);
+        var driver = Driver(clock, settings);
         var owner = CreateTestProbe();
         clock.Schedule.Set(owner, "a", T0.AddMinutes(10), "a");
         clock.Schedule.Set(owner, "b", T0.AddMinutes(10).AddMilliseconds(500), "b");
@@ -107,35 +107,54 @@ public class ClockDriverTests : TestKit
         Assert.Equal(T0.AddMinutes(10), clock.VisibleBefore(b.Due));
         // the next batch waits for this one, however long it takes
         owner.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
-        clock.Work.End();
-        clock.Work.End();
+        driver.Tell(new WorkDone(a.Ticket));
+        // b's decision asked for an answer that carries its ticket on (a text): the batch waits for that strand too
+        driver.Tell(new WorkDone(b.Ticket, Continued: 1), owner);
+        owner.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, Status(driver).Backlog);
+        driver.Tell(new WorkDone(b.Ticket), owner);
         var c = owner.ExpectMsg<Scheduled>();
         Assert.Equal("c", c.Key);
         Assert.Equal(T0.AddHours(1).AddSeconds(1), clock.Now);
-        clock.Work.End();
+        driver.Tell(new WorkDone(c.Ticket));
         // nothing left before the end: the clock jumps to it and the run is finished
         await clock.Finished.WaitAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(T0.AddHours(2), clock.Now);
     }
 
-    /// <summary>An owner that does the first released work it gets and then stops: what else was released to it is
-    /// dead-lettered (as when a user's shard is handed to another node).</summary>
+    /// <summary>An owner that does the first released work it gets and then stops, telling the ledger so as a user does:
+    /// what else was released to it is dead-lettered (as when a user's shard is handed to another node). With
+    /// <paramref name="wakeVia"/> its entries go there once it stopped (as a sleeping user's go to the shard region).</summary>
     private sealed class StopsAfterFirst : ReceiveActor
     {
-        public StopsAfterFirst(SimulationClock clock) => Receive<Scheduled>(s =>
+        private readonly SimulationClock _clock;
+        private readonly IActorRef? _wakeVia;
+
+        public StopsAfterFirst(SimulationClock clock, IActorRef? wakeVia)
         {
-            clock.Work.End(s.Ticket);
-            Context.Stop(Self);
-        });
+            _clock = clock;
+            _wakeVia = wakeVia;
+            Receive<Scheduled>(s =>
+            {
+                clock.Ledger.Tell(new WorkDone(s.Ticket));
+                Context.Stop(Self);
+            });
+        }
+
+        protected override void PostStop()
+        {
+            if (_wakeVia is not null) _clock.Schedule.Sleep(Self.Path.Name, "asleep", _wakeVia); // as a user falling asleep does
+            _clock.Ledger.Tell(new HolderStopped(Self.Path.Name), Self);
+        }
     }
 
     [Fact]
     public void Released_work_whose_owner_stopped_with_it_in_its_mailbox_does_not_hold_a_paced_clock()
     {
         var clock = new SimulationClock(600, T0);
-        // a stall timeout far beyond the test: only the dead letters can let the clock on
+        // a stall timeout far beyond the test: only the owner's stop can let the clock on
         var driver = Driver(clock, ClockSettings.Paced(600) with { MaxLag = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.FromMinutes(10) });
-        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock)));
+        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock, null)));
         Watch(owner);
         for (var i = 0; i < 3; i++) clock.Schedule.Set(owner, $"k{i}", T0.AddSeconds(10), i);
         ExpectTerminated(owner, TimeSpan.FromSeconds(3));
@@ -149,11 +168,30 @@ public class ClockDriverTests : TestKit
     {
         var clock = new SimulationClock(double.PositiveInfinity, T0, TimeSpan.FromHours(1));
         var driver = Driver(clock, ClockSettings.Paced(double.PositiveInfinity) with { StallTimeout = TimeSpan.FromMinutes(10) });
-        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock)));
+        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock, null)));
         for (var i = 0; i < 3; i++) clock.Schedule.Set(owner, $"k{i}", T0.AddMinutes(5), i);
         await clock.Finished.WaitAsync(TimeSpan.FromSeconds(5));
         var status = Status(driver);
         Assert.Equal((0L, 0L), (status.Stalls, status.Backlog));
         Assert.Equal(T0.AddHours(1), clock.Now);
+    }
+
+    [Fact]
+    public void A_timer_released_to_an_owner_that_stopped_before_reading_it_goes_where_its_entries_go_now_with_its_ticket()
+    {
+        var clock = new SimulationClock(600, T0);
+        var driver = Driver(clock, ClockSettings.Paced(600) with { MaxLag = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.FromMinutes(10) });
+        var region = CreateTestProbe(); // stands in for the shard region that starts a sleeping user again
+        var owner = Sys.ActorOf(Props.Create(() => new StopsAfterFirst(clock, region.Ref)), "user-7");
+        for (var i = 0; i < 3; i++) clock.Schedule.Set(owner, $"k{i}", T0.AddSeconds(10), i);
+        // the two it never read reach the region, each once and still counted under its ticket
+        var resent = new[] { region.ExpectMsg<Scheduled>(TimeSpan.FromSeconds(3)), region.ExpectMsg<Scheduled>(TimeSpan.FromSeconds(3)) };
+        Assert.Equal(["k1", "k2"], resent.Select(s => s.Key).Order());
+        Assert.All(resent, s => Assert.Equal("user-7", s.Owner));
+        region.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(2, Status(driver).Backlog);
+        foreach (var s in resent) driver.Tell(new WorkDone(s.Ticket), region.Ref);
+        AwaitAssert(() => Assert.Equal(0, Status(driver).Backlog), TimeSpan.FromSeconds(3));
+        AwaitAssert(() => Assert.True(clock.Now > T0.AddSeconds(120)), TimeSpan.FromSeconds(3));
     }
 }
