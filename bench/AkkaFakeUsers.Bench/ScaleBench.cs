@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Hosting;

@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using AkkaFakeUsers.Hosting;
 using AkkaFakeUsers.Llm;
 using AkkaFakeUsers.Simulation;

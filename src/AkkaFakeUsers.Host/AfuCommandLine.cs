@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;

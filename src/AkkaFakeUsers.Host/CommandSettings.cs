@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using System.Collections;
 using AkkaFakeUsers.Simulation;
 

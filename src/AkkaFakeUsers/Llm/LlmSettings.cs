@@ -1,3 +1,5 @@
+using AkkaFakeUsers.Configuration;
+
 namespace AkkaFakeUsers.Llm;
 
 public enum LlmMode { Auto, Ollama, Builtin }
@@ -27,4 +29,22 @@ public sealed record LlmSettings(
     TimeSpan BreakerReset,
     double RateLimit,
     TimeSpan ProbeTimeout,
-    int ServerQueue = 0);
+    int ServerQueue = 0)
+{
+    /// <summary>afu.llm, as the catalog declares it.</summary>
+    public static LlmSettings Read(SettingsReader r) => new(
+        Mode: r.Enum<LlmMode>(SettingsCatalog.LlmMode),
+        OllamaHost: r.Url(SettingsCatalog.OllamaHost),
+        Model: r.String(SettingsCatalog.Model),
+        MaxInFlight: r.Int(SettingsCatalog.MaxInFlight),
+        MaxQueue: r.Int(SettingsCatalog.MaxQueue),
+        Timeout: r.Duration(SettingsCatalog.LlmTimeout),
+        MaxAttempts: r.Int(SettingsCatalog.RetryMaxAttempts),
+        RetryBaseDelay: r.Duration(SettingsCatalog.RetryBaseDelay),
+        RetryMaxDelay: r.Duration(SettingsCatalog.RetryMaxDelay),
+        BreakerMaxFailures: r.Int(SettingsCatalog.BreakerMaxFailures),
+        BreakerReset: r.Duration(SettingsCatalog.BreakerReset),
+        RateLimit: r.Double(SettingsCatalog.RateLimit),
+        ProbeTimeout: r.Duration(SettingsCatalog.ProbeTimeout),
+        ServerQueue: r.Int(SettingsCatalog.ServerQueue));
+}

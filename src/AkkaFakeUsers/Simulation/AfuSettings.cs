@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using AkkaFakeUsers.Domain;
 using AkkaFakeUsers.Feed;
 using AkkaFakeUsers.Llm;
@@ -8,16 +9,49 @@ namespace AkkaFakeUsers.Simulation;
 public enum StorageKind { Sqlite, Postgres }
 
 /// <param name="MinMembers">Up members before the singletons start and user shards are allocated (akka.cluster.min-nr-of-members).</param>
-public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "", int MinMembers = 1);
+public sealed record ClusterSettings(string Hostname, int Port, IReadOnlyList<string> SeedNodes, string PublicHostname = "", int MinMembers = 1)
+{
+    /// <summary>afu.cluster; a seed node that is no akka.tcp://afu@host:port address is reported with the other problems.</summary>
+    public static ClusterSettings Read(SettingsReader r)
+    {
+        var cluster = new ClusterSettings(
+            Hostname: r.String(SettingsCatalog.ClusterHostname),
+            Port: r.Int(SettingsCatalog.ClusterPort),
+            SeedNodes: r.StringList(SettingsCatalog.SeedNodes),
+            PublicHostname: r.String(SettingsCatalog.ClusterPublicHostname),
+            MinMembers: r.Int(SettingsCatalog.MinMembers));
+        foreach (var seedNode in cluster.SeedNodes)
+            if (!(Uri.TryCreate(seedNode, UriKind.Absolute, out var su) && su.Scheme == "akka.tcp" && su.UserInfo == "afu" && su.Port > 0))
+                r.Fail($"afu.cluster.seed-nodes ({r.Origin(SettingsCatalog.SeedNodes)}): '{seedNode}' must look like akka.tcp://afu@host:4053");
+        return cluster;
+    }
+}
 
 /// <param name="IdleTimeout">null: the inspection server's default.</param>
-public sealed record InspectionSettings(string Host, int Port, string Token, int MaxConnections = 64, TimeSpan? IdleTimeout = null);
+public sealed record InspectionSettings(string Host, int Port, string Token, int MaxConnections = 64, TimeSpan? IdleTimeout = null)
+{
+    /// <summary>afu.inspection (whether its host and token go together is checked by the loader, with the dashboard's).</summary>
+    public static InspectionSettings Read(SettingsReader r) => new(
+        Host: r.String(SettingsCatalog.InspectionHost),
+        Port: r.Int(SettingsCatalog.InspectionPort),
+        Token: r.String(SettingsCatalog.InspectionToken),
+        MaxConnections: r.Int(SettingsCatalog.InspectionMaxConnections),
+        IdleTimeout: r.Duration(SettingsCatalog.InspectionIdleTimeout));
+}
 
 /// <param name="Port">-1 = no health/metrics endpoint.</param>
-public sealed record HealthSettings(string Host, int Port);
+public sealed record HealthSettings(string Host, int Port)
+{
+    /// <summary>afu.health.</summary>
+    public static HealthSettings Read(SettingsReader r) => new(Host: r.String(SettingsCatalog.HealthHost), Port: r.Int(SettingsCatalog.HealthPort));
+}
 
 /// <param name="Port">-1 = no dashboard; 0 = any free port.</param>
-public sealed record DashboardSettings(string Host, int Port);
+public sealed record DashboardSettings(string Host, int Port)
+{
+    /// <summary>afu.dashboard.</summary>
+    public static DashboardSettings Read(SettingsReader r) => new(Host: r.String(SettingsCatalog.DashboardHost), Port: r.Int(SettingsCatalog.DashboardPort));
+}
 
 /// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
 public sealed record AfuSettings

@@ -1,3 +1,5 @@
+using AkkaFakeUsers.Clock;
+using AkkaFakeUsers.Configuration;
 using AkkaFakeUsers.Feed;
 using System.Collections;
 using Akka.Configuration;
@@ -13,8 +15,10 @@ public sealed class SettingsException(IReadOnlyList<string> errors) : Exception(
 }
 
 /// <summary>
-/// Reads <c>afu { … }</c> settings (every key declared once in <see cref="SettingsCatalog"/>), builds the typed
-/// <see cref="AfuSettings"/> and checks what one key cannot check alone. Precedence: CLI flag &gt; env var &gt; <c>--config</c> file &gt; the catalog's defaults.
+/// Reads <c>afu { … }</c> settings (every key declared once in <see cref="SettingsCatalog"/>) and builds the typed
+/// <see cref="AfuSettings"/> from its sections, each read by its own record (<c>LlmSettings.Read</c>, <c>FeedSettings.Read</c>,
+/// <c>ClockSettings.Read</c>, <c>ClusterSettings.Read</c>, …; the model's records by <see cref="ModelSettingsReader"/>), by
+/// name; here only what spans sections (storage and its connection, the population's bounds, the start, who may bind where). Precedence: CLI flag &gt; env var &gt; <c>--config</c> file &gt; the catalog's defaults.
 /// Collects every error before failing, so one run shows all that is wrong.
 /// </summary>
 public static class SettingsLoader
@@ -71,92 +75,6 @@ public static class SettingsLoader
         var count = r.Int(SettingsCatalog.UsersCount);
         if (min > max) errors.Add($"afu.users.count-min ({min}, {r.Origin(SettingsCatalog.UsersCountMin)}) is greater than afu.users.count-max ({max}, {r.Origin(SettingsCatalog.UsersCountMax)}): min must be <= max");
 
-        var enabled = r.StringList(SettingsCatalog.InterestsEnabled);
-        var known = InterestCatalog.Names;
-        foreach (var e in enabled.Where(e => !known.Contains(e)))
-            errors.Add($"afu.interests.enabled ({r.Origin(SettingsCatalog.InterestsEnabled)}): unknown interest '{e}'; allowed: {string.Join(", ", known)}");
-        if (enabled.Count == 0) errors.Add("afu.interests.enabled is empty: enable at least one of " + string.Join(", ", known));
-        var weights = new Dictionary<string, double>();
-        if (config.HasPath("afu.interests.weights"))
-        {
-            foreach (var kv in config.GetConfig("afu.interests.weights").AsEnumerable())
-            {
-                var name = kv.Key;
-                if (!known.Contains(name))
-                {
-                    errors.Add($"afu.interests.weights.{name}: unknown interest '{name}'; allowed: {string.Join(", ", known)}");
-                    continue;
-                }
-                weights[name] = r.Double(SettingsCatalog.InterestWeights with { Key = $"afu.interests.weights.{name}", Kind = SettingKind.Double, Min = 0, Max = 1000 });
-            }
-        }
-        var perUser = r.DoubleList(SettingsCatalog.InterestsPerUser);
-        if (perUser.Count is < 1 or > 3 || perUser.Sum() <= 0)
-            errors.Add("afu.users.interests-per-user: give 1 to 3 probabilities (P(1 interest), P(2), P(3)) with a positive sum, e.g. [0.4, 0.4, 0.2]");
-
-        var reactions = new ReactionSettings(
-            r.Double(SettingsCatalog.InteractionProbability),
-            r.Double(SettingsCatalog.LikeBase),
-            r.Double(SettingsCatalog.LikeSlope),
-            r.Double(SettingsCatalog.CommentBase),
-            r.Double(SettingsCatalog.CommentSlope),
-            r.Bool(SettingsCatalog.InterestSignal),
-            r.Double(SettingsCatalog.LikeExponent));
-
-        var hourly = r.DoubleList(SettingsCatalog.Hourly);
-        if (hourly.Count != 24 || hourly.Sum() <= 0)
-            errors.Add($"afu.behaviour.daily-curve.hourly ({r.Origin(SettingsCatalog.Hourly)}): give 24 non-negative weights (hour 0 to 23) with a positive sum; got {hourly.Count}");
-        var behaviour = new BehaviourSettings(
-            new ActivitySettings(r.Bool(SettingsCatalog.HeavyTail), r.Double(SettingsCatalog.Sigma), r.Double(SettingsCatalog.MaxFactor)),
-            new DailyCurveSettings(r.Bool(SettingsCatalog.DailyEnabled), hourly, r.Double(SettingsCatalog.ChronotypeHours)),
-            new FollowSettings(r.Bool(SettingsCatalog.FollowEnabled), r.Double(SettingsCatalog.FollowBase), r.Double(SettingsCatalog.FollowSlope),
-                r.Int(SettingsCatalog.MaxFollowing)),
-            new ThreadSettings(r.Bool(SettingsCatalog.ThreadsEnabled), r.Double(SettingsCatalog.ReplyProbability), r.Double(SettingsCatalog.ReplyDecay),
-                r.Int(SettingsCatalog.MaxDepth)),
-            new TrendSettings(r.Bool(SettingsCatalog.TrendsEnabled), r.Duration(SettingsCatalog.TrendPeriod), r.Double(SettingsCatalog.TrendChance),
-                r.Double(SettingsCatalog.TrendPostShare), r.Double(SettingsCatalog.TrendLikeBoost)),
-            new DriftSettings(r.Bool(SettingsCatalog.DriftEnabled), r.Double(SettingsCatalog.DriftRate), r.Int(SettingsCatalog.DriftMaxInterests),
-                r.Double(SettingsCatalog.DriftDropBelow)),
-            new JoinSettings(r.Double(SettingsCatalog.GrowthPerDay)));
-
-        var sessions = new SessionSettings(
-            r.Duration(SettingsCatalog.SessionInterval),
-            r.Int(SettingsCatalog.SlateSize),
-            r.Enum<ExaminationModel>(SettingsCatalog.Examination),
-            r.Double(SettingsCatalog.ExaminationDecay),
-            r.Double(SettingsCatalog.FlatExamination),
-            r.Double(SettingsCatalog.StopAfterEngagement),
-            r.Double(SettingsCatalog.HideBase),
-            r.Double(SettingsCatalog.HideSlope));
-        var policiesText = r.String(SettingsCatalog.FeedPolicies);
-        if (!PolicyMixText.TryParse(policiesText, out var policies, out var policyError))
-            errors.Add($"afu.feed.policies ({r.Origin(SettingsCatalog.FeedPolicies)}): {policyError}");
-        var shadows = new List<PolicyChoice>();
-        foreach (var name in r.StringList(SettingsCatalog.ShadowPolicies))
-        {
-            if (PolicyMixText.TryParseOne(name, 1, out var shadow, out var shadowError)) shadows.Add(shadow);
-            else errors.Add($"afu.feed.shadow-policies ({r.Origin(SettingsCatalog.ShadowPolicies)}): {shadowError}");
-        }
-        var feed = new FeedSettings(policies, r.Double(SettingsCatalog.Exploration), r.Double(SettingsCatalog.RandomShare), r.Int(SettingsCatalog.Candidates),
-            r.Int(SettingsCatalog.PoolSize), r.Duration(SettingsCatalog.MaxPostAge), shadows, r.Duration(SettingsCatalog.LearnedRefresh),
-            r.Enum<PolicyAssignment>(SettingsCatalog.PolicyAssignment) == PolicyAssignment.Slate);
-
-        var llm = new LlmSettings(
-            r.Enum<LlmMode>(SettingsCatalog.LlmMode),
-            r.Url(SettingsCatalog.OllamaHost),
-            r.String(SettingsCatalog.Model),
-            r.Int(SettingsCatalog.MaxInFlight),
-            r.Int(SettingsCatalog.MaxQueue),
-            r.Duration(SettingsCatalog.LlmTimeout),
-            r.Int(SettingsCatalog.RetryMaxAttempts),
-            r.Duration(SettingsCatalog.RetryBaseDelay),
-            r.Duration(SettingsCatalog.RetryMaxDelay),
-            r.Int(SettingsCatalog.BreakerMaxFailures),
-            r.Duration(SettingsCatalog.BreakerReset),
-            r.Double(SettingsCatalog.RateLimit),
-            r.Duration(SettingsCatalog.ProbeTimeout),
-            r.Int(SettingsCatalog.ServerQueue));
-
         var timeScale = r.Double(SettingsCatalog.TimeScale, maxWord: true);
         DateTime? simStart = null;
         var startText = r.String(SettingsCatalog.SimStart).Trim();
@@ -181,32 +99,24 @@ public static class SettingsLoader
             EnsureInterval = r.Duration(SettingsCatalog.EnsureInterval),
             EnsureBatch = r.Int(SettingsCatalog.EnsureBatch),
             SleepAfter = r.Duration(SettingsCatalog.SleepAfter),
-            Interests = new InterestMix(enabled, weights, perUser),
+            Interests = ModelSettingsReader.Interests(r, config),
             PostInterval = r.Duration(SettingsCatalog.PostInterval),
             PostJitter = r.Double(SettingsCatalog.PostJitter),
-            Reactions = reactions,
-            Behaviour = behaviour,
-            Sessions = sessions,
-            Feed = feed,
+            Reactions = ModelSettingsReader.Reactions(r),
+            Behaviour = ModelSettingsReader.Behaviour(r),
+            Sessions = ModelSettingsReader.Sessions(r),
+            Feed = FeedSettings.Read(r),
             TimeScale = timeScale,
             SimStart = simStart,
-            Clock = new Clock.ClockSettings(timeScale, r.Duration(SettingsCatalog.SimDuration),
-                r.Duration(SettingsCatalog.ClockMaxSkew), r.Duration(SettingsCatalog.ClockStep), r.Int(SettingsCatalog.ClockMaxBatch),
-                r.Int(SettingsCatalog.ClockMaxBacklog), r.Duration(SettingsCatalog.ClockStallTimeout), r.Duration(SettingsCatalog.ClockMaxLag)),
+            Clock = ClockSettings.Read(r, timeScale),
             SnapshotEvery = r.Int(SettingsCatalog.SnapshotEvery),
-            Llm = llm,
-            Cluster = new ClusterSettings(r.String(SettingsCatalog.ClusterHostname), r.Int(SettingsCatalog.ClusterPort), r.StringList(SettingsCatalog.SeedNodes),
-                r.String(SettingsCatalog.ClusterPublicHostname), r.Int(SettingsCatalog.MinMembers)),
-            Inspection = new InspectionSettings(r.String(SettingsCatalog.InspectionHost), r.Int(SettingsCatalog.InspectionPort), r.String(SettingsCatalog.InspectionToken),
-                r.Int(SettingsCatalog.InspectionMaxConnections), r.Duration(SettingsCatalog.InspectionIdleTimeout)),
+            Llm = LlmSettings.Read(r),
+            Cluster = ClusterSettings.Read(r),
+            Inspection = InspectionSettings.Read(r),
             StatusInterval = r.Duration(SettingsCatalog.StatusInterval),
-            Health = new HealthSettings(r.String(SettingsCatalog.HealthHost), r.Int(SettingsCatalog.HealthPort)),
-            Dashboard = new DashboardSettings(r.String(SettingsCatalog.DashboardHost), r.Int(SettingsCatalog.DashboardPort)),
+            Health = HealthSettings.Read(r),
+            Dashboard = DashboardSettings.Read(r),
         };
-
-        foreach (var seedNode in settings.Cluster.SeedNodes)
-            if (!(Uri.TryCreate(seedNode, UriKind.Absolute, out var su) && su.Scheme == "akka.tcp" && su.UserInfo == "afu" && su.Port > 0))
-                errors.Add($"afu.cluster.seed-nodes ({r.Origin(SettingsCatalog.SeedNodes)}): '{seedNode}' must look like akka.tcp://afu@host:4053");
 
         var ih = settings.Inspection.Host;
         if (ih != "localhost" && !System.Net.IPAddress.TryParse(ih, out _))

@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AkkaFakeUsers.Simulation;

@@ -1,3 +1,4 @@
+using AkkaFakeUsers.Configuration;
 using AkkaFakeUsers.Host;
 using AkkaFakeUsers.Simulation;
 

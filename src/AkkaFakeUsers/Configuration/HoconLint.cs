@@ -1,4 +1,4 @@
-namespace AkkaFakeUsers.Simulation;
+namespace AkkaFakeUsers.Configuration;
 
 /// <summary>
 /// Structural checks the HOCON parser does not make (it accepts unclosed braces and strings): balanced

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using Akka.Configuration;
 
-namespace AkkaFakeUsers.Simulation;
+namespace AkkaFakeUsers.Configuration;
 
 /// <summary>
 /// Reads one declared <see cref="Setting"/> at a time from the highest-precedence source that has it (CLI flag, then
@@ -11,6 +11,9 @@ namespace AkkaFakeUsers.Simulation;
 /// </summary>
 public sealed class SettingsReader(Config config, IDictionary env, IReadOnlyDictionary<string, (string Value, string Flag)> cli, List<string> errors)
 {
+    /// <summary>A problem only the section reading it can see (a value that contradicts another): reported with the rest.</summary>
+    public void Fail(string message) => errors.Add(message);
+
     private readonly Dictionary<string, (string Value, string Origin)> _env = BuildEnv(env);
 
     private static Dictionary<string, (string, string)> BuildEnv(IDictionary env)

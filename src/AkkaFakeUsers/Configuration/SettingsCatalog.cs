@@ -2,7 +2,7 @@
 using System.Reflection;
 using System.Text;
 
-namespace AkkaFakeUsers.Simulation;
+namespace AkkaFakeUsers.Configuration;
 
 public enum SettingKind { String, Url, Long, Int, Double, Bool, Duration, Enum, StringList, DoubleList, Map }
 
