@@ -22,23 +22,36 @@ public class UserLedgerTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public async Task A_timer_s_ticket_travels_with_the_text_it_asked_for_and_is_reported_done_once_the_post_is_stored()
+    private sealed record Harness(TestNode Node, TestKit Kit, Akka.TestKit.TestProbe Ledger, Akka.TestKit.TestProbe Gateway, Akka.TestKit.TestProbe Mediator,
+        SimulationClock Clock, IActorRef User) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await Node.DisposeAsync();
+    }
+
+    /// <summary>A user created and live on a real journal, with probes for the clock's ledger (no driver), the gateway, the feed and pub/sub.</summary>
+    private async Task<Harness> Live(string userId, int index)
     {
         var settings = TestSettings.Defaults(_dir.Path, seed: 7, timeScale: 600);
-        await using var node = await TestNode.StartAsync(settings);
+        var node = await TestNode.StartAsync(settings);
         var kit = new TestKit(node.System, output);
         var (ledger, gateway, feed, mediator) = (kit.CreateTestProbe(), kit.CreateTestProbe(), kit.CreateTestProbe(), kit.CreateTestProbe());
         var clock = new SimulationClock(600, Noon);
         clock.AttachLedger(ledger.Ref);
         var deps = new FakeUserDeps(settings.UserRules(), clock, new UserMetrics(), gateway.Ref, feed.Ref, mediator.Ref);
-        var user = node.System.ActorOf(Props.Create(() => new FakeUserActor("user-3", deps)), "user-3");
-
-        user.Tell(new EnsureUser("user-3", 3)); // not counted: nothing reaches the ledger for it
+        var user = node.System.ActorOf(Props.Create(() => new FakeUserActor(userId, deps)), userId);
+        user.Tell(new EnsureUser(userId, index));
         feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+        return new Harness(node, kit, ledger, gateway, mediator, clock, user);
+    }
+
+    [Fact]
+    public async Task A_timer_s_ticket_travels_with_the_text_it_asked_for_and_is_reported_done_once_the_post_is_stored()
+    {
+        await using var h = await Live("user-3", 3); // its EnsureUser was not counted: nothing reached the ledger for it
+        var (ledger, gateway, mediator, clock, user) = (h.Ledger, h.Gateway, h.Mediator, h.Clock, h.User);
         // the user's timers are in the schedule; release its post timer by hand, as the driver would, under ticket 42
         var due = new List<DueWork>();
-        await kit.AwaitAssertAsync(() => Assert.True(clock.Schedule.TakeDue(DateTime.MaxValue, due) > 0 || due.Count > 0), TimeSpan.FromSeconds(5));
+        await h.Kit.AwaitAssertAsync(() => Assert.True(clock.Schedule.TakeDue(DateTime.MaxValue, due) > 0 || due.Count > 0), TimeSpan.FromSeconds(5));
         var post = due.Single(d => d.Key == FakeUserDecider.PostTimerKey);
         user.Tell(new Scheduled(post.Key, post.Due, post.Message, 42) { Owner = "user-3", ClockId = clock.Id }, ledger.Ref);
 
@@ -70,16 +83,8 @@ public class UserLedgerTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_text_asked_outside_counted_work_is_begun_on_the_ledger_under_a_ticket_of_its_own()
     {
-        var settings = TestSettings.Defaults(_dir.Path, seed: 7, timeScale: 600);
-        await using var node = await TestNode.StartAsync(settings);
-        var kit = new TestKit(node.System, output);
-        var (ledger, gateway, feed, mediator) = (kit.CreateTestProbe(), kit.CreateTestProbe(), kit.CreateTestProbe(), kit.CreateTestProbe());
-        var clock = new SimulationClock(600, Noon);
-        clock.AttachLedger(ledger.Ref);
-        var deps = new FakeUserDeps(settings.UserRules(), clock, new UserMetrics(), gateway.Ref, feed.Ref, mediator.Ref);
-        var user = node.System.ActorOf(Props.Create(() => new FakeUserActor("user-4", deps)), "user-4");
-        user.Tell(new EnsureUser("user-4", 4));
-        feed.ExpectMsg<JoinFeed>(TimeSpan.FromSeconds(10));
+        await using var h = await Live("user-4", 4);
+        var (ledger, gateway, user) = (h.Ledger, h.Gateway, h.User);
 
         user.Tell(new PostNow("user-4")); // sim post: an operator's command, not a timer
         var begun = ledger.ExpectMsg<WorkBegun>(TimeSpan.FromSeconds(5));
