@@ -1,4 +1,4 @@
-// One actor for the clock's two ways of running (paced and as fast as it can), the cluster skew and the ledger's messages: 450 lines because they share the release, the peers and the status.
+// One actor for the clock's two ways of running (paced and as fast as it can), the cluster skew and the ledger's messages: 440 lines because they share the release, the peers and the status.
 using Akka.Hosting;
 using System.Diagnostics;
 using Akka.Actor;
@@ -91,7 +91,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         Receive<WorkBegun>(b => _ledger.Begun(b));
         Receive<WorkDone>(d =>
         {
-            if (_ledger.Done(d.Ticket, d.Continued, Sender) && _clock.AsFastAsPossible) Progress();
+            OnReported(_ledger.Done(d.Ticket, d.Continued, Sender));
         });
         // a holder stopped (fell asleep, handed off, retired, a failed write): what it held and never reported is closed;
         // a timer released to it just as it stopped goes where its owner's entries go now (the shard region, which starts it)
@@ -101,7 +101,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
             // after a failure the shard learns of its entity's end only later: what reaches the shard before that goes to the
             // stopped actor and is lost, so the timers go after a pause (which also paces restarts while a database is away)
             var after = h.Abnormal ? ResendAfterFailure : TimeSpan.Zero;
-            if (_ledger.Stopped(stopped, h.Abnormal ? h.Owner : null, r => Resend(r, stopped, after)) && _clock.AsFastAsPossible) Progress();
+            OnReported(_ledger.Stopped(stopped, h.Abnormal ? h.Owner : null, r => Resend(r, stopped, after)));
         });
         Receive<Deliver>(d => d.To.Tell(d.Message, Self));
         Receive<BarrierPassed>(b =>
@@ -133,7 +133,7 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         Receive<WorkMovedAway>(m =>
         {
             if (m.Owner is not null) _clock.Schedule.CancelAll(m.Owner);
-            if (_ledger.Done(m.Ticket, 0, Sender) && _clock.AsFastAsPossible) Progress();
+            OnReported(_ledger.Done(m.Ticket, 0, Sender));
         });
         Receive<SubscribeAck>(_ => { });
         Receive<GetClockStatus>(_ => Sender.Tell(Status()));
@@ -224,24 +224,23 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
             if (_peers.Count == 0) return;
             _clock.Started = true;
         }
-        var work = _ledger;
         switch (_phase)
         {
             case Phase.Working:
-                if (work.Pending <= 0) StartBarrier();
-                else if (work.SinceProgress > _s.StallTimeout) Stalled("work made no progress");
+                if (_ledger.Pending <= 0) StartBarrier();
+                else if (_ledger.SinceProgress > _s.StallTimeout) Stalled("work made no progress");
                 break;
             case Phase.Barrier:
                 if (_acks.Count >= _barrierTopics.Count)
                 {
-                    if (work.Pending <= 0) Advance();
+                    if (_ledger.Pending <= 0) Advance();
                     else _phase = Phase.Working; // comment notices handed on behind the barrier: wait for them, then pass a new one
                 }
                 else if (Stopwatch.GetElapsedTime(_barrierStarted) > _s.StallTimeout) Stalled("the feed did not pass the barrier");
                 break;
             default:
                 // idle (started, or nothing was due): work may have come meanwhile (the population's first users)
-                if (work.Pending > 0) _phase = Phase.Working;
+                if (_ledger.Pending > 0) _phase = Phase.Working;
                 else StartBarrier();
                 break;
         }
@@ -311,6 +310,12 @@ public sealed class ClockDriverActor : ReceiveActor, IWithTimers
         _wakeUps.Clear();
         _clock.Schedule.TakeWakeUps(upTo, _wakeUps);
         foreach (var (owner, via) in _wakeUps) via.Tell(new WakeUp(owner), Self);
+    }
+
+    /// <summary>The ledger took a report; as fast as it can, a batch with nothing left moves on at once.</summary>
+    private void OnReported(bool nothingLeft)
+    {
+        if (nothingLeft && _clock.AsFastAsPossible) Progress();
     }
 
     /// <summary>Due work goes to its owner's target as counted work with a ticket of its own.</summary>

@@ -71,6 +71,15 @@ public sealed class SimulationClock : ISimClock
     /// <summary>A ticket for a new piece of counted work (unique on this node).</summary>
     public long NewTicket() => Interlocked.Increment(ref _lastTicket);
 
+    /// <summary>Counted work begun outside the driver (the feed, the manager, a user) and handed to <paramref name="holder"/>: a new ticket, told to the
+    /// ledger before the work is handed on, so it is counted before it can be reported done.</summary>
+    public long BeginWork(IActorRef holder)
+    {
+        var ticket = NewTicket();
+        Ledger.Tell(new WorkBegun(ticket, holder));
+        return ticket;
+    }
+
     public DateTime Now
     {
         get

@@ -13,11 +13,10 @@ namespace AkkaFakeUsers.Clock;
 /// </summary>
 internal sealed class WorkLedger(TimeSpan stallTimeout)
 {
-    private sealed class Piece(long ticket, IActorRef holder, string? owner, Scheduled? release)
+    private sealed class Piece(long ticket, IActorRef holder, Scheduled? release)
     {
         public long Ticket { get; } = ticket;
         public IActorRef Holder { get; set; } = holder;
-        public string? Owner { get; } = owner;
         /// <summary>The due work as released (null: begun by another actor); its due time bounds a paced clock.</summary>
         public Scheduled? Release { get; } = release;
         public long Since { get; } = Stopwatch.GetTimestamp();
@@ -41,7 +40,7 @@ internal sealed class WorkLedger(TimeSpan stallTimeout)
     /// <summary>The driver released <paramref name="release"/> to <paramref name="target"/>.</summary>
     public void Released(Scheduled release, IActorRef target)
     {
-        if (!Add(new Piece(release.Ticket, target, release.Owner, release))) return;
+        if (!Add(new Piece(release.Ticket, target, release))) return;
         _byDue.Add((release.Due, release.Ticket));
         if (release.Owner is { } owner)
         {
@@ -50,7 +49,7 @@ internal sealed class WorkLedger(TimeSpan stallTimeout)
         }
     }
 
-    public void Begun(WorkBegun b) => Add(new Piece(b.Ticket, b.Holder, null, null));
+    public void Begun(WorkBegun b) => Add(new Piece(b.Ticket, b.Holder, null));
 
     /// <summary>A strand of <paramref name="ticket"/> is decided; true when that was the last of the node's work.</summary>
     public bool Done(long ticket, int continued, IActorRef holder)

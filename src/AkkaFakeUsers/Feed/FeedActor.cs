@@ -110,9 +110,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
             }
             // counted until the user has stored its answer; should it live on another node by then, its WorkMovedAway
             // goes straight to the ledger (the sender of the hand-on)
-            var ticket = _clock.NewTicket();
-            _clock.Ledger.Tell(new WorkBegun(ticket, to));
-            to.Tell(new CommentHandedOn(n, _clock.Id, ticket), _clock.Ledger);
+            to.Tell(new CommentHandedOn(n, _clock.Id, _clock.BeginWork(to)), _clock.Ledger);
         });
         // behind everything published on that topic before it: this node's clock may move on
         Receive<FeedBarrier>(b =>
@@ -149,7 +147,7 @@ public static class FeedHosting
         builder.WithActors((system, registry) =>
         {
             var mediator = DistributedPubSub.Get(system).Mediator;
-            var f = settings;
+            var f = settings; // short: read in every argument below
             var learned = new LearnedModel();
             var serving = new FeedServing(seed, PolicyMix.From(f.Policies, f.Exploration, learned), f.Exploration, f.Candidates, f.RandomShare,
                 f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned)).ToArray(), learned, f.PerSlate);

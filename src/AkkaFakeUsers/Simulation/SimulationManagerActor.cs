@@ -180,17 +180,9 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
     private void Join(DateTime at)
     {
         var target = Math.Max(_target, Population.TargetAt(_base, _joining, at - _origin));
-        for (var i = _target + 1; i <= target; i++) _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _clock.Id, Counted()));
+        for (var i = _target + 1; i <= target; i++) _users.Tell(new EnsureUser(ProfileRules.UserId(i), i, _paused, _clock.Id, _clock.BeginWork(_users)));
         _target = target;
         ScheduleJoin();
-    }
-
-    /// <summary>A counted EnsureUser's ticket: the ledger counts it from now until its user answers (<see cref="UserEnsured"/>).</summary>
-    private long Counted()
-    {
-        var ticket = _clock.NewTicket();
-        _clock.Ledger.Tell(new WorkBegun(ticket, _users));
-        return ticket;
     }
 
     protected override void PostStop()
@@ -238,7 +230,8 @@ public sealed class SimulationManagerActor : ReceiveActor, IWithTimers
             // where it sleeps (waking every sleeper to pause it made a node's shutdown drain recover its whole population)
             if (_clock.Schedule.IsAsleep(id) && (!_wakeSleepers || (_paused && SleepingPopulation.PauseAsleep(_clock.Schedule, id)))) continue;
             if (_counting) _unanswered++;
-            _users.Tell(new EnsureUser(id, i, _paused, _counting ? _clock.Id : null, _counting ? Counted() : 0));
+            // counted: the ledger counts it until its user answers (UserEnsured)
+            _users.Tell(new EnsureUser(id, i, _paused, _counting ? _clock.Id : null, _counting ? _clock.BeginWork(_users) : 0));
         }
         _toldUpTo = Math.Max(_toldUpTo, end);
         if (end >= _target)

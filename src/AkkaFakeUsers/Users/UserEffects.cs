@@ -20,12 +20,12 @@ public sealed class UserEffects(string userId, FakeUserDeps deps, UserTimers tim
                 case StartTimer t: timers.Start(self, t.Key, t.Due, t.Message); break;
                 case CancelTimers: timers.CancelAll(); break;
                 case AskForText a:
-                    deps.Gateway.Tell(a.Request.Ticket != 0 ? a.Request : a.Request with { Ticket = Begin(self) }, self);
+                    deps.Gateway.Tell(a.Request.Ticket != 0 ? a.Request : a.Request with { Ticket = deps.Clock.BeginWork(self) }, self);
                     break;
                 case PublishOn p: deps.Mediator.Tell(new Publish(p.Topic, p.Message)); break;
                 case JoinTheFeed: deps.Feed.Tell(new JoinFeed(userId, self)); break;
                 case AskForSlate a:
-                    deps.Feed.Tell(a.Request.Ticket != 0 ? a.Request : a.Request with { Ticket = Begin(self) }, self);
+                    deps.Feed.Tell(a.Request.Ticket != 0 ? a.Request : a.Request with { Ticket = deps.Clock.BeginWork(self) }, self);
                     break;
                 case TellFeed f: deps.Feed.Tell(f.Message); break;
                 case ReplyWith r: sender.Tell(r.Message); break;
@@ -34,13 +34,5 @@ public sealed class UserEffects(string userId, FakeUserDeps deps, UserTimers tim
                 case Warn w: log.Warning(w.Text); break;
             }
         }
-    }
-
-    /// <summary>A text or slate asked for outside counted work (sim post): counted from now until its answer is stored.</summary>
-    private long Begin(IActorRef self)
-    {
-        var ticket = deps.Clock.NewTicket();
-        deps.Clock.Ledger.Tell(new WorkBegun(ticket, self));
-        return ticket;
     }
 }
