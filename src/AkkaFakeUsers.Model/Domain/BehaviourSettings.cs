@@ -42,8 +42,12 @@ public sealed record BehaviourSettings(
     ThreadSettings Threads,
     TrendSettings Trends,
     DriftSettings Drift,
-    JoinSettings Joining)
+    JoinSettings Joining,
+    CreatorSettings? Creators = null)
 {
+    /// <summary>Creator quality and post appeal (off unless configured).</summary>
+    public CreatorSettings CreatorsOrOff => Creators ?? CreatorSettings.Off;
+
     public static BehaviourSettings Default { get; } = new(new(), DailyCurveSettings.Default, new(), new(), new(), new(), new());
 
     /// <summary>Everything off: uniform rates, no daily curve, no follows, threads, trends, drift or joiners.</summary>

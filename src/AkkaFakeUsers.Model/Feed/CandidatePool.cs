@@ -195,8 +195,9 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
     /// </summary>
     /// <param name="expireBefore">Evict posts that were past the max age at this instant (default <paramref name="now"/>); a
     /// request's own cut is <paramref name="now"/> minus the max age either way, so evicting by an earlier instant only keeps more.</param>
+    /// <param name="exclude">Posts the session showed on its earlier pages.</param>
     public void Retrieve(string readerId, IReadOnlyList<string> interests, IReadOnlyCollection<string> following, DateTime now, int max, List<PoolPost> into,
-        IReadOnlyDictionary<string, ReactionMark>? seen = null, DateTime? expireBefore = null)
+        IReadOnlyDictionary<string, ReactionMark>? seen = null, DateTime? expireBefore = null, IReadOnlySet<string>? exclude = null)
     {
         into.Clear();
         Expire(expireBefore is { } e && e < now ? e : now);
@@ -206,6 +207,7 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
         {
             if (p.Stamp == stamp || p.Post.UserId == readerId || p.Post.CreatedAt > now || p.Post.CreatedAt < oldest) return false;
             if (seen is { Count: > 0 } && seen.TryGetValue(p.Post.PostId, out var mark) && (mark.Viewed || mark.Hid)) return false;
+            if (exclude is { Count: > 0 } && exclude.Contains(p.Post.PostId)) return false;
             p.Stamp = stamp;
             return true;
         }

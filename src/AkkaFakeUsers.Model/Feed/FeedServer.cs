@@ -54,7 +54,7 @@ public sealed class FeedServer
         Pool.Flush(visible);
         _interestNames.Clear();
         foreach (var i in r.Interests) _interestNames.Add(i.Interest);
-        Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates, r.Seen, visible);
+        Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates, r.Seen, visible, r.Exclude);
         var n = _candidates.Count;
         if (n == 0)
         {

@@ -14,25 +14,27 @@ public static partial class FakeUserDecider
         private void ScheduleNextPost(bool first)
         {
             if (Runtime.Paused || !_state.Exists) return;
-            var at = NextAt(Rules.PostInterval, "timing", Runtime.TimingDraws, first);
+            var at = NextAt(Rules.PostInterval, "timing", Runtime.TimingDraws, first, 1);
             Runtime = Runtime with { TimingDraws = Runtime.TimingDraws + 1, PostTimerSet = true };
             Effect(new StartTimer(PostTimerKey, PostTick.Instance, at));
         }
 
-        /// <summary>Sessions follow the same rhythm as posting (the user's heavy-tailed activity and the daily curve), at their own mean interval.</summary>
+        /// <summary>Sessions follow the same rhythm as posting (the user's heavy-tailed activity, to the power afu.sessions.activity-exponent,
+        /// and the daily curve), at their own mean interval.</summary>
         private void ScheduleNextSession(bool first)
         {
             if (Runtime.Paused || !_state.Exists) return;
-            var at = NextAt(Rules.Sessions.Interval, "session-timing", Runtime.SessionDraws, first);
+            var at = NextAt(Rules.Sessions.Interval, "session-timing", Runtime.SessionDraws, first, Rules.Sessions.ActivityExponent);
             Runtime = Runtime with { SessionDraws = Runtime.SessionDraws + 1, SessionTimerSet = true };
             Effect(new StartTimer(SessionTimerKey, SessionTick.Instance, at));
         }
 
-        private DateTime NextAt(TimeSpan interval, string purpose, long draw, bool first)
+        private DateTime NextAt(TimeSpan interval, string purpose, long draw, bool first, double exponent)
         {
             var b = Rules.Behaviour;
             // ActivityFactor is the user's rate relative to the mean (heavy-tailed): the mean gap shrinks with it.
-            var mean = interval.TotalSeconds / Math.Max(0.001, Profile.ActivityFactor);
+            var factor = exponent == 1 ? Profile.ActivityFactor : Math.Pow(Profile.ActivityFactor, exponent);
+            var mean = interval.TotalSeconds / Math.Max(0.001, factor);
             var u = DeterministicRandom.For(Rules.Seed, purpose, UserId, draw).NextDouble();
             var sim = b.Daily.Enabled
                 ? Activity.NextGap(b.Daily, ctx.Now, TimeSpan.FromSeconds(mean), Activity.Chronotype(b.Daily, Rules.Seed, ctx.Index), u).TotalSeconds
@@ -72,8 +74,12 @@ public static partial class FakeUserDecider
                     Effect(new Warn($"user {UserId}: generated post rejected ({content.Length} chars)"));
                     return;
                 }
-                var post = new PostPublished(PostIds.For(UserId, p.Seq), UserId, p.Seq, content, p.Interest, p.Subtopic,
-                    ctx.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion, p.Trending);
+                var postId = PostIds.For(UserId, p.Seq);
+                var creators = Rules.Behaviour.CreatorsOrOff;
+                var quality = Creators.Quality(creators, Rules.Seed, UserId);
+                var post = new PostPublished(postId, UserId, p.Seq, content, p.Interest, p.Subtopic,
+                    ctx.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion, p.Trending,
+                    Creators.Appeal(creators, Rules.Seed, postId, quality), creators.Enabled ? quality : null);
                 Emit(post);
                 Effect(new PublishOn(FeedTopics.Posts, post));
                 return;

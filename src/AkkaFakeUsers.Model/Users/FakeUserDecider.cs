@@ -66,14 +66,14 @@ public static partial class FakeUserDecider
     /// <summary>A paused runtime: no timers, nothing under way, no plans (its timers are cancelled with it).</summary>
     public static UserRuntime Paused(UserRuntime r) => r with
     {
-        Paused = true, PostTimerSet = false, SessionTimerSet = false, PendingPost = null, PendingSlate = null,
+        Paused = true, PostTimerSet = false, SessionTimerSet = false, PendingPost = null, PendingSlate = null, Scroll = null,
         PendingComments = r.PendingComments.Clear(), Planned = r.Planned.Clear(),
     };
 
     /// <summary>A runtime with nothing under way: the answers to what was asked before the actor stopped went to it, not to the woken one.</summary>
     public static UserRuntime Settled(UserRuntime r, string userId) => r with
     {
-        PendingPost = null, PendingSlate = null, PendingComments = r.PendingComments.Clear(),
+        PendingPost = null, PendingSlate = null, Scroll = null, PendingComments = r.PendingComments.Clear(),
         Planned = r.Planned.Except(r.PendingComments.Values.Select(d => d.Id(userId))),
     };
 

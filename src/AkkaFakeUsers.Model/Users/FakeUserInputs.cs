@@ -87,11 +87,16 @@ public sealed record UserRuntime(
     ImmutableHashSet<string> Planned,
     bool SessionTimerSet = false,
     long SessionDraws = 0,
-    string? PendingSlate = null)
+    string? PendingSlate = null,
+    ScrollState? Scroll = null)
 {
     public static UserRuntime Initial { get; } = new(false, false, false, 0, 0, null,
         ImmutableDictionary<long, ReactionDue>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal));
 }
+
+/// <summary>A session scrolling on: the page asked for next, and what the pages before it left (not persisted: a user
+/// that stops mid-session ends the session).</summary>
+public sealed record ScrollState(string SessionId, long SessionSeq, int NextPage, int SkipsInARow, DateTime At, ImmutableHashSet<string> Shown);
 
 /// <summary>Something the actor does for the decider, after the decision's events are persisted (at once if there are none).</summary>
 public abstract record UserEffect;

@@ -70,7 +70,8 @@ public sealed record UserCreated(UserProfile Profile, string Bio, DateTime Creat
     [JsonIgnore] public string UserId => Profile.UserId;
 }
 
-/// <summary>A post, persisted by its author and published on the "posts" topic. Trending: its subtopic trended when it was written.</summary>
+/// <summary>A post, persisted by its author and published on the "posts" topic. Trending: its subtopic trended when it was written.
+/// <paramref name="Appeal"/> and <paramref name="AuthorQuality"/>: ground truth of afu.behaviour.creators (null when off).</summary>
 public sealed record PostPublished(
     string PostId,
     string UserId,
@@ -81,7 +82,9 @@ public sealed record PostPublished(
     DateTime CreatedAt,
     string GeneratedBy,
     string ModelVersion,
-    bool Trending = false) : IUserEvent;
+    bool Trending = false,
+    double? Appeal = null,
+    double? AuthorQuality = null) : IUserEvent;
 
 /// <summary>
 /// One view, like, comment or hide, with the interest-match score it was decided on. <paramref name="ImpressionId"/>: the
@@ -126,6 +129,7 @@ public sealed record UserFollowed(string FollowerId, string FolloweeId, double M
 /// <summary>
 /// A slate the user was shown in a session, and what it did with every slot: one event per slate (the impression log's
 /// rows). <paramref name="SessionSeq"/> numbers the user's sessions; the interactions it caused follow as their own events.
+/// <paramref name="Page"/>: the page of a scrolling session (1 = the first slate; positions count within the page).
 /// </summary>
 public sealed record SlateShown(
     string SlateId,
@@ -136,7 +140,8 @@ public sealed record SlateShown(
     int Candidates,
     bool IsRandom,
     DateTime CreatedAt,
-    IReadOnlyList<Impression> Items) : IUserEvent;
+    IReadOnlyList<Impression> Items,
+    int Page = 1) : IUserEvent;
 
 /// <summary>One shown post of a slate: where, how likely the policy was to show it there, and what the user did.</summary>
 public sealed record Impression(
@@ -161,7 +166,7 @@ public static class SessionIds
 {
     public static string Session(string userId, long seq) => $"{userId}/session-{seq}";
 
-    /// <summary>A session shows one slate today; the id leaves room for more (scrolling on).</summary>
+    /// <summary>The slate of one page of a session (a session that scrolls on shows pages 2, 3, …).</summary>
     public static string Slate(string sessionId, int page) => $"{sessionId}/slate-{page}";
 }
 

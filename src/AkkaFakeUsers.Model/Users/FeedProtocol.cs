@@ -27,6 +27,7 @@ public sealed record LeaveFeed(string UserId);
 /// <param name="Seen">Posts the user already opened or hid (its reaction marks): a feed does not show them again.</param>
 /// <param name="VisibleBefore">Posts and likes stamped before this instant are what the slate may show (default: <paramref name="Now"/>).</param>
 /// <param name="Ticket">The asking user's clock ticket for this piece of work (0: none), handed back with the slate.</param>
+/// <param name="Exclude">Posts the session already showed on its earlier pages: the next page never repeats them.</param>
 public sealed record SlateRequest(
     string UserId,
     string SessionId,
@@ -37,7 +38,8 @@ public sealed record SlateRequest(
     DateTime Now,
     IReadOnlyDictionary<string, ReactionMark>? Seen = null,
     DateTime? VisibleBefore = null,
-    long Ticket = 0);
+    long Ticket = 0,
+    IReadOnlySet<string>? Exclude = null);
 
 /// <summary>One shown post: position from 1, the policy's score, and the exact probability that the policy shows this post at this position.</summary>
 /// <param name="Shadow">The same probability under each of the run's shadow policies (afu.feed.shadow-policies), for off-policy evaluation.</param>
