@@ -94,7 +94,8 @@ CREATE TABLE IF NOT EXISTS impressions (
   liked boolean NOT NULL,
   commented boolean NOT NULL,
   hid boolean NOT NULL,
-  match_score double precision NOT NULL);
+  match_score double precision NOT NULL,
+  page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1));
 
 CREATE INDEX IF NOT EXISTS ix_impressions_slate ON impressions (slate_id);
 

@@ -6,7 +6,11 @@ namespace AkkaFakeUsers.Dataset;
 
 public sealed record DsUser(string Id, IReadOnlyList<string> Interests, DateTime CreatedAt);
 
-public sealed record DsPost(string Id, string AuthorId, string Interest, string Subtopic, DateTime CreatedAt, string Content, string GeneratedBy, bool Trending);
+/// <summary>A post; <see cref="Appeal"/>: the ground truth of afu.behaviour.creators (null when it was off).</summary>
+public sealed record DsPost(string Id, string AuthorId, string Interest, string Subtopic, DateTime CreatedAt, string Content, string GeneratedBy, bool Trending)
+{
+    public double? Appeal { get; init; }
+}
 
 /// <param name="ParentId">For a reply: the comment it answers.</param>
 /// <param name="ThreadDepth">Comments: 1 on a post, 2 for a reply, …; 0 for views and likes.</param>
@@ -16,9 +20,12 @@ public sealed record DsInteraction(string UserId, string PostId, string Type, Da
 
 public sealed record DsFollow(string FollowerId, string FolloweeId, DateTime CreatedAt);
 
-/// <summary>One row of the impression log.</summary>
+/// <summary>One row of the impression log; <see cref="Page"/>: the page of a scrolling session (position counts within it).</summary>
 public sealed record DsImpression(string Id, string SlateId, string UserId, string PostId, int Position, string Policy, double Score, double Propensity,
-    int Candidates, bool IsRandom, DateTime ShownAt, bool Examined, bool Viewed, int DwellMs, bool Liked, bool Commented, bool Hid, double MatchScore);
+    int Candidates, bool IsRandom, DateTime ShownAt, bool Examined, bool Viewed, int DwellMs, bool Liked, bool Commented, bool Hid, double MatchScore)
+{
+    public int Page { get; init; } = 1;
+}
 
 /// <summary>The training tables of one store, in memory (read once, by report and evaluate).</summary>
 public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<DsPost> Posts, IReadOnlyList<DsInteraction> Interactions, IReadOnlyList<DsFollow> Follows,
@@ -41,7 +48,10 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
             var m = Json(r.GetString(6));
             return new DsPost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StoreConnection.ReadTime(r, 4), r.GetString(5),
                 m.TryGetProperty("generated_by", out var g) ? g.GetString() ?? "" : "",
-                m.TryGetProperty("trending", out var tr) && tr.ValueKind == JsonValueKind.True);
+                m.TryGetProperty("trending", out var tr) && tr.ValueKind == JsonValueKind.True)
+            {
+                Appeal = m.TryGetProperty("appeal", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : null,
+            };
         }, ct);
         var interactions = await ReadAsync(c, $"SELECT user_id, post_id, type, created_at, {Txt("metadata")}, content FROM user_interactions", r =>
         {
@@ -67,7 +77,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
     }
 
     private const string ImpressionsSql =
-        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score " +
+        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score, page " +
         "FROM impressions ORDER BY shown_at, slate_id, position";
 
     private static DsImpression Impression(DbDataReader r)
@@ -75,7 +85,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         static bool B(DbDataReader r, int i) => Exporter.ReadLong(r, i) != 0;
         static int I(DbDataReader r, int i) => checked((int)Exporter.ReadLong(r, i));
         return new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8),
-            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17));
+            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)) { Page = I(r, 18) };
     }
 
     /// <summary>The impression log in time order, streamed (the exports read it this way; <see cref="ReadAsync(TrainingStore, CancellationToken)"/> keeps it all).</summary>

@@ -16,7 +16,7 @@ namespace AkkaFakeUsers.Dataset;
 /// the dash, so ids are written with '-' as '_' (<c>user-4/post-2</c> is <c>user_4/post_2</c>; <see cref="MindId"/>).</item>
 /// <item>Open Bandit (<see cref="ExportFormat.Obd"/>): <c>obd.csv</c>, one row per impression, with OBD's columns
 /// <c>timestamp,item_id,position,click,propensity_score</c> (click = opened) and then the slate, policy, random flag,
-/// candidate count, the user and its interests as <c>user_feature_&lt;interest&gt;</c> 0/1 columns.</item>
+/// candidate count, the user, the page of the session and the user's interests as <c>user_feature_&lt;interest&gt;</c> 0/1 columns.</item>
 /// </list>
 /// Both stream: memory holds only the users' recent histories and interests.
 /// </summary>
@@ -24,7 +24,7 @@ public static class RecsysExport
 {
     public const int HistoryKept = 50;
 
-    public const string ObdHeader = "timestamp,item_id,position,click,propensity_score,slate_id,policy,is_random,candidates,user_id";
+    public const string ObdHeader = "timestamp,item_id,position,click,propensity_score,slate_id,policy,is_random,candidates,user_id,page";
 
     public static string MindId(string id) => id.Replace('-', '_');
 
@@ -130,7 +130,8 @@ public static class RecsysExport
             await w.WriteLineAsync(string.Join(',',
                 s.ShownAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture), Exporter.Csv(s.PostId),
                 s.Position.ToString(CultureInfo.InvariantCulture), s.Viewed ? "1" : "0", s.Propensity.ToString("R", CultureInfo.InvariantCulture),
-                Exporter.Csv(s.SlateId), Exporter.Csv(s.Policy), s.IsRandom ? "1" : "0", s.Candidates.ToString(CultureInfo.InvariantCulture), Exporter.Csv(s.UserId))
+                Exporter.Csv(s.SlateId), Exporter.Csv(s.Policy), s.IsRandom ? "1" : "0", s.Candidates.ToString(CultureInfo.InvariantCulture), Exporter.Csv(s.UserId),
+                s.Page.ToString(CultureInfo.InvariantCulture))
                 + string.Concat(catalog.Select(i => mine.Contains(i) ? ",1" : ",0")));
             rows++;
         }

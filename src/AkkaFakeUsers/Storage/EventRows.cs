@@ -67,7 +67,7 @@ public static class EventRows
         ("id", ColumnKind.Text), ("slate_id", ColumnKind.Text), ("session_id", ColumnKind.Text), ("user_id", ColumnKind.Text), ("post_id", ColumnKind.Text),
         ("position", ColumnKind.Int), ("policy", ColumnKind.Text), ("score", ColumnKind.Real), ("propensity", ColumnKind.Real), ("candidates", ColumnKind.Int),
         ("is_random", ColumnKind.Bool), ("shown_at", ColumnKind.Time), ("examined", ColumnKind.Bool), ("viewed", ColumnKind.Bool), ("dwell_ms", ColumnKind.Int),
-        ("liked", ColumnKind.Bool), ("commented", ColumnKind.Bool), ("hid", ColumnKind.Bool), ("match_score", ColumnKind.Real));
+        ("liked", ColumnKind.Bool), ("commented", ColumnKind.Bool), ("hid", ColumnKind.Bool), ("match_score", ColumnKind.Real), ("page", ColumnKind.Int));
 
     /// <summary>The propensity of each shown slot under each shadow policy (afu.feed.shadow-policies), for off-policy evaluation.</summary>
     public static readonly TableShape ImpressionPropensities = new("impression_propensities",
@@ -95,7 +95,7 @@ public static class EventRows
                 {
                     var id = Impression.IdFor(s.SlateId, i.Position);
                     yield return new(Impressions, [id, s.SlateId, s.SessionId, s.UserId, i.PostId, i.Position, s.Policy, i.Score, i.Propensity, s.Candidates,
-                        s.IsRandom, s.CreatedAt, i.Examined, i.Viewed, i.DwellMs, i.Liked, i.Commented, i.Hid, i.MatchScore]);
+                        s.IsRandom, s.CreatedAt, i.Examined, i.Viewed, i.DwellMs, i.Liked, i.Commented, i.Hid, i.MatchScore, s.Page]);
                     if (i.Shadow is null) continue;
                     foreach (var (policy, p) in i.Shadow.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                         yield return new(ImpressionPropensities, [id, policy, p]);
@@ -104,13 +104,20 @@ public static class EventRows
         }
     }
 
-    public static string PostMetadata(PostPublished p) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    /// <summary>The post's metadata; with afu.behaviour.creators on, the ground truth of its appeal and its author's quality too.</summary>
+    public static string PostMetadata(PostPublished p)
     {
-        ["source"] = "fake_user",
-        ["generated_by"] = p.GeneratedBy,
-        ["model_version"] = p.ModelVersion,
-        ["trending"] = p.Trending,
-    });
+        var m = new Dictionary<string, object?>
+        {
+            ["source"] = "fake_user",
+            ["generated_by"] = p.GeneratedBy,
+            ["model_version"] = p.ModelVersion,
+            ["trending"] = p.Trending,
+        };
+        if (p.Appeal is { } appeal) m["appeal"] = appeal;
+        if (p.AuthorQuality is { } quality) m["author_quality"] = quality;
+        return JsonSerializer.Serialize(m);
+    }
 
     public static string InteractionMetadata(InteractionRecorded i) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {

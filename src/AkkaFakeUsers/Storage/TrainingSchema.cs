@@ -78,7 +78,8 @@ public static class TrainingSchema
               liked {flag} NOT NULL,
               commented {flag} NOT NULL,
               hid {flag} NOT NULL,
-              match_score {real} NOT NULL)
+              match_score {real} NOT NULL,
+              page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1))
             """,
             "CREATE INDEX IF NOT EXISTS ix_impressions_slate ON impressions (slate_id)",
             "CREATE INDEX IF NOT EXISTS ix_impressions_shown_at ON impressions (shown_at)",
@@ -109,7 +110,24 @@ public static class TrainingSchema
         // WAL lets the projection and readers work while the journal writes. The mode is stored in the file.
         if (db.Dialect == SqlDialect.Sqlite) await StoreConnection.ExecAsync(c, "PRAGMA journal_mode=WAL", ct);
         await AllowHidesAsync(db, c, ct);
+        await AddPageAsync(db, c, ct);
         foreach (var s in Statements(db.Dialect)) await StoreConnection.ExecAsync(c, s, ct);
+    }
+
+    /// <summary>Impression logs made before sessions scrolled have no <c>page</c>: add it (every row so far is page 1).</summary>
+    private static async Task AddPageAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
+    {
+        if (!await db.TableExistsAsync(c, "impressions", ct) || await HasPageAsync(db, c, ct)) return;
+        await StoreConnection.ExecAsync(c, "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1)", ct);
+    }
+
+    private static async Task<bool> HasPageAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = db.Dialect == SqlDialect.Sqlite
+            ? "SELECT COUNT(*) FROM pragma_table_info('impressions') WHERE name = 'page'"
+            : "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'impressions' AND column_name = 'page' AND table_schema = current_schema()";
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct)) > 0;
     }
 
     /// <summary>
@@ -152,10 +170,14 @@ public static class TrainingSchema
 
     /// <summary>
     /// For a role that may not alter the tables: fails with the statement an administrator must run when they predate
-    /// a change the node would otherwise make itself (the 'hide' interaction type).
+    /// a change the node would otherwise make itself (the 'hide' interaction type, the impressions' page).
     /// </summary>
     public static async Task RequireCurrentAsync(StoreConnection db, System.Data.Common.DbConnection c, string where, CancellationToken ct)
     {
+        if (await db.TableExistsAsync(c, "impressions", ct) && !await HasPageAsync(db, c, ct))
+            throw new StorageUnavailableException(
+                $"{where}: impressions predates scrolling sessions (no page column) and this role may not alter it; have its owner run: " +
+                "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1);");
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'user_interactions'::regclass AND contype = 'c' AND conname = 'user_interactions_type_check'";
         var ddl = Convert.ToString(await cmd.ExecuteScalarAsync(ct)) ?? "";

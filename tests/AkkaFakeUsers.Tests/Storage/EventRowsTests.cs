@@ -65,9 +65,9 @@ public class EventRowsTests
         var impressions = rows.Where(r => r.Table == EventRows.Impressions).Select(Row).ToList();
         Assert.Equal(2, impressions.Count);
         Assert.Equal(["id", "slate_id", "session_id", "user_id", "post_id", "position", "policy", "score", "propensity", "candidates", "is_random", "shown_at",
-            "examined", "viewed", "dwell_ms", "liked", "commented", "hid", "match_score"], impressions[0].Keys);
+            "examined", "viewed", "dwell_ms", "liked", "commented", "hid", "match_score", "page"], impressions[0].Keys);
         Assert.Equal((object?[])["user-5/session-3/slate-1#1", slate.SlateId, slate.SessionId, "user-5", "user-4/post-2", 1, "interest", 0.91, 0.9525, 120, false, T0,
-            true, true, 8000, true, false, false, 0.91], impressions[0].Values.ToArray());
+            true, true, 8000, true, false, false, 0.91, 1], impressions[0].Values.ToArray());
         Assert.Equal((2, true, false), ((int)impressions[1]["position"]!, (bool)impressions[1]["hid"]!, (bool)impressions[1]["viewed"]!));
         var shadows = rows.Where(r => r.Table == EventRows.ImpressionPropensities).Select(r => r.Values).ToList();
         Assert.Equal([["user-5/session-3/slate-1#1", "popular", 0.05 / 120], ["user-5/session-3/slate-1#1", "random", 1 / 120.0]], shadows);

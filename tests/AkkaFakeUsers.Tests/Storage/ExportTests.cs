@@ -104,7 +104,7 @@ public class ExportTests
             string D(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal([row[0], sl.SlateId, sl.SessionId, sl.UserId, i.PostId, i.Position.ToString(), sl.Policy, D(i.Score), D(i.Propensity), sl.Candidates.ToString(),
                 B(sl.IsRandom), sl.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), B(i.Examined), B(i.Viewed), i.DwellMs.ToString(), B(i.Liked), B(i.Commented), B(i.Hid),
-                D(i.MatchScore)], row);
+                D(i.MatchScore), sl.Page.ToString()], row);
         }
         // impressions, Parquet: typed (text, long, double, bool, time), every column of every row as written
         await using (var reader = await ParquetReader.CreateAsync(Path.Combine(dir.Path, "pq", "impressions.parquet")))
@@ -262,7 +262,7 @@ public class ExportTests
         var obd = await Exporter.ExportAsync(store, ExportFormat.Obd, dir.File("obd"), new StringWriter());
         Assert.Equal(36, Assert.Single(obd).Rows);
         var csv = ReadCsv(Path.Combine(dir.File("obd"), "obd.csv"));
-        Assert.Equal(["timestamp", "item_id", "position", "click", "propensity_score", "slate_id", "policy", "is_random", "candidates", "user_id",
+        Assert.Equal(["timestamp", "item_id", "position", "click", "propensity_score", "slate_id", "policy", "is_random", "candidates", "user_id", "page",
             .. InterestCatalog.Names.Select(i => "user_feature_" + i)], csv[0]);
         var users = events.Select(e => e.Event).OfType<UserCreated>().ToDictionary(u => u.UserId, u => u.Profile.InterestNames.ToHashSet());
         var expected = slates.SelectMany(s => s.Items.Select(i => (s, i))).ToList();
@@ -275,7 +275,8 @@ public class ExportTests
             Assert.Equal(s.CreatedAt, DateTime.Parse(row[0], null, System.Globalization.DateTimeStyles.AdjustToUniversal));
             Assert.Equal((i.PostId, i.Position.ToString(), i.Viewed ? "1" : "0", i.Propensity, s.SlateId, s.Policy, s.IsRandom ? "1" : "0", s.Candidates.ToString(), s.UserId),
                 (row[1], row[2], row[3], double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), row[5], row[6], row[7], row[8], row[9]));
-            Assert.Equal(InterestCatalog.Names.Select(n => users[s.UserId].Contains(n) ? "1" : "0"), row[10..]);
+            Assert.Equal(s.Page.ToString(), row[10]);
+            Assert.Equal(InterestCatalog.Names.Select(n => users[s.UserId].Contains(n) ? "1" : "0"), row[11..]);
         }
     }
 
