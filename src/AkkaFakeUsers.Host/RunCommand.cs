@@ -72,7 +72,7 @@ public static class RunCommand
         var newest = await store.NewestPostAtAsync(cancel);
 
         await stdout.WriteLineAsync(
-            $"afu: {settings.TargetUserCount} users, seed {settings.Seed}, storage {RunReport.Describe(settings)}, generator {generator.Name}, " +
+            $"afu: {settings.TargetUserCount} users, profile {settings.Profile}, seed {settings.Seed}, storage {RunReport.Describe(settings)}, generator {generator.Name}, " +
             $"{TimeScaleInWords(settings)}, simulated time from {settings.StartAt(DateTime.UtcNow, newest):yyyy-MM-dd HH:mm} UTC, {RunLength(settings, duration)}");
         if (newest is { } n && n >= settings.StartAt(DateTime.UtcNow))
             await stdout.WriteLineAsync($"afu: simulated time carries on from the newest post in the store, {n:yyyy-MM-dd HH:mm:ss} UTC " +

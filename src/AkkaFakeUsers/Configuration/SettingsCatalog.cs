@@ -48,6 +48,9 @@ public static class SettingsCatalog
         "Where the SQLite database (journal, snapshots, training tables) lives.") { Env = "AFU_DATA_DIR", Flag = "data-dir", FlagValue = "DIR" };
     public static readonly Setting Storage = new("afu.storage", SettingKind.Enum, "sqlite", "sqlite (embedded default) or postgres.")
         { Env = "AFU_STORAGE", Flag = "storage", FlagValue = "sqlite|postgres", Allowed = ["sqlite", "postgres"] };
+    public static readonly Setting Profile = new("afu.profile", SettingKind.Enum, "seed",
+        "Behaviour profile: a named layer of settings below --config, env and flags (hocon/profiles/NAME.conf). seed: the behaviour documented here (posting every 0-60 s, interaction probability 0.7); calibrated: posting, sessions and reactions set so the data's statistics fall in the ranges of published real logs (docs/fidelity.md, afu dataset fidelity).")
+        { Env = "AFU_PROFILE", Flag = "profile", FlagValue = "seed|calibrated", Allowed = ["seed", "calibrated"] };
     public static readonly Setting PostgresConnection = new("afu.postgres.connection-string", SettingKind.String, "\"\"",
         "Npgsql connection string, e.g. Host=localhost;Database=afu;Username=afu;Password=…") { Env = "AFU_POSTGRES", AllowEmpty = true };
 
@@ -84,7 +87,10 @@ public static class SettingsCatalog
     public static readonly Setting CommentBase = Num("afu.reactions.comment-base", "0.01", 0, 1, "P(comment | view) = comment-base + comment-slope x score.");
     public static readonly Setting CommentSlope = Num("afu.reactions.comment-slope", "0.1", 0, 1, "See comment-base.");
     public static readonly Setting InterestSignal = S("afu.reactions.interest-signal", SettingKind.Bool, "on",
-        "off: decisions ignore interests, every view decided as if its score were 0.85 (a control: a recommender trained on such data scores ~0.5 AUC).");
+        "off: decisions ignore interests and posts' appeal, every view decided as if its score were 0.85 (a control: a recommender trained on such data scores ~0.5 AUC).");
+    public static readonly Setting OpenMatchWeight = Num("afu.reactions.open-match-weight", "0.25", 0, 1,
+        "P(open | examined) = interaction-probability x ((1 - w) + w x score^open-match-exponent) x the post's appeal factor: how much opening depends on the match.");
+    public static readonly Setting OpenMatchExponent = Num("afu.reactions.open-match-exponent", "1", 0.1, 20, "See open-match-weight.");
 
     public static readonly Setting HeavyTail = S("afu.behaviour.activity.heavy-tail", SettingKind.Bool, "on",
         "Posting rates are log-normal across users (mean 1 x posting.interval): a few post a lot, most rarely; off = everyone the same rate.");
@@ -122,9 +128,17 @@ public static class SettingsCatalog
     public static readonly Setting DriftDropBelow = Num("afu.behaviour.drift.drop-below", "0.02", 0, 0.5, "An interest whose weight falls below this leaves.");
     public static readonly Setting GrowthPerDay = Num("afu.behaviour.joining.growth-per-day", "0.05", 0, 100,
         "New users join: the population grows by this share of its configured size per simulated day (0 = fixed).");
+    public static readonly Setting CreatorsEnabled = S("afu.behaviour.creators.enabled", SettingKind.Bool, "off",
+        "Authors have a latent quality and each post an appeal drawn around it, which makes it likelier to be opened and liked (ground truth in the posts' metadata: appeal, author_quality).");
+    public static readonly Setting QualitySigma = Num("afu.behaviour.creators.quality-sigma", "0.8", 0, 5, "Standard deviation of the authors' latent quality (normal, mean 0).");
+    public static readonly Setting AppealSigma = Num("afu.behaviour.creators.appeal-sigma", "0.5", 0, 5, "Standard deviation of a post's appeal around its author's quality.");
+    public static readonly Setting OpenWeight = Num("afu.behaviour.creators.open-weight", "1.0", 0, 10,
+        "P(open) is multiplied by exp(open-weight x appeal), normalised to a mean of 1 over posts.");
+    public static readonly Setting LikeWeight = Num("afu.behaviour.creators.like-weight", "1.0", 0, 10,
+        "P(like | open) is multiplied by exp(like-weight x appeal), normalised to a mean of 1 over posts.");
 
     public static readonly Setting SessionInterval = S("afu.sessions.interval", SettingKind.Duration, "120s",
-        "Mean simulated time between two sessions of an average user (scaled by its activity factor and the daily curve, as posting is). Each session asks the feed for one slate.");
+        "Mean simulated time between two sessions of an average user (scaled by its activity factor and the daily curve, as posting is). Each session asks the feed for a slate (and for more pages when sessions scroll).");
     public static readonly Setting SlateSize = Whole("afu.sessions.slate-size", "10", 1, 100, "K: posts per slate.");
     public static readonly Setting Examination = new("afu.sessions.examination", SettingKind.Enum, "cascade",
         "cascade: position i is examined with probability examination-decay^(i-1) and the user may stop after a like or comment (position bias, as in real logs); flat: every position with flat-examination and no stopping (the control: no position bias).")
@@ -135,6 +149,21 @@ public static class SettingsCatalog
     public static readonly Setting HideBase = Num("afu.sessions.hide-base", "0.005", 0, 1,
         "P(hide | examined, not opened) = hide-base + hide-slope x (1 - match)^2: the explicit negative, likelier the worse the match.");
     public static readonly Setting HideSlope = Num("afu.sessions.hide-slope", "0.08", 0, 1, "See hide-base.");
+    public static readonly Setting ExaminationFloor = Num("afu.sessions.examination-floor", "0", 0, 1,
+        "Cascade: position i (within its page) is examined with floor + (1 - floor) x examination-decay^(i-1); 0 = the plain cascade.");
+    public static readonly Setting SessionActivityExponent = Num("afu.sessions.activity-exponent", "1", 0, 2,
+        "A user's session rate is the mean rate x its activity factor^exponent: 1 = sessions as heavy-tailed as posting, 0 = every user opens the app equally often.");
+    public static readonly Setting ScrollEnabled = S("afu.sessions.scroll.enabled", SettingKind.Bool, "off",
+        "Sessions scroll: after every slot the user stops with stop-per-slot (+ boredom per examined post in a row it did not open); reaching the end of a page asks for the next (slate_id per page, page in the impression log).");
+    public static readonly Setting StopPerSlot = Num("afu.sessions.scroll.stop-per-slot", "0.05", 0, 1, "See scroll.enabled.");
+    public static readonly Setting Boredom = Num("afu.sessions.scroll.boredom", "0.01", 0, 1, "See scroll.enabled.");
+    public static readonly Setting MaxPages = Whole("afu.sessions.scroll.max-pages", "10", 1, 1000, "Most pages one session shows.");
+    public static readonly Setting DwellModel = new("afu.sessions.dwell.model", SettingKind.Enum, "seed",
+        "Dwell on an opened post. seed: 3-60 s, longer the better the match; lognormal: median x exp(sigma z) x (0.6 + 0.8 x match), capped (EB-NeRD's read times: median 21 s, p90 about 130 s).")
+        { Allowed = ["seed", "lognormal"] };
+    public static readonly Setting DwellMedian = S("afu.sessions.dwell.median", SettingKind.Duration, "21s", "lognormal: the median dwell.");
+    public static readonly Setting DwellSigma = Num("afu.sessions.dwell.sigma", "1.5", 0, 5, "lognormal: the spread (1.5 gives mean / median 3.1).");
+    public static readonly Setting DwellCap = S("afu.sessions.dwell.cap", SettingKind.Duration, "30m", "lognormal: the longest dwell.");
 
     public static readonly Setting FeedPolicies = new("afu.feed.policies", SettingKind.String, "\"interest=0.8, popular=0.2\"",
         "Which policy ranks whose slates, by share of the population (a user's share is drawn from the seed): chronological, interest, popular, random, learned, or epsilon:E:name. `afu inspect feed policy …` switches it on a running cluster.")

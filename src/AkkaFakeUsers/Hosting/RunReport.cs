@@ -35,6 +35,7 @@ public static class RunReport
         return $"""
             afu: summary after {elapsed:hh\:mm\:ss}
               simulated         {simulated}
+              profile           {s.Profile}
               users             {c.Users}
               posts             {c.Posts}
               slates            {c.Slates} ({c.Impressions} impressions)

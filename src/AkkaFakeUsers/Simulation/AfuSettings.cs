@@ -56,6 +56,9 @@ public sealed record DashboardSettings(string Host, int Port)
 /// <summary>Every setting of a run, validated. Built by <see cref="SettingsLoader"/> from HOCON, env vars and CLI flags.</summary>
 public sealed record AfuSettings
 {
+    /// <summary>afu.profile: the behaviour profile whose layer of settings lies below --config, env and flags.</summary>
+    public string Profile { get; init; } = Profiles.Seed;
+
     public required long Seed { get; init; }
     public required string DataDir { get; init; }
     public required StorageKind Storage { get; init; }

@@ -46,7 +46,9 @@ public static class ModelSettingsReader
         CommentBase: r.Double(SettingsCatalog.CommentBase),
         CommentSlope: r.Double(SettingsCatalog.CommentSlope),
         InterestSignal: r.Bool(SettingsCatalog.InterestSignal),
-        LikeExponent: r.Double(SettingsCatalog.LikeExponent));
+        LikeExponent: r.Double(SettingsCatalog.LikeExponent),
+        OpenMatchWeight: r.Double(SettingsCatalog.OpenMatchWeight),
+        OpenMatchExponent: r.Double(SettingsCatalog.OpenMatchExponent));
 
     /// <summary>afu.behaviour: activity, the daily curve, follows, threads, trends, drift, joiners.</summary>
     public static BehaviourSettings Behaviour(SettingsReader r)
@@ -65,7 +67,9 @@ public static class ModelSettingsReader
                 PostShare: r.Double(SettingsCatalog.TrendPostShare), LikeBoost: r.Double(SettingsCatalog.TrendLikeBoost)),
             Drift: new DriftSettings(Enabled: r.Bool(SettingsCatalog.DriftEnabled), Rate: r.Double(SettingsCatalog.DriftRate), MaxInterests: r.Int(SettingsCatalog.DriftMaxInterests),
                 DropBelow: r.Double(SettingsCatalog.DriftDropBelow)),
-            Joining: new JoinSettings(GrowthPerDay: r.Double(SettingsCatalog.GrowthPerDay)));
+            Joining: new JoinSettings(GrowthPerDay: r.Double(SettingsCatalog.GrowthPerDay)),
+            Creators: new CreatorSettings(Enabled: r.Bool(SettingsCatalog.CreatorsEnabled), QualitySigma: r.Double(SettingsCatalog.QualitySigma),
+                AppealSigma: r.Double(SettingsCatalog.AppealSigma), OpenWeight: r.Double(SettingsCatalog.OpenWeight), LikeWeight: r.Double(SettingsCatalog.LikeWeight)));
     }
 
     /// <summary>afu.sessions.</summary>
@@ -77,5 +81,11 @@ public static class ModelSettingsReader
         FlatExamination: r.Double(SettingsCatalog.FlatExamination),
         StopAfterEngagement: r.Double(SettingsCatalog.StopAfterEngagement),
         HideBase: r.Double(SettingsCatalog.HideBase),
-        HideSlope: r.Double(SettingsCatalog.HideSlope));
+        HideSlope: r.Double(SettingsCatalog.HideSlope),
+        ExaminationFloor: r.Double(SettingsCatalog.ExaminationFloor),
+        Scroll: new ScrollSettings(Enabled: r.Bool(SettingsCatalog.ScrollEnabled), StopPerSlot: r.Double(SettingsCatalog.StopPerSlot),
+            Boredom: r.Double(SettingsCatalog.Boredom), MaxPages: r.Int(SettingsCatalog.MaxPages)),
+        Dwell: new DwellSettings(r.Enum<DwellModel>(SettingsCatalog.DwellModel), r.Duration(SettingsCatalog.DwellMedian), r.Double(SettingsCatalog.DwellSigma),
+            r.Duration(SettingsCatalog.DwellCap)),
+        ActivityExponent: r.Double(SettingsCatalog.SessionActivityExponent));
 }

@@ -18,7 +18,7 @@ public sealed class SettingsException(IReadOnlyList<string> errors) : Exception(
 /// Reads <c>afu { … }</c> settings (every key declared once in <see cref="SettingsCatalog"/>) and builds the typed
 /// <see cref="AfuSettings"/> from its sections, each read by its own record (<c>LlmSettings.Read</c>, <c>FeedSettings.Read</c>,
 /// <c>ClockSettings.Read</c>, <c>ClusterSettings.Read</c>, …; the model's records by <see cref="ModelSettingsReader"/>), by
-/// name; here only what spans sections (storage and its connection, the population's bounds, the start, who may bind where). Precedence: CLI flag &gt; env var &gt; <c>--config</c> file &gt; the catalog's defaults.
+/// name; here only what spans sections (storage and its connection, the population's bounds, the start, who may bind where). Precedence: CLI flag &gt; env var &gt; <c>--config</c> file &gt; the behaviour profile (<see cref="Profiles"/>) &gt; the catalog's defaults.
 /// Collects every error before failing, so one run shows all that is wrong.
 /// </summary>
 public static class SettingsLoader
@@ -47,6 +47,7 @@ public static class SettingsLoader
         {
             throw new SettingsException([$"the built-in defaults (SettingsCatalog) are broken: {ex.Message}"]);
         }
+        Config? file = null;
         if (configFile is not null)
         {
             if (!File.Exists(configFile)) throw new SettingsException([$"--config {configFile}: file not found"]);
@@ -54,13 +55,17 @@ public static class SettingsLoader
             if (HoconLint.Check(text) is { } problem) throw new SettingsException([$"--config {configFile}: not valid HOCON: {problem}"]);
             try
             {
-                config = ConfigurationFactory.ParseString(text).WithFallback(config);
+                file = ConfigurationFactory.ParseString(text);
             }
             catch (Exception ex)
             {
                 throw new SettingsException([$"--config {configFile}: not valid HOCON: {FirstLine(ex.Message)}"]);
             }
         }
+        // the profile is a layer between the defaults and --config: its name may come from any source above it
+        var profile = Profiles.Choose(SettingsCatalog.Profile, file, env, cli);
+        config = ConfigurationFactory.ParseString(Profiles.Hocon(profile)).WithFallback(config);
+        if (file is not null) config = file.WithFallback(config);
 
         var r = new SettingsReader(config, env, cli, errors);
 
@@ -89,6 +94,7 @@ public static class SettingsLoader
 
         var settings = new AfuSettings
         {
+            Profile = profile,
             Seed = seed,
             DataDir = r.String(SettingsCatalog.DataDir),
             Storage = storage,

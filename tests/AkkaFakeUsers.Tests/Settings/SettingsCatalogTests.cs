@@ -64,7 +64,7 @@ public class SettingsCatalogTests
             var ex = Assert.Throws<SettingsException>(() => SettingsLoader.Load(null, new Dictionary<string, string> { [s.GenericEnv] = bad }, new Dictionary<string, (string, string)>()));
             Assert.Contains(ex.Errors, e => e.Contains($"{s.Key} (env {s.GenericEnv})"));
         }
-        Assert.Equal(["seed", "data-dir", "storage", "users", "feed-policy", "time-scale", "sim-duration", "llm"], SettingsCatalog.Flags.Select(f => f.Flag));
+        Assert.Equal(["seed", "data-dir", "storage", "profile", "users", "feed-policy", "time-scale", "sim-duration", "llm"], SettingsCatalog.Flags.Select(f => f.Flag));
     }
 
     [Fact]
