@@ -23,6 +23,9 @@ public sealed record EvaluationResult(
     /// <summary>The recommender trained on the impression log (null when the data has no impressions yet).</summary>
     public ImpressionEvaluation? Impressions { get; init; }
 
+    /// <summary>The same on the impression log with opened (viewed, MIND's click) as the positive: the label a feed with rare likes is trained on.</summary>
+    public ImpressionEvaluation? ImpressionsOpened { get; init; }
+
     /// <summary>Off-policy estimates of the shadow policies' like rates, beside the rates of the runs under them given with --compare-data-dir.</summary>
     public OffPolicyEvaluation? OffPolicy { get; init; }
 
@@ -40,6 +43,11 @@ public sealed record EvaluationResult(
         {
             sb.AppendLine("impression model (negatives: shown, not engaged)");
             sb.Append(im.ToText());
+        }
+        if (ImpressionsOpened is { } io)
+        {
+            sb.AppendLine("impression model, label opened (MIND's click; negatives: shown, not opened)");
+            sb.Append(io.ToText());
         }
         if (OffPolicy is { } ope)
         {

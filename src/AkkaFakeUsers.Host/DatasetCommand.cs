@@ -50,7 +50,12 @@ public static class DatasetCommand
         try
         {
             result = LikeEvaluator.Evaluate(tables);
-            if (tables.Impressions.Count > 0) result = result with { Impressions = ImpressionEvaluator.Evaluate(tables) };
+            if (tables.Impressions.Count > 0)
+                result = result with
+                {
+                    Impressions = ImpressionEvaluator.Evaluate(tables),
+                    ImpressionsOpened = ImpressionEvaluator.Evaluate(tables, label: ImpressionLabel.Opened),
+                };
             var runs = new List<DatasetTables>();
             // each a run's SQLite data dir, opened (and checked for its tables) as --data-dir is; a bad one is a bad argument
             foreach (var dir in (args.Flag("compare-data-dir") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
