@@ -6,7 +6,7 @@
 set -euo pipefail
 USERS=${1:-10000}; DAYS=${2:-7}; OUT=$(realpath -m "${3:-./bench-calibrated}"); SEED=${4:-1}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-AFU=(dotnet "$ROOT/src/AkkaFakeUsers.Host/bin/Release/net10.0/afu.dll")
+AFU=(dotnet "${AFU_DLL:-$ROOT/src/AkkaFakeUsers.Host/bin/Release/net10.0/afu.dll}")
 [ -f "${AFU[1]}" ] || dotnet build "$ROOT/src/AkkaFakeUsers.Host" -c Release -v q -nologo
 rm -rf "$OUT"; mkdir -p "$OUT"
 export AFU__HEALTH__PORT=-1 AFU__DASHBOARD__PORT=-1 AFU_INSPECTION_PORT=0
