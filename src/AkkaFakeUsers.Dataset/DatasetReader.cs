@@ -25,6 +25,9 @@ public sealed record DsImpression(string Id, string SlateId, string UserId, stri
     int Candidates, bool IsRandom, DateTime ShownAt, bool Examined, bool Viewed, int DwellMs, bool Liked, bool Commented, bool Hid, double MatchScore)
 {
     public int Page { get; init; } = 1;
+
+    /// <summary>The session the slate was shown in (a scrolling session shows a slate per page).</summary>
+    public string SessionId { get; init; } = "";
 }
 
 /// <summary>The training tables of one store, in memory (read once, by report and evaluate).</summary>
@@ -77,7 +80,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
     }
 
     private const string ImpressionsSql =
-        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score, page " +
+        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score, page, session_id " +
         "FROM impressions ORDER BY shown_at, slate_id, position";
 
     private static DsImpression Impression(DbDataReader r)
@@ -85,7 +88,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         static bool B(DbDataReader r, int i) => Exporter.ReadLong(r, i) != 0;
         static int I(DbDataReader r, int i) => checked((int)Exporter.ReadLong(r, i));
         return new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8),
-            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)) { Page = I(r, 18) };
+            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)) { Page = I(r, 18), SessionId = r.GetString(19) };
     }
 
     /// <summary>The impression log in time order, streamed (the exports read it this way; <see cref="ReadAsync(TrainingStore, CancellationToken)"/> keeps it all).</summary>
