@@ -58,6 +58,9 @@ public sealed record DatasetReport(
     TextStats Text,
     ImpressionStats Impressions)
 {
+    /// <summary>The rows of afu dataset fidelity, computed by the same code.</summary>
+    public FidelityReport Fidelity { get; init; } = FidelityReport.Compute(new DatasetTables([], [], [], [], []));
+
     public static DatasetReport Compute(DatasetTables t, AfuSettings settings)
     {
         var views = t.Interactions.Where(i => i.Type == "view").ToList();
@@ -162,7 +165,7 @@ public sealed record DatasetReport(
             comments.Count, Round(ContentRules.DistinctN(comments.Select(c => c.Content ?? "").Where(c => c.Length > 0).ToList(), 2)));
 
         return new DatasetReport(funnel, bins, Round(RateWhere(v => v.Score >= 0.7)), Round(RateWhere(v => v.Score < 0.2)),
-            activity, hourStats, interests, follows, byDepth, text, ImpressionsOf(t.Impressions));
+            activity, hourStats, interests, follows, byDepth, text, ImpressionsOf(t.Impressions)) { Fidelity = FidelityReport.Compute(t) };
     }
 
     public static ImpressionStats ImpressionsOf(IReadOnlyList<DsImpression> all)
@@ -271,6 +274,8 @@ public sealed record DatasetReport(
         Line("comment distinct-2", $"{F(Text.CommentDistinct2)} over {Text.Comments} comments");
         Line("keyword classifier agrees with topic", P(Text.ClassifierAgreement));
         Line("length histogram (chars)", string.Join("  ", Text.Lengths.Select(b => $"{b.Label}:{b.Count}")));
+        sb.AppendLine("fidelity to published statistics of real logs (afu dataset fidelity; docs/fidelity.md)");
+        sb.Append(Fidelity.ToText());
         return sb.ToString();
     }
 }

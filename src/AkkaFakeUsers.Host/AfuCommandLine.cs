@@ -41,9 +41,11 @@ public static class AfuCommandLine
         AddStoreOptions(export);
         root.Add(export);
 
-        var dataset = new Command("dataset", "report: realism statistics (table, report.json, PNG charts). evaluate: trains a like-predictor on the first 80% of views by time, scores it on the last 20%.");
-        dataset.Add(new Argument<string>("what") { Description = "report or evaluate", Arity = ArgumentArity.ZeroOrOne });
-        dataset.Add(Text("--out", "DIR", "Directory for the JSON and charts (default ./dataset-report or ./dataset-evaluate)."));
+        var dataset = new Command("dataset", "report: realism statistics (table, report.json, PNG charts). evaluate: trains a like-predictor on the first 80% of views by time, scores it on the last 20%. " +
+                                             "fidelity: the tables against statistics published for real logs (MIND, EB-NeRD, Open Bandit, KuaiRand, Yambda, Pew), one row each with target, value, 95% interval, n and source; fidelity.json and two charts (docs/fidelity.md).");
+        dataset.Add(new Argument<string>("what") { Description = "report, evaluate or fidelity", Arity = ArgumentArity.ZeroOrOne });
+        dataset.Add(Text("--out", "DIR", "Directory for the JSON and charts (default ./dataset-report, ./dataset-evaluate or ./dataset-fidelity)."));
+        dataset.Add(new Option<bool>("--strict") { Description = "fidelity: exit 1 when any row is outside its target (an n/a row counts as outside); without it fidelity exits 0 (it is a report)." });
         dataset.Add(Text("--logging-policy", "NAME", "evaluate: estimate from this policy's slates only (e.g. epsilon:0.1:interest); default: every slate but the target's own."));
         dataset.Add(Text("--compare-data-dir", "DIR[,DIR]", "evaluate: data dirs of runs under the target policies (same seed and population); their like rates are printed beside the off-policy estimates."));
         AddStoreOptions(dataset);
@@ -131,6 +133,10 @@ public static class AfuCommandLine
             if (r.Tokens.Count > 1) throw new UsageException($"afu {command.Name}: {option.Name} given twice");
             flags[option.Name[2..]] = r.Tokens[0].Value;
         }
+        // switches (--strict): present and not false
+        foreach (var option in command.Options.OfType<Option<bool>>())
+            if (result.GetResult(option) is { Implicit: false } && result.GetValue(option))
+                flags[option.Name[2..]] = "true";
         IReadOnlyList<string> positional = command.Name switch
         {
             "inspect" => InspectionWords(result, command),

@@ -7,12 +7,13 @@ using AkkaFakeUsers.Storage;
 namespace AkkaFakeUsers.Host;
 
 /// <summary>
-/// <c>afu dataset report|evaluate [--out DIR]</c>: realism statistics (table, JSON, PNG charts) and the like-predictor check,
-/// from the training tables a run wrote (SQLite or PostgreSQL, chosen like for run and export).
+/// <c>afu dataset report|evaluate|fidelity [--out DIR]</c>: realism statistics (table, JSON, PNG charts), the like-predictor
+/// check and the fidelity to published statistics of real logs, from the training tables a run wrote (SQLite or
+/// PostgreSQL, chosen like for run and export).
 /// </summary>
 public static class DatasetCommand
 {
-    public static readonly string[] Subcommands = ["report", "evaluate"];
+    public static readonly string[] Subcommands = ["report", "evaluate", "fidelity"];
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -20,6 +21,8 @@ public static class DatasetCommand
     {
         var sub = args.Positional.Count == 1 ? args.Positional[0] : throw new UsageException($"give one of: {string.Join(", ", Subcommands)} (afu dataset report --out DIR)");
         if (!Subcommands.Contains(sub)) throw new UsageException($"unknown dataset command '{sub}'; allowed: {string.Join(", ", Subcommands)}");
+        var strict = args.Flag("strict") is not null;
+        if (strict && sub != "fidelity") throw new UsageException($"--strict is for afu dataset fidelity only, not {sub}");
         var outDir = Path.GetFullPath(args.Flag("out") ?? Path.Combine("dataset-" + sub));
         var settings = CommandSettings.Load(args, env);
         var store = await StoragePreparer.OpenExistingAsync(settings, cancel);
@@ -40,11 +43,16 @@ public static class DatasetCommand
             var report = DatasetReport.Compute(tables, settings);
             await stdout.WriteAsync(report.ToText());
             var charts = ReportCharts.Write(report, outDir);
+            // the fidelity charts in a folder of their own: the out dir holds the report's charts only
+            var fidelityCharts = FidelityCharts.Write(report.Fidelity, Path.Combine(outDir, "fidelity"));
             var json = Path.Combine(outDir, "report.json");
             await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Json), cancel);
-            await stdout.WriteLineAsync($"afu dataset report: wrote {json} and {charts.Count} charts ({string.Join(", ", charts.Select(Path.GetFileName))}) in {outDir}");
+            await stdout.WriteLineAsync($"afu dataset report: wrote {json} and {charts.Count} charts ({string.Join(", ", charts.Select(Path.GetFileName))}) in {outDir}, " +
+                                        $"the fidelity charts ({string.Join(", ", fidelityCharts.Select(Path.GetFileName))}) in {Path.Combine(outDir, "fidelity")}");
             return 0;
         }
+
+        if (sub == "fidelity") return await FidelityAsync(tables, outDir, strict, stdout, cancel);
 
         EvaluationResult result;
         try
@@ -88,6 +96,24 @@ public static class DatasetCommand
         var path = Path.Combine(outDir, "evaluate.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, Json), cancel);
         await stdout.WriteLineAsync($"afu dataset evaluate: wrote {path}");
+        return 0;
+    }
+
+    /// <summary>
+    /// The fidelity table, fidelity.json and its two charts. It is a report: exit 0 whatever the rows say; with
+    /// <paramref name="strict"/>, a row outside its target (n/a included) is a failure (exit 1) naming the rows.
+    /// </summary>
+    private static async Task<int> FidelityAsync(DatasetTables tables, string outDir, bool strict, TextWriter stdout, CancellationToken cancel)
+    {
+        var fidelity = FidelityReport.Compute(tables);
+        await stdout.WriteAsync(fidelity.ToText());
+        var charts = FidelityCharts.Write(fidelity, outDir);
+        var json = Path.Combine(outDir, "fidelity.json");
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(fidelity, Json), cancel);
+        await stdout.WriteLineAsync($"afu dataset fidelity: wrote {json} and {charts.Count} charts ({string.Join(", ", charts.Select(Path.GetFileName))}) in {outDir}");
+        var failed = fidelity.Failed;
+        if (strict && failed.Count > 0)
+            throw new FatalRunException($"--strict: {failed.Count} of {fidelity.Rows.Count} rows outside their target (n/a counts as outside): {string.Join(", ", failed)}");
         return 0;
     }
 
