@@ -97,7 +97,7 @@ public sealed record FidelityReport(
         var perSession = imp.GroupBy(i => i.SessionId).Select(g => (double)g.Count(i => i.Examined)).ToList();
         var (median, mean, p90) = Summary(perSession);
         Add(FidelityTargets.ItemsPerSession, median, null, perSession.Count,
-            perSession.Count == 0 ? "n/a: no sessions" : $"mean {mean:0.##}, p90 {p90:0.##}; {(mean > median ? "right-skewed (mean > median)" : "not right-skewed (mean <= median)")}",
+            perSession.Count == 0 ? "n/a: no sessions" : FormattableString.Invariant($"mean {mean:0.##}, p90 {p90:0.##}; {(mean > median ? "right-skewed (mean > median)" : "not right-skewed (mean <= median)")}"),
             mean > median);
 
         // --- dwell of opened items, seconds
@@ -133,7 +133,7 @@ public sealed record FidelityReport(
         var last = LastEvent(t);
         var monthly = t.Users.Select(u => postsPerUser[u.Id] * 30 / Math.Max(1, (last - u.CreatedAt).TotalDays)).ToList();
         Add(FidelityTargets.PostsPerUserMonth, monthly.Count > 0 ? Stats.Median(monthly) : null, null, monthly.Count,
-            monthly.Count > 0 ? $"mean {monthly.Average():0.##}; last event {last:yyyy-MM-dd HH:mm:ss}Z" : "n/a: no users");
+            monthly.Count > 0 ? FormattableString.Invariant($"mean {monthly.Average():0.##}; last event {last:yyyy-MM-dd HH:mm:ss}Z") : "n/a: no users");
 
         // --- freshness: shown within 2 days of the post
         var createdAt = t.Posts.ToDictionary(p => p.Id, p => p.CreatedAt);

@@ -47,6 +47,7 @@ public sealed class FailureExitTests(ITestOutputHelper output) : IDisposable
     [InlineData("export", "mind")]
     [InlineData("dataset", "report")]
     [InlineData("dataset", "evaluate")]
+    [InlineData("dataset", "fidelity")]
     public async Task An_output_directory_that_cannot_be_written_exits_1_with_one_line(string command, string what)
     {
         var data = await SmallDatabase();
