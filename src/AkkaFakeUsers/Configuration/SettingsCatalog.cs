@@ -286,7 +286,8 @@ public static class SettingsCatalog
         sb.AppendLine("# AkkaFakeUsers simulation settings: every key with its default. Made from SettingsCatalog (src/AkkaFakeUsers/Simulation);");
         sb.AppendLine("# a test keeps this file equal to it. Copy the keys you change into a file of your own and pass it with --config.");
         sb.AppendLine("# Every key can be set by an environment variable: the named one shown above it, or generically AFU__SECTION__KEY");
-        sb.AppendLine("# (AFU__FEED__RANDOM_SHARE=0.05 sets afu.feed.random-share). Precedence: CLI flag > env var > --config FILE > this file.");
+        sb.AppendLine("# (AFU__FEED__RANDOM_SHARE=0.05 sets afu.feed.random-share). Precedence: CLI flag > env var > --config FILE > the profile");
+        sb.AppendLine("# (afu.profile: a layer of hocon/profiles/NAME.conf) > this file.");
         sb.AppendLine("# Durations: a number with a unit (500ms, 30s, 5m, 1h, 2d); a bare number means seconds.");
         var open = new List<string>();
         foreach (var s in All)
