@@ -26,6 +26,10 @@ public static class Creators
     public static double? Appeal(CreatorSettings c, long seed, string postId, double quality) =>
         c.Enabled ? Math.Round(quality + c.AppealSigma * Gaussian.Standard(DeterministicRandom.For(seed, "appeal", postId)), 4) : null;
 
+    /// <summary>The post's effort for the writer: the percentile of its appeal among all posts (null when creators are off).</summary>
+    public static double? Effort(CreatorSettings c, double? appeal) =>
+        !c.Enabled || appeal is not { } a ? null : Math.Round(Gaussian.Cdf(a / Math.Sqrt(Math.Max(1e-9, c.AppealVariance))), 4);
+
     /// <summary>exp(w a - w^2 var / 2): mean 1 over posts, so the base rates keep their meaning. 1 for a post without appeal.</summary>
     public static double Factor(CreatorSettings c, double weight, double? appeal) =>
         !c.Enabled || appeal is not { } a ? 1.0 : Math.Exp(weight * a - weight * weight * c.AppealVariance / 2);
@@ -40,6 +44,15 @@ public static class Gaussian
         var u1 = 1.0 - rng.NextDouble();
         var u2 = rng.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    /// <summary>The standard normal distribution function (Abramowitz and Stegun 7.1.26 for erf, error below 1.5e-7).</summary>
+    public static double Cdf(double z)
+    {
+        var x = Math.Abs(z) / Math.Sqrt(2);
+        var t = 1 / (1 + 0.3275911 * x);
+        var erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
     }
 
     /// <summary>The standard normal quantile of p in (0, 1) (Acklam's rational approximation, relative error about 1e-9).</summary>

@@ -7,6 +7,8 @@ public enum TextKind { Post, Comment }
 /// <summary>What to write: a post by this author about this interest/subtopic, or a comment on a quoted post.</summary>
 /// <param name="Seed">Seed for the built-in generator, derived from (run seed, user, post) so texts are reproducible.</param>
 /// <param name="QuotedPost">For comments: the post being answered; always treated as data, never as instructions.</param>
+/// <param name="Effort">Posts with afu.behaviour.creators on: how much the author puts into this post, 0..1 (the
+/// percentile of its appeal): a longer post the more, so text length is an observable trace of the latent appeal. Null: as ever.</param>
 public sealed record ContentRequest(
     TextKind Kind,
     string UserId,
@@ -15,7 +17,8 @@ public sealed record ContentRequest(
     Persona Persona,
     int Seed,
     string? QuotedPost = null,
-    string? QuotedAuthor = null);
+    string? QuotedAuthor = null,
+    double? Effort = null);
 
 /// <summary>A text with the name of what wrote it (<c>builtin</c> or <c>ollama</c>) and the model version.</summary>
 /// <param name="TokensPerSecond">Generation speed where the server reports it (Ollama's eval_count / eval_duration).</param>

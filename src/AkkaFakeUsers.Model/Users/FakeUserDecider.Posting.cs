@@ -59,7 +59,10 @@ public static partial class FakeUserDecider
                 NextRequestId = requestId,
                 PendingPost = new PendingPost(requestId, seq, interest, subtopic, Trends.IsTrending(trend, interest, subtopic)),
             };
-            Effect(new AskForText(new GenerateText(requestId, new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next()), ctx.Ticket)));
+            // with creators on, the post's appeal (drawn from the seed and its id) sets how much the author writes
+            var creators = Rules.Behaviour.CreatorsOrOff;
+            var effort = Creators.Effort(creators, Creators.Appeal(creators, Rules.Seed, PostIds.For(UserId, seq), Creators.Quality(creators, Rules.Seed, UserId)));
+            Effect(new AskForText(new GenerateText(requestId, new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next(), Effort: effort), ctx.Ticket)));
         }
 
         public void OnText(TextGenerated msg)

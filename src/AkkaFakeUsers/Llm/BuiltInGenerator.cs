@@ -75,6 +75,8 @@ public sealed class BuiltInGenerator : IContentGenerator
         var fragments = TopicVocabulary.Fragments(interest.Name).OrderBy(_ => rng.Next()).ToArray();
         // One or two written sentences, each followed now and then by a terse stats line.
         var count = 1 + (rng.NextDouble() < 0.35 ? 1 : 0);
+        // a post with an effort (creators on): one sentence for the least appealing third, three for the top fifth
+        if (req.Effort is { } effort) count = Math.Min(patterns.Length, effort < 0.35 ? 1 : effort < 0.8 ? 2 : 3);
         var sentences = new List<string>();
         var usedFragments = 0;
         for (var s = 0; s < count; s++)

@@ -28,7 +28,8 @@ public static class Prompts
     public static Prompt Post(ContentRequest req)
     {
         var system = "You write one short social media post as a real person would. Reply with the post text only: " +
-                     "no preamble, no quotes, no markdown, no explanations. Between 80 and 400 characters.";
+                     "no preamble, no quotes, no markdown, no explanations. " +
+                     (req.Effort is { } effort ? $"About {80 + (int)Math.Round(320 * effort)} characters." : "Between 80 and 400 characters.");
         var user = $"Write a post about {req.Subtopic} ({req.Interest}). {Style(req.Persona)}";
         return new Prompt(system, user);
     }

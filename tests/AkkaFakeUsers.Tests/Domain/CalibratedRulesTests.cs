@@ -113,4 +113,17 @@ public class CalibratedRulesTests
         var control = calibrated with { InterestSignal = false };
         Assert.Equal(Reactions.ViewProbability(control, 0.1), Reactions.ViewProbability(control, 0.9, 3.0));
     }
+
+    [Fact]
+    public void A_posts_effort_is_the_percentile_of_its_appeal_and_absent_when_creators_are_off()
+    {
+        var c = new CreatorSettings(Enabled: true, QualitySigma: 0.8, AppealSigma: 0.6);
+        Assert.Equal(0.5, Creators.Effort(c, 0.0));
+        Assert.Equal(0.8413, Creators.Effort(c, 1.0)!.Value, 3); // one standard deviation (0.8^2 + 0.6^2 = 1)
+        Assert.True(Creators.Effort(c, -0.5) < Creators.Effort(c, 0.5));
+        Assert.Null(Creators.Effort(CreatorSettings.Off, 1.0));
+        Assert.Null(Creators.Effort(c, null));
+        Assert.Equal(0.975, Gaussian.Cdf(1.959964), 5);
+        Assert.Equal(0.025, Gaussian.Cdf(-1.959964), 5);
+    }
 }

@@ -109,4 +109,21 @@ public class ContentTests
         Assert.Equal(1.0, ContentRules.DistinctN(["a b c"], 2));
         Assert.Equal(0.5, ContentRules.DistinctN(["a b", "a b"], 2));
     }
+
+    [Fact]
+    public void A_post_written_with_more_effort_is_longer_and_one_without_an_effort_is_written_as_before()
+    {
+        var persona = new Persona("casual", 0, 0);
+        double MeanLength(double? effort) => Enumerable.Range(0, 300)
+            .Average(k => Gen.Generate(new ContentRequest(TextKind.Post, $"user-{k}", "food", "ramen", persona, k, Effort: effort)).Text.Length);
+        var (low, high) = (MeanLength(0.1), MeanLength(0.9));
+        Assert.True(high > low * 1.3, $"mean length at effort 0.9: {high:F0}, at 0.1: {low:F0}");
+        Assert.All(Enumerable.Range(0, 50), k =>
+        {
+            var t = Gen.Generate(new ContentRequest(TextKind.Post, $"user-{k}", "tech", "GPUs", persona, k, Effort: 1.0)).Text;
+            Assert.InRange(t.Length, ContentRules.PostMin, ContentRules.PostMax);
+        });
+        var plain = new ContentRequest(TextKind.Post, "user-1", "cars", "JDM", persona, 3);
+        Assert.Equal(Gen.Generate(plain).Text, Gen.Generate(plain with { Effort = null }).Text);
+    }
 }

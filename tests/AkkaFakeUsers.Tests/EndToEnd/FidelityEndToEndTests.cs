@@ -122,6 +122,12 @@ public sealed class FidelityEndToEndTests(ITestOutputHelper output) : IDisposabl
             Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM (SELECT session_id, post_id FROM impressions GROUP BY session_id, post_id HAVING COUNT(*) > 1)"));
             // ground truth of creators: every post has an appeal
             Assert.Equal(0, db.Scalar("SELECT COUNT(*) FROM posts WHERE json_extract(metadata, '$.appeal') IS NULL"));
+            // ... and the text's length is an observable trace of it (the writer puts more into an appealing post)
+            var posts = db.Rows("SELECT length(content), json_extract(metadata, '$.appeal') FROM posts", r => (Length: (double)r.GetInt64(0), Appeal: r.GetDouble(1)));
+            var (ml, ma) = (posts.Average(p => p.Length), posts.Average(p => p.Appeal));
+            var corr = posts.Sum(p => (p.Length - ml) * (p.Appeal - ma)) /
+                       Math.Sqrt(posts.Sum(p => (p.Length - ml) * (p.Length - ml)) * posts.Sum(p => (p.Appeal - ma) * (p.Appeal - ma)));
+            Assert.True(corr > 0.3, $"correlation of post length and appeal {corr:F3} over {posts.Count} posts");
         }
         var outDir = _dir.File("calibrated-fidelity");
         var fidelity = await Afu("dataset", "fidelity", "--data-dir", data, "--out", outDir);

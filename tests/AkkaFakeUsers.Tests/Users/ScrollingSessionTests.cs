@@ -110,6 +110,10 @@ public class ScrollingSessionTests
         var state = FakeUserState.Empty.ApplyAll(live.Events, rules);
         var asked = FakeUserDecider.Decide(state, live.Runtime, PostTick.Instance, Ctx(rules));
         var request = asked.Effects.OfType<AskForText>().Single().Request;
+        // the writer is told the effort: the percentile of the post's appeal, so its length is a trace of it
+        var c = rules.Behaviour.Creators!;
+        var appeal = Creators.Appeal(c, rules.Seed, "user-3/post-1", Creators.Quality(c, rules.Seed, "user-3"));
+        Assert.Equal(Creators.Effort(c, appeal), request.Request.Effort);
         var d = FakeUserDecider.Decide(state, asked.Runtime,
             new TextArrived(new TextGenerated(request.RequestId, TextKind.Post, new GeneratedText("A post that is long enough to be published on the feed today.", "builtin", "v"), null)), Ctx(rules));
         var post = Assert.IsType<PostPublished>(Assert.Single(d.Events));
@@ -120,6 +124,8 @@ public class ScrollingSessionTests
         var off = FakeUserDecider.Decide(state, asked.Runtime,
             new TextArrived(new TextGenerated(request.RequestId, TextKind.Post, new GeneratedText("A post that is long enough to be published on the feed today.", "builtin", "v"), null)), Ctx(Defaults));
         var plain = Assert.IsType<PostPublished>(Assert.Single(off.Events));
+        var offAsked = FakeUserDecider.Decide(state, live.Runtime, PostTick.Instance, Ctx(Defaults));
+        Assert.Null(offAsked.Effects.OfType<AskForText>().Single().Request.Request.Effort);
         Assert.Null(plain.Appeal);
         Assert.DoesNotContain("appeal", AkkaFakeUsers.Storage.EventRows.PostMetadata(plain));
         Assert.Contains("\"appeal\":", AkkaFakeUsers.Storage.EventRows.PostMetadata(post));
