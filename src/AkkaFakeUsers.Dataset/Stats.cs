@@ -89,13 +89,8 @@ public static class Stats
         return (w.Low / (1 - w.Low), w.High / (1 - w.High));
     }
 
-    /// <summary>Standard normal cumulative distribution (Abramowitz and Stegun 7.1.26 for erf: error under 1.5e-7).</summary>
-    public static double NormalCdf(double x)
-    {
-        var t = 1 / (1 + 0.3275911 * Math.Abs(x) / Math.Sqrt(2));
-        var erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x / 2);
-        return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
-    }
+    /// <summary>Standard normal cumulative distribution (the model's <see cref="Domain.Gaussian.Cdf"/>: Abramowitz and Stegun 7.1.26, error under 1.5e-7).</summary>
+    public static double NormalCdf(double x) => Domain.Gaussian.Cdf(x);
 
     /// <summary>Pearson correlation (0 when either side is constant).</summary>
     public static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)

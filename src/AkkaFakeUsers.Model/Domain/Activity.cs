@@ -11,7 +11,7 @@ public static class Activity
     {
         if (!s.HeavyTail || s.Sigma <= 0) return 1.0;
         var rng = DeterministicRandom.For(seed, "activity", index.ToString());
-        var z = StandardNormal(rng);
+        var z = Gaussian.Standard(rng);
         // E[exp(sigma z - sigma^2/2)] = 1
         var f = Math.Exp(s.Sigma * z - s.Sigma * s.Sigma / 2);
         return Math.Round(Math.Clamp(f, 1.0 / s.MaxFactor, s.MaxFactor), 4);
@@ -19,7 +19,7 @@ public static class Activity
 
     /// <summary>The user's personal shift of the daily curve, in hours (a night owl is positive).</summary>
     public static double Chronotype(DailyCurveSettings s, long seed, int index) =>
-        s.Enabled ? Math.Round(StandardNormal(DeterministicRandom.For(seed, "chronotype", index.ToString())) * s.ChronotypeHours, 3) : 0;
+        s.Enabled ? Math.Round(Gaussian.Standard(DeterministicRandom.For(seed, "chronotype", index.ToString())) * s.ChronotypeHours, 3) : 0;
 
     /// <summary>Relative activity (mean 1 over a day) at a simulated instant for a user with this shift.</summary>
     public static double Intensity(DailyCurveSettings s, DateTime simTime, double shiftHours)
@@ -69,10 +69,4 @@ public static class Activity
         return TimeSpan.FromSeconds(t);
     }
 
-    private static double StandardNormal(Random rng)
-    {
-        var u1 = 1.0 - rng.NextDouble();
-        var u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
 }

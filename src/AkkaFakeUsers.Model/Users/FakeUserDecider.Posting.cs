@@ -53,16 +53,18 @@ public static partial class FakeUserDecider
             var trends = Rules.Behaviour.Trends;
             var trend = Trends.At(trends, Rules.Seed, ctx.Now, Rules.Interests.Enabled, ctx.Origin);
             var (interest, subtopic) = PostTopics.Choose(Profile, rng, trend, trends.PostShare);
+            // with creators on, the post's appeal (drawn from the seed and its id) sets how much the author writes
+            var creators = Rules.Behaviour.CreatorsOrOff;
+            var quality = Creators.Quality(creators, Rules.Seed, UserId);
+            var appeal = Creators.Appeal(creators, Rules.Seed, PostIds.For(UserId, seq), quality);
             var requestId = Runtime.NextRequestId + 1;
             Runtime = Runtime with
             {
                 NextRequestId = requestId,
-                PendingPost = new PendingPost(requestId, seq, interest, subtopic, Trends.IsTrending(trend, interest, subtopic)),
+                PendingPost = new PendingPost(requestId, seq, interest, subtopic, Trends.IsTrending(trend, interest, subtopic), appeal, creators.Enabled ? quality : null),
             };
-            // with creators on, the post's appeal (drawn from the seed and its id) sets how much the author writes
-            var creators = Rules.Behaviour.CreatorsOrOff;
-            var effort = Creators.Effort(creators, Creators.Appeal(creators, Rules.Seed, PostIds.For(UserId, seq), Creators.Quality(creators, Rules.Seed, UserId)));
-            Effect(new AskForText(new GenerateText(requestId, new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next(), Effort: effort), ctx.Ticket)));
+            Effect(new AskForText(new GenerateText(requestId,
+                new ContentRequest(TextKind.Post, UserId, interest, subtopic, Profile.Persona, rng.Next(), Effort: Creators.Effort(creators, appeal)), ctx.Ticket)));
         }
 
         public void OnText(TextGenerated msg)
@@ -77,12 +79,8 @@ public static partial class FakeUserDecider
                     Effect(new Warn($"user {UserId}: generated post rejected ({content.Length} chars)"));
                     return;
                 }
-                var postId = PostIds.For(UserId, p.Seq);
-                var creators = Rules.Behaviour.CreatorsOrOff;
-                var quality = Creators.Quality(creators, Rules.Seed, UserId);
-                var post = new PostPublished(postId, UserId, p.Seq, content, p.Interest, p.Subtopic,
-                    ctx.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion, p.Trending,
-                    Creators.Appeal(creators, Rules.Seed, postId, quality), creators.Enabled ? quality : null);
+                var post = new PostPublished(PostIds.For(UserId, p.Seq), UserId, p.Seq, content, p.Interest, p.Subtopic,
+                    ctx.Now, msg.Text.GeneratedBy, msg.Text.ModelVersion, p.Trending, p.Appeal, p.AuthorQuality);
                 Emit(post);
                 Effect(new PublishOn(FeedTopics.Posts, post));
                 return;

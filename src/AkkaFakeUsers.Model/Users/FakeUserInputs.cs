@@ -66,7 +66,8 @@ public sealed record ReactionDue(PostPublished Post, Domain.InteractionType Type
 }
 
 /// <summary>A post whose text the gateway is writing.</summary>
-public sealed record PendingPost(long RequestId, long Seq, string Interest, string Subtopic, bool Trending);
+/// <param name="Appeal">The post's appeal and its author's quality (afu.behaviour.creators; null when off), drawn when it is asked for.</param>
+public sealed record PendingPost(long RequestId, long Seq, string Interest, string Subtopic, bool Trending, double? Appeal = null, double? AuthorQuality = null);
 
 /// <summary>
 /// The part of a user's state that lives only while the actor does (never persisted): paused or live, the posting timer,

@@ -121,11 +121,12 @@ public class ScrollingSessionTests
         Assert.InRange(post.Appeal!.Value, post.AuthorQuality!.Value - 0.5, post.AuthorQuality.Value + 0.5);
 
         // off (the seed profile): no appeal, and the metadata stays as it was
-        var off = FakeUserDecider.Decide(state, asked.Runtime,
-            new TextArrived(new TextGenerated(request.RequestId, TextKind.Post, new GeneratedText("A post that is long enough to be published on the feed today.", "builtin", "v"), null)), Ctx(Defaults));
-        var plain = Assert.IsType<PostPublished>(Assert.Single(off.Events));
         var offAsked = FakeUserDecider.Decide(state, live.Runtime, PostTick.Instance, Ctx(Defaults));
-        Assert.Null(offAsked.Effects.OfType<AskForText>().Single().Request.Request.Effort);
+        var offRequest = offAsked.Effects.OfType<AskForText>().Single().Request;
+        Assert.Null(offRequest.Request.Effort);
+        var off = FakeUserDecider.Decide(state, offAsked.Runtime,
+            new TextArrived(new TextGenerated(offRequest.RequestId, TextKind.Post, new GeneratedText("A post that is long enough to be published on the feed today.", "builtin", "v"), null)), Ctx(Defaults));
+        var plain = Assert.IsType<PostPublished>(Assert.Single(off.Events));
         Assert.Null(plain.Appeal);
         Assert.DoesNotContain("appeal", AkkaFakeUsers.Storage.EventRows.PostMetadata(plain));
         Assert.Contains("\"appeal\":", AkkaFakeUsers.Storage.EventRows.PostMetadata(post));
