@@ -95,7 +95,8 @@ CREATE TABLE IF NOT EXISTS impressions (
   commented boolean NOT NULL,
   hid boolean NOT NULL,
   match_score double precision NOT NULL,
-  page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1));
+  page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1),
+  cascade_propensity double precision NULL CHECK (cascade_propensity IS NULL OR (cascade_propensity > 0 AND cascade_propensity <= 1)));
 
 CREATE INDEX IF NOT EXISTS ix_impressions_slate ON impressions (slate_id);
 
@@ -105,6 +106,7 @@ CREATE TABLE IF NOT EXISTS impression_propensities (
   impression_id TEXT NOT NULL,
   policy TEXT NOT NULL,
   propensity double precision NOT NULL,
+  cascade_propensity double precision NULL,
   PRIMARY KEY (impression_id, policy));
 
 CREATE TABLE IF NOT EXISTS projection_offsets (

@@ -28,6 +28,9 @@ public sealed record DsImpression(string Id, string SlateId, string UserId, stri
 
     /// <summary>The session the slate was shown in (a scrolling session shows a slate per page).</summary>
     public string SessionId { get; init; } = "";
+
+    /// <summary>P(the serving policy shows the slate's posts 1..<see cref="Position"/> as shown); at the slate's last position the whole slate's probability. Null in logs written before it was logged.</summary>
+    public double? CascadePropensity { get; init; }
 }
 
 /// <summary>The training tables of one store, in memory (read once, by report and evaluate).</summary>
@@ -36,6 +39,9 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
 {
     /// <summary>Shadow propensities (impression id → policy → probability), for off-policy evaluation.</summary>
     public IReadOnlyDictionary<string, Dictionary<string, double>> Shadow { get; init; } = new Dictionary<string, Dictionary<string, double>>();
+
+    /// <summary>Shadow cascade propensities (impression id → policy → P(the policy shows the slate's posts 1..position as shown)); absent where not logged.</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>> ShadowCascade { get; init; } = new Dictionary<string, Dictionary<string, double>>();
 
     /// <summary>Reads users, posts, user_interactions, follows and the impression log from SQLite or PostgreSQL.</summary>
     public static async Task<DatasetTables> ReadAsync(TrainingStore store, CancellationToken ct = default)
@@ -70,17 +76,21 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         var impressions = new List<DsImpression>();
         await foreach (var i in StreamAsync(c, ImpressionsSql, Impression, ct)) impressions.Add(i);
         var shadow = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var (id, policy, p) in await ReadAsync(c, "SELECT impression_id, policy, propensity FROM impression_propensities",
-                     r => (r.GetString(0), r.GetString(1), r.GetDouble(2)), ct))
+        var shadowCascade = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var (id, policy, p, cascade) in await ReadAsync(c, "SELECT impression_id, policy, propensity, cascade_propensity FROM impression_propensities",
+                     r => (r.GetString(0), r.GetString(1), r.GetDouble(2), Exporter.ReadNumber(r, 3)), ct))
         {
             if (!shadow.TryGetValue(id, out var d)) shadow[id] = d = new Dictionary<string, double>(StringComparer.Ordinal);
             d[policy] = p;
+            if (cascade is not { } q) continue;
+            if (!shadowCascade.TryGetValue(id, out var dc)) shadowCascade[id] = dc = new Dictionary<string, double>(StringComparer.Ordinal);
+            dc[policy] = q;
         }
-        return new DatasetTables(users, posts, interactions, follows, impressions) { Shadow = shadow };
+        return new DatasetTables(users, posts, interactions, follows, impressions) { Shadow = shadow, ShadowCascade = shadowCascade };
     }
 
     private const string ImpressionsSql =
-        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score, page, session_id " +
+        "SELECT id, slate_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, dwell_ms, liked, commented, hid, match_score, page, session_id, cascade_propensity " +
         "FROM impressions ORDER BY shown_at, slate_id, position";
 
     private static DsImpression Impression(DbDataReader r)
@@ -88,7 +98,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         static bool B(DbDataReader r, int i) => Exporter.ReadLong(r, i) != 0;
         static int I(DbDataReader r, int i) => checked((int)Exporter.ReadLong(r, i));
         return new DsImpression(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), I(r, 4), r.GetString(5), r.GetDouble(6), r.GetDouble(7), I(r, 8),
-            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)) { Page = I(r, 18), SessionId = r.GetString(19) };
+            B(r, 9), StoreConnection.ReadTime(r, 10), B(r, 11), B(r, 12), I(r, 13), B(r, 14), B(r, 15), B(r, 16), r.GetDouble(17)) { Page = I(r, 18), SessionId = r.GetString(19), CascadePropensity = Exporter.ReadNumber(r, 20) };
     }
 
     /// <summary>The impression log in time order, streamed (the exports read it this way; <see cref="ReadAsync(TrainingStore, CancellationToken)"/> keeps it all).</summary>

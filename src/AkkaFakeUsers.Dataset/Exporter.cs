@@ -48,12 +48,13 @@ public static class Exporter
              new("post_id", Kind.Text, false), new("position", Kind.Int, false), new("policy", Kind.Text, false), new("score", Kind.Number, false),
              new("propensity", Kind.Number, false), new("candidates", Kind.Int, false), new("is_random", Kind.Bool, false), new("shown_at", Kind.Time, false),
              new("examined", Kind.Bool, false), new("viewed", Kind.Bool, false), new("dwell_ms", Kind.Int, false), new("liked", Kind.Bool, false),
-             new("commented", Kind.Bool, false), new("hid", Kind.Bool, false), new("match_score", Kind.Number, false), new("page", Kind.Int, false)],
+             new("commented", Kind.Bool, false), new("hid", Kind.Bool, false), new("match_score", Kind.Number, false), new("page", Kind.Int, false),
+             new("cascade_propensity", Kind.Number, true)],
             _ => "SELECT id, slate_id, session_id, user_id, post_id, position, policy, score, propensity, candidates, is_random, shown_at, examined, viewed, " +
-                 "dwell_ms, liked, commented, hid, match_score, page FROM impressions ORDER BY shown_at, slate_id, position"),
+                 "dwell_ms, liked, commented, hid, match_score, page, cascade_propensity FROM impressions ORDER BY shown_at, slate_id, position"),
         new("impression_propensities",
-            [new("impression_id", Kind.Text, false), new("policy", Kind.Text, false), new("propensity", Kind.Number, false)],
-            _ => "SELECT impression_id, policy, propensity FROM impression_propensities ORDER BY impression_id, policy"),
+            [new("impression_id", Kind.Text, false), new("policy", Kind.Text, false), new("propensity", Kind.Number, false), new("cascade_propensity", Kind.Number, true)],
+            _ => "SELECT impression_id, policy, propensity, cascade_propensity FROM impression_propensities ORDER BY impression_id, policy"),
     ];
 
     private static string Text(SqlDialect d, string column) => d == SqlDialect.Postgres ? $"{column}::text" : column;

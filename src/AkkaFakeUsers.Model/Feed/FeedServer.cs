@@ -67,11 +67,16 @@ public sealed class FeedServer
         for (var i = 0; i < n; i++) scores[i] = spec.Policy.Score(_features[i]);
         var slate = SlateSampler.Sample(scores, r.Size, spec.EffectiveEpsilon, spec.Policy.Uniform, forceRandom, rng);
 
-        Dictionary<string, double>[]? shadow = null;
+        Dictionary<string, double>[]? shadow = null, shadowCascade = null;
         if (Serving.Shadows.Count > 0)
         {
             shadow = new Dictionary<string, double>[slate.Candidates.Length];
-            for (var p = 0; p < shadow.Length; p++) shadow[p] = new Dictionary<string, double>(Serving.Shadows.Count);
+            shadowCascade = new Dictionary<string, double>[slate.Candidates.Length];
+            for (var p = 0; p < shadow.Length; p++)
+            {
+                shadow[p] = new Dictionary<string, double>(Serving.Shadows.Count);
+                shadowCascade[p] = new Dictionary<string, double>(Serving.Shadows.Count);
+            }
             foreach (var s in Serving.Shadows)
             {
                 // a uniform policy (epsilon 1) needs no scores: its top list plays no part
@@ -83,7 +88,12 @@ public sealed class FeedServer
                     greedy = SlateSampler.TopK(ss, slate.Candidates.Length);
                 }
                 var q = SlateSampler.Propensities(greedy, slate.Candidates, s.EffectiveEpsilon, n);
-                for (var p = 0; p < shadow.Length; p++) shadow[p][s.Name] = q[p];
+                var qc = SlateSampler.CascadePropensities(greedy, slate.Candidates, s.EffectiveEpsilon, n);
+                for (var p = 0; p < shadow.Length; p++)
+                {
+                    shadow[p][s.Name] = q[p];
+                    shadowCascade![p][s.Name] = qc[p];
+                }
             }
         }
 
@@ -91,7 +101,7 @@ public sealed class FeedServer
         for (var p = 0; p < items.Length; p++)
         {
             var c = slate.Candidates[p];
-            items[p] = new SlateItem(_candidates[c].Post, p + 1, slate.Scores[p], slate.Propensities[p], _features[c], shadow?[p]);
+            items[p] = new SlateItem(_candidates[c].Post, p + 1, slate.Scores[p], slate.Propensities[p], _features[c], shadow?[p], slate.Cascade[p], shadowCascade?[p]);
         }
         var policy = forceRandom ? "random" : spec.Name;
         SlatesServed++;

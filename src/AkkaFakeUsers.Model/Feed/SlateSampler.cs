@@ -3,7 +3,9 @@ using System.Buffers;
 namespace AkkaFakeUsers.Feed;
 
 /// <summary>A sampled slate: for each position (from 1) the candidate shown, its score and the exact probability of showing it there.</summary>
-public sealed record SampledSlate(int[] Candidates, double[] Scores, double[] Propensities, bool IsRandom);
+/// <param name="Cascade">For each position p, the probability that the policy shows the slate's first p posts exactly as shown (the
+/// cascade's propensity; at the last position, the whole slate's).</param>
+public sealed record SampledSlate(int[] Candidates, double[] Scores, double[] Propensities, bool IsRandom, double[] Cascade);
 
 /// <summary>
 /// Turns a policy's scores over a candidate pool of N into a slate of K, and says exactly how likely each shown
@@ -25,7 +27,8 @@ public static class SlateSampler
         var chosen = uniform || explore ? UniformOrdering(n, size, rng) : greedy;
         var shownScores = new double[size];
         for (var p = 0; p < size; p++) shownScores[p] = uniform ? 0 : scores[chosen[p]];
-        return new SampledSlate(chosen, shownScores, Propensities(greedy, chosen, uniform ? 1 : epsilon, n), forceRandom);
+        var e = uniform ? 1 : epsilon;
+        return new SampledSlate(chosen, shownScores, Propensities(greedy, chosen, e, n), forceRandom, CascadePropensities(greedy, chosen, e, n));
     }
 
     /// <summary>
@@ -37,6 +40,25 @@ public static class SlateSampler
         var props = new double[shown.Length];
         for (var p = 0; p < props.Length; p++) props[p] = Propensity(greedy, shown[p], p, epsilon, n);
         return props;
+    }
+
+    /// <summary>
+    /// For each position p (from 0), the probability that an epsilon-greedy policy whose top list is <paramref name="greedy"/>
+    /// shows <paramref name="shown"/>[0..p] in that order: (1 - epsilon) x [the top list starts so] + epsilon x 1 / (n (n-1) … (n-p)).
+    /// A uniform ordering is epsilon 1 (pass the top list empty). The last one is the whole slate's probability.
+    /// </summary>
+    public static double[] CascadePropensities(int[] greedy, int[] shown, double epsilon, int n)
+    {
+        var cascade = new double[shown.Length];
+        var uniform = 1.0;
+        var agrees = epsilon < 1;
+        for (var p = 0; p < cascade.Length; p++)
+        {
+            uniform /= n - p;
+            agrees = agrees && p < greedy.Length && greedy[p] == shown[p];
+            cascade[p] = (agrees ? 1 - epsilon : 0) + epsilon * uniform;
+        }
+        return cascade;
     }
 
     /// <summary>P(candidate <paramref name="candidate"/> at position <paramref name="position"/> (from 0)) under an epsilon-greedy policy whose top list is <paramref name="greedy"/>.</summary>

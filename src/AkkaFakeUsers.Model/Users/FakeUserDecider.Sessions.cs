@@ -57,7 +57,7 @@ public static partial class FakeUserDecider
             {
                 var (item, o) = (s.Items[i], outcomes[i]);
                 impressions[i] = new Impression(item.Post.PostId, item.Post.UserId, item.Position, item.Score, item.Propensity, views[i].Score,
-                    o.Examined, o.Viewed, o.DwellMs, o.Liked, o.Commented, o.Hid, item.Shadow);
+                    o.Examined, o.Viewed, o.DwellMs, o.Liked, o.Commented, o.Hid, item.Shadow, item.CascadePropensity, item.ShadowCascade);
             }
             var pageNo = scroll?.NextPage ?? 1;
             Emit(new SlateShown(s.SlateId, s.SessionId, seq, UserId, s.Policy, s.Candidates, s.IsRandom, shownAt, impressions, pageNo));

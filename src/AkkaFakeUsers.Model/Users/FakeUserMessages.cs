@@ -144,6 +144,9 @@ public sealed record SlateShown(
     int Page = 1) : IUserEvent;
 
 /// <summary>One shown post of a slate: where, how likely the policy was to show it there, and what the user did.</summary>
+/// <param name="Shadow">The probability of this post at this position under each shadow policy.</param>
+/// <param name="CascadePropensity">The probability that the serving policy shows the slate's posts 1..<paramref name="Position"/> as shown
+/// (null in events written before it was logged); <paramref name="ShadowCascade"/>: the same under each shadow policy.</param>
 public sealed record Impression(
     string PostId,
     string AuthorId,
@@ -157,7 +160,9 @@ public sealed record Impression(
     bool Liked,
     bool Commented,
     bool Hid,
-    IReadOnlyDictionary<string, double>? Shadow = null)
+    IReadOnlyDictionary<string, double>? Shadow = null,
+    double? CascadePropensity = null,
+    IReadOnlyDictionary<string, double>? ShadowCascade = null)
 {
     public static string IdFor(string slateId, int position) => $"{slateId}#{position}";
 }

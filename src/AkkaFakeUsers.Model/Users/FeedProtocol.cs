@@ -43,13 +43,17 @@ public sealed record SlateRequest(
 
 /// <summary>One shown post: position from 1, the policy's score, and the exact probability that the policy shows this post at this position.</summary>
 /// <param name="Shadow">The same probability under each of the run's shadow policies (afu.feed.shadow-policies), for off-policy evaluation.</param>
+/// <param name="CascadePropensity">The probability that the policy shows the slate's posts 1..<paramref name="Position"/> exactly as shown (at the last position: the whole slate's).</param>
+/// <param name="ShadowCascade">The same under each shadow policy.</param>
 public sealed record SlateItem(
     PostPublished Post,
     int Position,
     double Score,
     double Propensity,
     Domain.CandidateFeatures Features,
-    IReadOnlyDictionary<string, double>? Shadow = null);
+    IReadOnlyDictionary<string, double>? Shadow = null,
+    double? CascadePropensity = null,
+    IReadOnlyDictionary<string, double>? ShadowCascade = null);
 
 /// <summary>The feed's answer: a ranked slate drawn by <paramref name="Policy"/> from a candidate pool of <paramref name="Candidates"/> posts.
 /// Work the asking user's clock counts until the user has stored what it saw.</summary>

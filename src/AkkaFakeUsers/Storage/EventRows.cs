@@ -67,11 +67,12 @@ public static class EventRows
         ("id", ColumnKind.Text), ("slate_id", ColumnKind.Text), ("session_id", ColumnKind.Text), ("user_id", ColumnKind.Text), ("post_id", ColumnKind.Text),
         ("position", ColumnKind.Int), ("policy", ColumnKind.Text), ("score", ColumnKind.Real), ("propensity", ColumnKind.Real), ("candidates", ColumnKind.Int),
         ("is_random", ColumnKind.Bool), ("shown_at", ColumnKind.Time), ("examined", ColumnKind.Bool), ("viewed", ColumnKind.Bool), ("dwell_ms", ColumnKind.Int),
-        ("liked", ColumnKind.Bool), ("commented", ColumnKind.Bool), ("hid", ColumnKind.Bool), ("match_score", ColumnKind.Real), ("page", ColumnKind.Int));
+        ("liked", ColumnKind.Bool), ("commented", ColumnKind.Bool), ("hid", ColumnKind.Bool), ("match_score", ColumnKind.Real), ("page", ColumnKind.Int),
+        ("cascade_propensity", ColumnKind.Real));
 
-    /// <summary>The propensity of each shown slot under each shadow policy (afu.feed.shadow-policies), for off-policy evaluation.</summary>
+    /// <summary>The propensity of each shown slot under each shadow policy (afu.feed.shadow-policies), for off-policy evaluation, and its cascade's.</summary>
     public static readonly TableShape ImpressionPropensities = new("impression_propensities",
-        ("impression_id", ColumnKind.Text), ("policy", ColumnKind.Text), ("propensity", ColumnKind.Real));
+        ("impression_id", ColumnKind.Text), ("policy", ColumnKind.Text), ("propensity", ColumnKind.Real), ("cascade_propensity", ColumnKind.Real));
 
     /// <summary>The rows that project one event (none for events that make no row; a slate makes one per shown post).</summary>
     public static IEnumerable<EventRow> For(IUserEvent e)
@@ -95,10 +96,10 @@ public static class EventRows
                 {
                     var id = Impression.IdFor(s.SlateId, i.Position);
                     yield return new(Impressions, [id, s.SlateId, s.SessionId, s.UserId, i.PostId, i.Position, s.Policy, i.Score, i.Propensity, s.Candidates,
-                        s.IsRandom, s.CreatedAt, i.Examined, i.Viewed, i.DwellMs, i.Liked, i.Commented, i.Hid, i.MatchScore, s.Page]);
+                        s.IsRandom, s.CreatedAt, i.Examined, i.Viewed, i.DwellMs, i.Liked, i.Commented, i.Hid, i.MatchScore, s.Page, i.CascadePropensity]);
                     if (i.Shadow is null) continue;
                     foreach (var (policy, p) in i.Shadow.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                        yield return new(ImpressionPropensities, [id, policy, p]);
+                        yield return new(ImpressionPropensities, [id, policy, p, i.ShadowCascade is { } sc && sc.TryGetValue(policy, out var cascade) ? cascade : null]);
                 }
                 break;
         }

@@ -79,7 +79,8 @@ public static class TrainingSchema
               commented {flag} NOT NULL,
               hid {flag} NOT NULL,
               match_score {real} NOT NULL,
-              page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1))
+              page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1),
+              cascade_propensity {real} NULL CHECK (cascade_propensity IS NULL OR (cascade_propensity > 0 AND cascade_propensity <= 1)))
             """,
             "CREATE INDEX IF NOT EXISTS ix_impressions_slate ON impressions (slate_id)",
             "CREATE INDEX IF NOT EXISTS ix_impressions_shown_at ON impressions (shown_at)",
@@ -88,6 +89,7 @@ public static class TrainingSchema
               impression_id TEXT NOT NULL,
               policy TEXT NOT NULL,
               propensity {real} NOT NULL,
+              cascade_propensity {real} NULL,
               PRIMARY KEY (impression_id, policy))
             """,
             $"""
@@ -110,23 +112,36 @@ public static class TrainingSchema
         // WAL lets the projection and readers work while the journal writes. The mode is stored in the file.
         if (db.Dialect == SqlDialect.Sqlite) await StoreConnection.ExecAsync(c, "PRAGMA journal_mode=WAL", ct);
         await AllowHidesAsync(db, c, ct);
-        await AddPageAsync(db, c, ct);
+        await AddColumnsAsync(db, c, ct);
         foreach (var s in Statements(db.Dialect)) await StoreConnection.ExecAsync(c, s, ct);
     }
 
-    /// <summary>Impression logs made before sessions scrolled have no <c>page</c>: add it (every row so far is page 1).</summary>
-    private static async Task AddPageAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
+    /// <summary>
+    /// Columns added after the tables first shipped, with the statement that adds each to an older store: the impressions'
+    /// page (before sessions scrolled every row was page 1) and the cascade propensities (null in rows written before them).
+    /// </summary>
+    private static IEnumerable<(string Table, string Column, string Alter)> AddedColumns(SqlDialect dialect)
     {
-        if (!await db.TableExistsAsync(c, "impressions", ct) || await HasPageAsync(db, c, ct)) return;
-        await StoreConnection.ExecAsync(c, "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1)", ct);
+        var real = dialect == SqlDialect.Postgres ? "double precision" : "REAL";
+        yield return ("impressions", "page", "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1)");
+        yield return ("impressions", "cascade_propensity",
+            $"ALTER TABLE impressions ADD COLUMN cascade_propensity {real} NULL CHECK (cascade_propensity IS NULL OR (cascade_propensity > 0 AND cascade_propensity <= 1))");
+        yield return ("impression_propensities", "cascade_propensity", $"ALTER TABLE impression_propensities ADD COLUMN cascade_propensity {real} NULL");
     }
 
-    private static async Task<bool> HasPageAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
+    private static async Task AddColumnsAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
+    {
+        foreach (var (table, column, alter) in AddedColumns(db.Dialect))
+            if (await db.TableExistsAsync(c, table, ct) && !await HasColumnAsync(db, c, table, column, ct))
+                await StoreConnection.ExecAsync(c, alter, ct);
+    }
+
+    private static async Task<bool> HasColumnAsync(StoreConnection db, System.Data.Common.DbConnection c, string table, string column, CancellationToken ct)
     {
         await using var cmd = c.CreateCommand();
         cmd.CommandText = db.Dialect == SqlDialect.Sqlite
-            ? "SELECT COUNT(*) FROM pragma_table_info('impressions') WHERE name = 'page'"
-            : "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'impressions' AND column_name = 'page' AND table_schema = current_schema()";
+            ? $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'"
+            : $"SELECT COUNT(*) FROM information_schema.columns WHERE table_name = '{table}' AND column_name = '{column}' AND table_schema = current_schema()";
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct)) > 0;
     }
 
@@ -170,14 +185,14 @@ public static class TrainingSchema
 
     /// <summary>
     /// For a role that may not alter the tables: fails with the statement an administrator must run when they predate
-    /// a change the node would otherwise make itself (the 'hide' interaction type, the impressions' page).
+    /// a change the node would otherwise make itself (the 'hide' interaction type, the columns of <see cref="AddedColumns"/>).
     /// </summary>
     public static async Task RequireCurrentAsync(StoreConnection db, System.Data.Common.DbConnection c, string where, CancellationToken ct)
     {
-        if (await db.TableExistsAsync(c, "impressions", ct) && !await HasPageAsync(db, c, ct))
-            throw new StorageUnavailableException(
-                $"{where}: impressions predates scrolling sessions (no page column) and this role may not alter it; have its owner run: " +
-                "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1);");
+        foreach (var (table, column, alter) in AddedColumns(db.Dialect))
+            if (await db.TableExistsAsync(c, table, ct) && !await HasColumnAsync(db, c, table, column, ct))
+                throw new StorageUnavailableException(
+                    $"{where}: {table} predates its column {column} and this role may not alter it; have its owner run: {alter};");
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'user_interactions'::regclass AND contype = 'c' AND conname = 'user_interactions_type_check'";
         var ddl = Convert.ToString(await cmd.ExecuteScalarAsync(ct)) ?? "";

@@ -125,4 +125,79 @@ public class PropensityTests(ITestOutputHelper output)
         Assert.All(slate.Items, i => Assert.True(i.Propensity >= 0.05 / slate.Candidates));
         Assert.Equal(1.0 / 30, SlateSampler.Propensity(SlateSampler.TopK(new double[30], 5), 29, 0, 1.0, 30), 12);
     }
+    [Theory]
+    [InlineData("interest")]
+    [InlineData("epsilon:0.5:popular")]
+    [InlineData("random")]
+    public void Empirical_frequencies_of_slate_prefixes_match_the_logged_cascade_propensities(string policy)
+    {
+        var server = Server(policy, shadows: ["popular", "interest"]);
+        const int n = 20_000;
+        var counts = new Dictionary<string, int>();
+        var logged = new Dictionary<string, double>();
+        for (var i = 0; i < n; i++)
+        {
+            var slate = server.Serve(Request(i));
+            for (var p = 0; p < slate.Items.Count; p++)
+            {
+                var item = slate.Items[p];
+                // the prefix 1..p+1 as shown: one prefix always logs one probability
+                var prefix = string.Join("|", slate.Items.Take(p + 1).Select(x => x.Post.PostId));
+                counts[prefix] = counts.GetValueOrDefault(prefix) + 1;
+                if (logged.TryGetValue(prefix, out var c)) Assert.Equal(c, item.CascadePropensity!.Value, 12);
+                logged[prefix] = item.CascadePropensity!.Value;
+                // a shorter prefix is at least as likely as a longer one; position 1's cascade is its marginal
+                if (p == 0) Assert.Equal(item.Propensity, item.CascadePropensity!.Value, 12);
+                else Assert.True(item.CascadePropensity <= slate.Items[p - 1].CascadePropensity);
+                // a shadow that is the serving policy itself logs the same cascade
+                if (policy == "interest") Assert.Equal(item.CascadePropensity!.Value, item.ShadowCascade!["interest"], 12);
+                Assert.InRange(item.ShadowCascade!["popular"], 0, 1);
+            }
+        }
+        // every prefix seen often enough to count: its frequency within 4.5 sigma of its logged probability
+        var checkedPrefixes = 0;
+        foreach (var (prefix, count) in counts)
+        {
+            var q = logged[prefix];
+            if (q * n < 30) continue;
+            var sigma = Math.Sqrt(n * q * (1 - q));
+            Assert.InRange(count, q * n - 4.5 * sigma - 1, q * n + 4.5 * sigma + 1);
+            checkedPrefixes++;
+        }
+        output.WriteLine($"{policy}: {checkedPrefixes} prefixes checked of {counts.Count} seen");
+        Assert.True(checkedPrefixes >= 5, $"only {checkedPrefixes} prefixes frequent enough to check");
+    }
+
+    [Fact]
+    public void Cascade_propensities_of_every_ordered_slate_sum_to_one_and_to_each_prefix_and_marginal()
+    {
+        double[] scores = [0.3, 0.9, 0.1, 0.5, 0.7];
+        const int n = 5, k = 3;
+        foreach (var epsilon in new[] { 0.0, 0.2, 1.0 })
+        {
+            var greedy = epsilon < 1 ? SlateSampler.TopK(scores, k) : [];
+            var whole = new Dictionary<string, double>();
+            var slates = new List<int[]>();
+            for (var a = 0; a < n; a++)
+            for (var b = 0; b < n; b++)
+            for (var c = 0; c < n; c++)
+                if (a != b && b != c && a != c) slates.Add([a, b, c]);
+            Assert.Equal(60, slates.Count);
+            Assert.Equal(1.0, slates.Sum(s => SlateSampler.CascadePropensities(greedy, s, epsilon, n)[k - 1]), 12);
+            foreach (var s in slates)
+            {
+                var cascade = SlateSampler.CascadePropensities(greedy, s, epsilon, n);
+                var marginal = SlateSampler.Propensities(greedy, s, epsilon, n);
+                for (var p = 0; p < k; p++)
+                {
+                    // the cascade at p is the total probability of the slates that start with the same p+1 posts
+                    var sharing = slates.Where(o => o.Take(p + 1).SequenceEqual(s.Take(p + 1))).Sum(o => SlateSampler.CascadePropensities(greedy, o, epsilon, n)[k - 1]);
+                    Assert.Equal(sharing, cascade[p], 12);
+                    // the marginal at p is the total probability of the slates with the same post there
+                    var there = slates.Where(o => o[p] == s[p]).Sum(o => SlateSampler.CascadePropensities(greedy, o, epsilon, n)[k - 1]);
+                    Assert.Equal(there, marginal[p], 12);
+                }
+            }
+        }
+    }
 }

@@ -58,19 +58,23 @@ public class EventRowsTests
     {
         var slate = new SlateShown("user-5/session-3/slate-1", "user-5/session-3", 3, "user-5", "interest", 120, false, T0,
         [
-            new Impression("user-4/post-2", "user-4", 1, 0.91, 0.9525, 0.91, true, true, 8000, true, false, false, new Dictionary<string, double> { ["random"] = 1 / 120.0, ["popular"] = 0.05 / 120 }),
+            new Impression("user-4/post-2", "user-4", 1, 0.91, 0.9525, 0.91, true, true, 8000, true, false, false, new Dictionary<string, double> { ["random"] = 1 / 120.0, ["popular"] = 0.05 / 120 },
+                0.9525, new Dictionary<string, double> { ["popular"] = 0.05 / 120 }),
             new Impression("user-6/post-1", "user-6", 2, 0.4, 0.05 / 120, 0.4, true, false, 700, false, false, true),
         ]);
         var rows = EventRows.For(slate).ToList();
         var impressions = rows.Where(r => r.Table == EventRows.Impressions).Select(Row).ToList();
         Assert.Equal(2, impressions.Count);
         Assert.Equal(["id", "slate_id", "session_id", "user_id", "post_id", "position", "policy", "score", "propensity", "candidates", "is_random", "shown_at",
-            "examined", "viewed", "dwell_ms", "liked", "commented", "hid", "match_score", "page"], impressions[0].Keys);
+            "examined", "viewed", "dwell_ms", "liked", "commented", "hid", "match_score", "page", "cascade_propensity"], impressions[0].Keys);
         Assert.Equal((object?[])["user-5/session-3/slate-1#1", slate.SlateId, slate.SessionId, "user-5", "user-4/post-2", 1, "interest", 0.91, 0.9525, 120, false, T0,
-            true, true, 8000, true, false, false, 0.91, 1], impressions[0].Values.ToArray());
+            true, true, 8000, true, false, false, 0.91, 1, 0.9525], impressions[0].Values.ToArray());
+        // an impression logged without a cascade propensity (events written before it) leaves the column null
+        Assert.Null(impressions[1]["cascade_propensity"]);
         Assert.Equal((2, true, false), ((int)impressions[1]["position"]!, (bool)impressions[1]["hid"]!, (bool)impressions[1]["viewed"]!));
         var shadows = rows.Where(r => r.Table == EventRows.ImpressionPropensities).Select(r => r.Values).ToList();
-        Assert.Equal([["user-5/session-3/slate-1#1", "popular", 0.05 / 120], ["user-5/session-3/slate-1#1", "random", 1 / 120.0]], shadows);
+        // a shadow's cascade where it was logged, null where it was not
+        Assert.Equal([["user-5/session-3/slate-1#1", "popular", 0.05 / 120, 0.05 / 120], ["user-5/session-3/slate-1#1", "random", 1 / 120.0, null]], shadows);
 
         var view = new InteractionRecorded("user-5/view/user-4/post-2", "user-5", "user-4/post-2", "user-4", InteractionType.View, null, 0.91, false, T0, T0,
             null, null, "food", ImpressionId: "user-5/session-3/slate-1#1", Source: "interest");

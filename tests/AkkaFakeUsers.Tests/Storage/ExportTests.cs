@@ -51,7 +51,9 @@ public class ExportTests
             var k = Math.Min(3, postsPerUser);
             var items = Enumerable.Range(1, k).Select(pos => new Impression(PostIds.For(author, pos), author, pos, 1.0 / pos, pos == 1 ? 0.9 + 0.1 / 40 : 0.1 / 40,
                 0.5 + 0.125 * pos, true, pos == 1, pos == 1 ? 9000 : 500, pos == 1, false, pos == k && k > 1,
-                new Dictionary<string, double> { ["random"] = 1.0 / 40 })).ToArray();
+                new Dictionary<string, double> { ["random"] = 1.0 / 40 },
+                // half the slates log their cascade (the others stand for events written before it was logged)
+                u % 2 == 0 ? 0.9 / pos : null)).ToArray();
             list.Add(new JournalEvent(++ordering, new SlateShown($"user-{u}/session-1/slate-1", $"user-{u}/session-1", 1, $"user-{u}", u % 5 == 0 ? "random" : "interest", 40,
                 u % 5 == 0, T0.AddHours(2).AddSeconds(u), items)));
         }
@@ -104,7 +106,7 @@ public class ExportTests
             string D(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal([row[0], sl.SlateId, sl.SessionId, sl.UserId, i.PostId, i.Position.ToString(), sl.Policy, D(i.Score), D(i.Propensity), sl.Candidates.ToString(),
                 B(sl.IsRandom), sl.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), B(i.Examined), B(i.Viewed), i.DwellMs.ToString(), B(i.Liked), B(i.Commented), B(i.Hid),
-                D(i.MatchScore), sl.Page.ToString()], row);
+                D(i.MatchScore), sl.Page.ToString(), i.CascadePropensity is { } c ? D(c) : ""], row);
         }
         // impressions, Parquet: typed (text, long, double, bool, time), every column of every row as written
         await using (var reader = await ParquetReader.CreateAsync(Path.Combine(dir.Path, "pq", "impressions.parquet")))
@@ -138,6 +140,7 @@ public class ExportTests
                 var texts = new[] { await Texts("slate_id"), await Texts("session_id"), await Texts("user_id"), await Texts("post_id"), await Texts("policy") };
                 var longs = new[] { await Values<long>("position"), await Values<long>("candidates"), await Values<long>("dwell_ms") };
                 var doubles = new[] { await Numbers("score"), await Numbers("propensity"), await Numbers("match_score") };
+                var cascades = await Numbers("cascade_propensity");
                 var flags = new[] { await Values<bool>("is_random"), await Values<bool>("examined"), await Values<bool>("viewed"), await Values<bool>("liked"), await Values<bool>("commented"), await Values<bool>("hid") };
                 var shownAt = await Values<DateTime>("shown_at");
                 for (var k = 0; k < n; k++)
@@ -146,6 +149,7 @@ public class ExportTests
                     Assert.Equal([sl.SlateId, sl.SessionId, sl.UserId, i.PostId, sl.Policy], texts.Select(c => c[k]));
                     Assert.Equal([i.Position, sl.Candidates, i.DwellMs], longs.Select(c => c[k]));
                     Assert.Equal([i.Score, i.Propensity, i.MatchScore], doubles.Select(c => c[k]!.Value));
+                    Assert.Equal(i.CascadePropensity, cascades[k]);
                     Assert.Equal([sl.IsRandom, i.Examined, i.Viewed, i.Liked, i.Commented, i.Hid], flags.Select(c => c[k]));
                     Assert.Equal(sl.CreatedAt, shownAt[k]);
                 }

@@ -41,6 +41,59 @@ public class TrainingStoreTests
         await WidenedForHides(new TrainingStore(SqlDialect.Postgres, db.ConnectionString), null);
     }
 
+    [Fact]
+    public Task A_sqlite_impression_log_made_before_pages_and_cascades_gains_the_columns_and_keeps_its_rows()
+    {
+        var dir = new TempDir();
+        return GainsAddedColumns(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db"))), dir);
+    }
+
+    [PostgresFact]
+    public async Task A_postgres_impression_log_made_before_pages_and_cascades_gains_the_columns_and_keeps_its_rows()
+    {
+        await using var db = await Postgres.CreateDatabaseAsync();
+        await GainsAddedColumns(new TrainingStore(SqlDialect.Postgres, db.ConnectionString), null);
+    }
+
+    private static async Task GainsAddedColumns(TrainingStore store, IDisposable? cleanup)
+    {
+        using var _ = cleanup;
+        var pg = store.Dialect == SqlDialect.Postgres;
+        var (time, flag, real) = pg ? ("timestamptz", "boolean", "double precision") : ("TEXT", "INTEGER", "REAL");
+        var t0 = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        await using (var c = await store.OpenAsync())
+        {
+            // the impression log as the first slates made it: no page, no cascade propensities
+            await StoreConnection.ExecAsync(c, "CREATE TABLE impressions (id TEXT PRIMARY KEY, slate_id TEXT NOT NULL, session_id TEXT NOT NULL, user_id TEXT NOT NULL, " +
+                $"post_id TEXT NOT NULL, position INTEGER NOT NULL, policy TEXT NOT NULL, score {real} NOT NULL, propensity {real} NOT NULL, candidates INTEGER NOT NULL, " +
+                $"is_random {flag} NOT NULL, shown_at {time} NOT NULL, examined {flag} NOT NULL, viewed {flag} NOT NULL, dwell_ms INTEGER NOT NULL, liked {flag} NOT NULL, " +
+                $"commented {flag} NOT NULL, hid {flag} NOT NULL, match_score {real} NOT NULL)", default);
+            await StoreConnection.ExecAsync(c, $"CREATE TABLE impression_propensities (impression_id TEXT NOT NULL, policy TEXT NOT NULL, propensity {real} NOT NULL, " +
+                "PRIMARY KEY (impression_id, policy))", default);
+            await using var insert = c.CreateCommand();
+            var f = pg ? "false" : "0";
+            insert.CommandText = $"INSERT INTO impressions VALUES ('old/slate-1#1', 'old/slate-1', 'old', 'user-1', 'user-2/post-1', 1, 'interest', 0.5, 0.9, 10, {f}, @t, " +
+                                 $"{f}, {f}, 0, {f}, {f}, {f}, 0.5); INSERT INTO impression_propensities VALUES ('old/slate-1#1', 'random', 0.1)";
+            StoreConnection.AddParam(insert, "@t", store.Db.TimeValue(t0));
+            await insert.ExecuteNonQueryAsync();
+        }
+        await store.EnsureSchemaAsync();
+        await store.EnsureSchemaAsync(); // a second start changes nothing
+        var slate = new SlateShown("user-1/session-1/slate-1", "user-1/session-1", 1, "user-1", "interest", 10, false, t0,
+            [new Impression("user-2/post-2", "user-2", 1, 0.5, 0.9, 0.5, true, true, 100, true, false, false,
+                new Dictionary<string, double> { ["random"] = 0.1 }, 0.9, new Dictionary<string, double> { ["random"] = 0.1 })], Page: 2);
+        await store.WriteAsync([new JournalEvent(1, slate)]);
+        await using var read = await store.OpenAsync();
+        await using var cmd = read.CreateCommand();
+        cmd.CommandText = "SELECT i.id, i.page, i.cascade_propensity, p.cascade_propensity FROM impressions i JOIN impression_propensities p ON p.impression_id = i.id ORDER BY i.id";
+        await using var r = await cmd.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await r.ReadAsync())
+            rows.Add($"{r.GetString(0)} page {Convert.ToInt64(r.GetValue(1))} {(r.IsDBNull(2) ? "null" : r.GetDouble(2).ToString(System.Globalization.CultureInfo.InvariantCulture))} " +
+                     $"{(r.IsDBNull(3) ? "null" : r.GetDouble(3).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        Assert.Equal(["old/slate-1#1 page 1 null null", "user-1/session-1/slate-1#1 page 2 0.9 0.1"], rows);
+    }
+
     private static async Task WidenedForHides(TrainingStore store, IDisposable? cleanup)
     {
         using var _ = cleanup;
