@@ -149,6 +149,9 @@ public static class RunCommand
             status.EndLine();
             var clockAtStop = await registry.TryAskAsync<AkkaFakeUsers.Clock.ClockDriverActor, AkkaFakeUsers.Clock.ClockStatus>(AkkaFakeUsers.Clock.GetClockStatus.Instance,
                 TimeSpan.FromSeconds(2));
+            if (settings.Feed.Externals is { Count: > 0 }
+                && await registry.TryAskAsync<AkkaFakeUsers.Feed.FeedActor, AkkaFakeUsers.Feed.FeedStatus>(AkkaFakeUsers.Feed.GetFeedStatus.Instance, TimeSpan.FromSeconds(2)) is { } feed)
+                await stdout.WriteLineAsync(RunReport.External(feed));
             await stdout.WriteLineAsync("afu: stopping (the node drains on shutdown: the last node pauses users and lets the projection catch up)…");
             if (http is not null) await http.DisposeAsync();
             var stopWatch = Stopwatch.StartNew();

@@ -18,7 +18,17 @@ public static class PolicyMixText
 {
     public static readonly string[] Names = ["chronological", "interest", "popular", "random", "learned"];
 
-    public static string Help => $"policies: {string.Join(", ", Names)}, or epsilon:E:name; e.g. \"interest=0.8, popular=0.2\"";
+    public static string Help => $"policies: {string.Join(", ", Names)}, external:NAME (a ranking service, afu.feed.external.NAME), or epsilon:E:name; e.g. \"interest=0.8, popular=0.2\"";
+
+    /// <summary>The prefix of a policy served over HTTP: external:NAME.</summary>
+    public const string ExternalPrefix = "external:";
+
+    /// <summary>The NAME of "external:NAME", or null for a built-in policy.</summary>
+    public static string? ExternalName(string policy) =>
+        policy.StartsWith(ExternalPrefix, StringComparison.Ordinal) ? policy[ExternalPrefix.Length..] : null;
+
+    /// <summary>A name of an external policy: letters, digits, '-' and '_' (it is a HOCON key and an env var part).</summary>
+    public static bool IsExternalName(string name) => name.Length is > 0 and <= 64 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_');
 
     public static bool TryParse(string text, out IReadOnlyList<PolicyChoice> mix, out string error)
     {
@@ -53,7 +63,7 @@ public static class PolicyMixText
         double? epsilon = null;
         if (name.StartsWith("epsilon:", StringComparison.OrdinalIgnoreCase))
         {
-            var bits = name.Split(':');
+            var bits = name.Split(':', 3);
             if (bits.Length != 3 || !double.TryParse(bits[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var e) || e is < 0 or > 1)
             {
                 error = $"'{name}': write epsilon:E:policy with E between 0 and 1, e.g. epsilon:0.1:interest";
@@ -63,6 +73,17 @@ public static class PolicyMixText
             name = bits[2];
         }
         name = name.ToLowerInvariant();
+        if (ExternalName(name) is { } external)
+        {
+            if (!IsExternalName(external))
+            {
+                error = $"'{name}': an external policy is external:NAME with a NAME of letters, digits, '-' and '_' (then set afu.feed.external.NAME.url)";
+                return false;
+            }
+            choice = new PolicyChoice(name, epsilon, share);
+            error = "";
+            return true;
+        }
         if (!Names.Contains(name))
         {
             error = $"unknown feed policy '{name}' ({Help})";

@@ -138,6 +138,9 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
 
     public bool Contains(string postId) => _byId.ContainsKey(postId);
 
+    /// <summary>A post still in the pool (added, not evicted).</summary>
+    public bool TryGet(string postId, out PoolPost post) => _byId.TryGetValue(postId, out post!);
+
     public void Add(PostPublished post)
     {
         if (_byId.ContainsKey(post.PostId)) return;

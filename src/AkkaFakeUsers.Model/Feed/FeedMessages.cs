@@ -27,4 +27,11 @@ public sealed record FeedStatus(
     long RemotePosts,
     long Likes,
     long LearnedExamples,
-    long LearnedRefreshes) : IAfuSerializable;
+    long LearnedRefreshes) : IAfuSerializable
+{
+    /// <summary>Calls to ranking services by "NAME/outcome": ok, timeout, http-500, bad-json, wrong-ids, missing-scores, not-finite, breaker-open, queue-full, connect-error.</summary>
+    public IReadOnlyDictionary<string, long> External { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Slates an external policy (by NAME) was to serve but its fallback ranked (logged as fallback:POLICY).</summary>
+    public IReadOnlyDictionary<string, long> Fallbacks { get; init; } = new Dictionary<string, long>();
+}

@@ -43,7 +43,20 @@ public sealed class FeedServer
 
     public void UseMix(PolicyMix mix) => Serving = Serving with { Mix = mix };
 
-    public SlateServed Serve(SlateRequest r)
+    /// <summary>Serves a slate of built-in policies at once (an external policy not asked is ranked by its fallback).</summary>
+    public SlateServed Serve(SlateRequest r) => Finish(Prepare(r), NoScores);
+
+    private static readonly IReadOnlyDictionary<string, double[]> NoScores = new Dictionary<string, double[]>();
+
+    /// <summary>Whether any policy of the mix or the shadows is served over HTTP (then the feed remembers what it showed each user).</summary>
+    public bool UsesExternal => Serving.Mix.Parts.Any(p => p.Spec.External is not null) || Serving.Shadows.Any(s => s.External is not null);
+
+    /// <summary>
+    /// The first half of serving: the policy, the random draws' source, the candidates and their features, fixed now (the
+    /// pool may move on while an external policy's scores are awaited). <see cref="PreparedSlate.Externals"/> names the
+    /// external policies whose scores <see cref="Finish"/> needs.
+    /// </summary>
+    public PreparedSlate Prepare(SlateRequest r)
     {
         var spec = Serving.Mix.For(Serving.Seed, Serving.PerSlate ? r.SlateId : r.UserId);
         var rng = DeterministicRandom.For(Serving.Seed, "slate", r.SlateId);
@@ -56,15 +69,47 @@ public sealed class FeedServer
         foreach (var i in r.Interests) _interestNames.Add(i.Interest);
         Pool.Retrieve(r.UserId, _interestNames, r.Following, r.Now, Serving.Candidates, _candidates, r.Seen, visible, r.Exclude);
         var n = _candidates.Count;
+        Grow(n);
+        FillFeatures(r);
+        var externals = new List<string>();
+        if (n > 0)
+        {
+            if (!forceRandom && spec.External is { } serving) externals.Add(serving);
+            foreach (var s in Serving.Shadows)
+                if (s.External is { } shadow && s.EffectiveEpsilon < 1 && !externals.Contains(shadow)) externals.Add(shadow);
+        }
+        // a slate finished at once reads the feed's buffers; one that waits for a service keeps copies
+        return externals.Count == 0
+            ? new PreparedSlate(r, spec, rng, forceRandom, _candidates, new ArraySegment<CandidateFeatures>(_features, 0, n), externals)
+            : new PreparedSlate(r, spec, rng, forceRandom, _candidates.ToArray(), _features.AsSpan(0, n).ToArray(), externals);
+    }
+
+    /// <summary>
+    /// The second half: scores (an external policy's from <paramref name="externalScores"/>, one per candidate in the prepared
+    /// order; a missing one ranks by the fallback, logged as fallback:NAME, or leaves that shadow's propensities out), the
+    /// sample, the exact propensities.
+    /// </summary>
+    public SlateServed Finish(PreparedSlate prepared, IReadOnlyDictionary<string, double[]> externalScores)
+    {
+        var (r, spec, rng, forceRandom) = (prepared.Request, prepared.Spec, prepared.Random, prepared.ForceRandom);
+        var candidates = prepared.Candidates;
+        var features = prepared.Features;
+        var n = candidates.Count;
+        var name = spec.Name;
+        double[]? external = null;
+        if (!forceRandom && spec.External is { } ext && !externalScores.TryGetValue(ext, out external))
+        {
+            name = "fallback:" + ((ExternalPolicy)spec.Policy).Fallback.Name;
+            Fallbacks[ext] = Fallbacks.GetValueOrDefault(ext) + 1;
+        }
         if (n == 0)
         {
             EmptySlates++;
-            return new SlateServed(r.SlateId, r.SessionId, forceRandom ? "random" : spec.Name, 0, forceRandom, [], r.Ticket);
+            return new SlateServed(r.SlateId, r.SessionId, forceRandom ? "random" : name, 0, forceRandom, [], r.Ticket);
         }
         Grow(n);
-        FillFeatures(r);
         var scores = _scores.AsSpan(0, n);
-        for (var i = 0; i < n; i++) scores[i] = spec.Policy.Score(_features[i]);
+        for (var i = 0; i < n; i++) scores[i] = external is not null ? external[i] : spec.Policy.Score(features[i]);
         var slate = SlateSampler.Sample(scores, r.Size, spec.EffectiveEpsilon, spec.Policy.Uniform, forceRandom, rng);
 
         Dictionary<string, double>[]? shadow = null, shadowCascade = null;
@@ -84,7 +129,18 @@ public sealed class FeedServer
                 if (s.EffectiveEpsilon < 1)
                 {
                     var ss = _shadowScores.AsSpan(0, n);
-                    for (var i = 0; i < n; i++) ss[i] = s.Policy.Score(_features[i]);
+                    if (s.External is { } se)
+                    {
+                        // an external shadow that gave no scores: its propensities are unknown for this slate, so none is logged
+                        if (!externalScores.TryGetValue(se, out var given))
+                        {
+                            ShadowsMissing[se] = ShadowsMissing.GetValueOrDefault(se) + 1;
+                            continue;
+                        }
+                        given.AsSpan(0, n).CopyTo(ss);
+                    }
+                    else
+                        for (var i = 0; i < n; i++) ss[i] = s.Policy.Score(features[i]);
                     greedy = SlateSampler.TopK(ss, slate.Candidates.Length);
                 }
                 var q = SlateSampler.Propensities(greedy, slate.Candidates, s.EffectiveEpsilon, n);
@@ -101,14 +157,43 @@ public sealed class FeedServer
         for (var p = 0; p < items.Length; p++)
         {
             var c = slate.Candidates[p];
-            items[p] = new SlateItem(_candidates[c].Post, p + 1, slate.Scores[p], slate.Propensities[p], _features[c], shadow?[p], slate.Cascade[p], shadowCascade?[p]);
+            items[p] = new SlateItem(candidates[c].Post, p + 1, slate.Scores[p], slate.Propensities[p], features[c], shadow?[p], slate.Cascade[p], shadowCascade?[p]);
         }
-        var policy = forceRandom ? "random" : spec.Name;
+        var policy = forceRandom ? "random" : name;
         SlatesServed++;
         Impressions += items.Length;
         if (forceRandom) RandomSlates++;
         SlatesByPolicy[policy] = SlatesByPolicy.GetValueOrDefault(policy) + 1;
+        if (UsesExternal) Remember(r.UserId, r.Now, items);
         return new SlateServed(r.SlateId, r.SessionId, policy, n, forceRandom, items, r.Ticket);
+    }
+
+    /// <summary>Slates an external policy (by NAME) was to serve but gave no scores for, so its fallback ranked them.</summary>
+    public Dictionary<string, long> Fallbacks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Slates for which an external shadow policy (by NAME) gave no scores: no propensity of it is logged for them.</summary>
+    public Dictionary<string, long> ShadowsMissing { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the feed showed a user lately (at most <see cref="RecentPerUser"/>, newest last): observable history for an external policy.</summary>
+    public IReadOnlyCollection<ShownPost> RecentlyShown(string userId) =>
+        _recent.TryGetValue(userId, out var q) ? q : Array.Empty<ShownPost>();
+
+    public const int RecentPerUser = 20;
+    private const int RecentUsers = 200_000;
+    private readonly Dictionary<string, Queue<ShownPost>> _recent = new(StringComparer.Ordinal);
+
+    private void Remember(string userId, DateTime at, SlateItem[] items)
+    {
+        if (!_recent.TryGetValue(userId, out var q))
+        {
+            if (_recent.Count >= RecentUsers) _recent.Clear(); // bounded: a history starts again rather than grow without end
+            _recent[userId] = q = new Queue<ShownPost>(RecentPerUser);
+        }
+        foreach (var i in items)
+        {
+            if (q.Count == RecentPerUser) q.Dequeue();
+            q.Enqueue(new ShownPost(i.Post.PostId, i.Position, at));
+        }
     }
 
     public void Learn(SlateFeedback f)
@@ -141,3 +226,10 @@ public sealed class FeedServer
         _features = new CandidateFeatures[size];
     }
 }
+
+/// <summary>A post the feed showed a user, at which position and when.</summary>
+public sealed record ShownPost(string PostId, int Position, DateTime At);
+
+/// <summary>A slate between <see cref="FeedServer.Prepare"/> and <see cref="FeedServer.Finish"/>: everything the slate depends on, fixed.</summary>
+public sealed record PreparedSlate(SlateRequest Request, PolicySpec Spec, Random Random, bool ForceRandom, IReadOnlyList<PoolPost> Candidates,
+    IReadOnlyList<CandidateFeatures> Features, IReadOnlyList<string> Externals);

@@ -178,4 +178,11 @@ public static class SessionIds
 public static class PostIds
 {
     public static string For(string userId, long seq) => $"{userId}/post-{seq}";
+
+    /// <summary>The author of a post id made by <see cref="For"/> (the part before "/post-").</summary>
+    public static string AuthorOf(string postId)
+    {
+        var cut = postId.LastIndexOf("/post-", StringComparison.Ordinal);
+        return cut > 0 ? postId[..cut] : "";
+    }
 }

@@ -181,6 +181,11 @@ public static class SettingsCatalog
     public static readonly Setting MaxPostAge = S("afu.feed.max-post-age", SettingKind.Duration, "6h", "Posts older than this (simulated) leave the pool and are no longer shown.");
     public static readonly Setting ShadowPolicies = S("afu.feed.shadow-policies", SettingKind.StringList, "[]",
         "Policies whose propensity of every shown slot is logged too (table impression_propensities), so logs support off-policy evaluation of them, e.g. [popular, random].");
+    public static readonly Setting ExternalPolicies = S("afu.feed.external", SettingKind.Map, "{}",
+        "Ranking services for external:NAME policies, one block per NAME: url (required; the feed POSTs one JSON request per slate, schema in docs/external-policy.schema.json), " +
+        "timeout (default 50ms), fallback (the built-in policy that ranks a slate the service gives no valid scores for, logged as fallback:POLICY; default interest), " +
+        "max-in-flight (requests open at once per node, default 32; more wait in a queue of 10,000), breaker-failures (consecutive failures that open the circuit, default 5) " +
+        "and breaker-reset (how long it stays open, default 10s). E.g. { mymodel { url = \"http://127.0.0.1:8000/score\" } }; env AFU__FEED__EXTERNAL__MYMODEL__URL.");
     public static readonly Setting LearnedRefresh = S("afu.feed.learned-refresh", SettingKind.Duration, "10s",
         "How often (real time) the learned policy starts scoring with the weights trained so far on the impressions users report back.");
 

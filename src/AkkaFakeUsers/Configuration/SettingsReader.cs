@@ -46,6 +46,25 @@ public sealed class SettingsReader(Config config, IDictionary env, IReadOnlyDict
         return (v.IsString() ? v.GetString() : v.ToString(), "config", false);
     }
 
+    /// <summary>Whether any source (flag, env, HOCON) gives <paramref name="path"/> a value.</summary>
+    public bool Has(string path) => Raw(path).Text is not null;
+
+    /// <summary>
+    /// The names under a map setting (afu.feed.external.NAME.url …): the keys of its HOCON object and those env vars
+    /// (AFU__FEED__EXTERNAL__NAME__URL) and flags give, in ordinal order.
+    /// </summary>
+    public IReadOnlyList<string> MapKeys(string path)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        if (config.HasPath(path) && config.GetValue(path).IsObject())
+            foreach (var kv in config.GetValue(path).GetObject().Items) names.Add(kv.Key);
+        var prefix = path + ".";
+        foreach (var key in _env.Keys.Concat(cli.Keys))
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length)
+                names.Add(key[prefix.Length..].Split('.')[0]);
+        return names.ToArray();
+    }
+
     private static string Describe(string path, string origin, string? text) =>
         origin == "config" ? $"{path} = '{text}'" : $"{path} ({origin}) = '{text}'";
 

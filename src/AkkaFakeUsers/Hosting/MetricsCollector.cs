@@ -33,7 +33,7 @@ public sealed class MetricsCollector
     private readonly ILoggingAdapter _log;
 
     private readonly Counter _usersCreated, _posts, _interactions, _slates, _follows, _persistFailures, _llmRequests, _llmSuccesses, _llmFailures, _llmFallbacks,
-        _llmRetries, _feedSlates, _feedImpressions;
+        _llmRetries, _feedSlates, _feedImpressions, _feedExternal, _feedFallbacks;
     private readonly Gauge _usersActive, _target, _llmQueue, _llmInFlight, _llmBreaker, _llmSuccessRate, _feedPool, _lag, _byInterest, _members, _upMembers,
         _clockScale, _clockSimulated, _clockBacklog, _clockHeld, _usersAsleep;
     private readonly Counter _clockStalls;
@@ -66,6 +66,10 @@ public sealed class MetricsCollector
         _llmBreaker = metrics.Gauge("afu_llm_breaker_open", "1 while the circuit to the primary generator is open (or half-open), else 0.");
         _llmSuccessRate = metrics.Gauge("afu_llm_success_rate", "Share of the primary generator's finished attempts that gave a usable text; NaN until one finished.");
         _feedSlates = metrics.Counter("afu_feed_slates_total", "Slates served by this node's feed, by policy.", "policy");
+        _feedExternal = metrics.Counter("afu_feed_external_requests_total",
+            "Calls to the ranking services of external:NAME policies, by NAME and outcome (ok, timeout, http-STATUS, bad-json, wrong-ids, missing-scores, not-finite, breaker-open, queue-full, connect-error).",
+            "policy", "outcome");
+        _feedFallbacks = metrics.Counter("afu_feed_external_fallback_slates_total", "Slates an external policy was to serve but its fallback ranked (no valid scores in time), by NAME.", "policy");
         _feedImpressions = metrics.Counter("afu_feed_impressions_total", "Posts shown in slates by this node's feed.");
         _feedPool = metrics.Gauge("afu_feed_pool_posts", "Posts in this node's candidate pool.");
         _lag = metrics.Gauge("afu_projection_lag_events", "Journal events not yet in the training tables (the cluster's projection).");
@@ -130,6 +134,12 @@ public sealed class MetricsCollector
         if (await feed is { } f)
         {
             foreach (var (policy, n) in f.SlatesByPolicy) _feedSlates.WithLabels(policy).IncTo(n);
+            foreach (var (key, n) in f.External)
+            {
+                var cut = key.IndexOf('/');
+                _feedExternal.WithLabels(key[..cut], key[(cut + 1)..]).IncTo(n);
+            }
+            foreach (var (policy, n) in f.Fallbacks) _feedFallbacks.WithLabels(policy).IncTo(n);
             _feedImpressions.IncTo(f.Impressions);
             _feedPool.Set(f.Pool);
         }

@@ -17,6 +17,20 @@ public static class RunReport
         _ => $"afu: drained in {o.Took.TotalSeconds:F1}s (projection lag {o.Projection.Lag}) and left the cluster",
     };
 
+    /// <summary>The run's calls to ranking services (external:NAME policies) by outcome, and the slates their fallbacks ranked.</summary>
+    public static string External(Feed.FeedStatus f)
+    {
+        var byName = f.External.GroupBy(kv => kv.Key[..kv.Key.IndexOf('/')], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
+        var parts = byName.Select(g =>
+        {
+            var outcomes = string.Join(", ", g.OrderBy(kv => kv.Key == g.Key + "/ok" ? 0 : 1).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => $"{kv.Value:N0} {kv.Key[(g.Key.Length + 1)..]}"));
+            var fallbacks = f.Fallbacks.GetValueOrDefault(g.Key);
+            return $"{g.Key}: {outcomes}; {fallbacks:N0} slates ranked by its fallback";
+        }).ToList();
+        return parts.Count == 0 ? "afu: external policies: no calls (no slate asked for one)" : "afu: external policies: " + string.Join("; ", parts);
+    }
+
     public static string Describe(AfuSettings s) => s.Storage == StorageKind.Sqlite ? $"sqlite ({s.SqlitePath})" : $"postgres ({StoragePreparer.SafeTarget(s.PostgresConnectionString)})";
 
     public static string Summary(AfuSettings s, TableCounts c, DrainOutcome? drain, TimeSpan elapsed, UserMetrics m, Clock.ClockStatus? clock = null)
