@@ -5,15 +5,17 @@ using AkkaFakeUsers.Dataset;
 namespace AkkaFakeUsers.Host;
 
 /// <summary>
-/// <c>afu export --format csv|parquet|mind|obd|recbole --out DIR</c>: the training tables as files, the impression log as MIND or
-/// Open Bandit files, or the tables as RecBole's atomic files, from SQLite or PostgreSQL.
+/// <c>afu export --format csv|parquet|mind|obd|obd-slate|recbole --out DIR</c>: the training tables as files, the impression log as
+/// MIND or Open Bandit files (per impression, or per slate for OBP's slate estimators), or the tables as RecBole's atomic files,
+/// from SQLite or PostgreSQL.
 /// </summary>
 public static class ExportCommand
 {
     /// <summary>The <c>--format</c> names, as the command line spells them.</summary>
     public static readonly IReadOnlyList<(string Name, ExportFormat Format)> Formats =
     [
-        ("csv", ExportFormat.Csv), ("parquet", ExportFormat.Parquet), ("mind", ExportFormat.Mind), ("obd", ExportFormat.Obd), ("recbole", ExportFormat.RecBole),
+        ("csv", ExportFormat.Csv), ("parquet", ExportFormat.Parquet), ("mind", ExportFormat.Mind), ("obd", ExportFormat.Obd), ("obd-slate", ExportFormat.ObdSlate),
+        ("recbole", ExportFormat.RecBole),
     ];
 
     private static string Names => string.Join(", ", Formats.SkipLast(1).Select(f => f.Name)) + " or " + Formats[^1].Name;
