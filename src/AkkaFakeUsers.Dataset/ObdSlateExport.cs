@@ -11,7 +11,7 @@ namespace AkkaFakeUsers.Dataset;
 /// <c>obp.dataset.SyntheticSlateBanditDataset.obtain_batch_bandit_feedback</c>:
 /// <list type="bullet">
 /// <item><c>slate_id</c> (0, 1, … in time order: OBP wants non-negative integers), <c>position</c> (from 0, as OBP counts: the
-/// impression's position minus 1), <c>action</c> (the post's index, 0, 1, … in the order of the posts table: created_at, id),
+/// impression's position minus 1), <c>action</c> (the post's index, 0, 1, … over the posts table by created_at, then id),
 /// <c>reward</c> (liked, the label <c>afu dataset evaluate</c> estimates);</item>
 /// <item>the logging policy's <c>pscore</c> (the whole slate's probability: the cascade propensity at the slate's last position,
 /// the same on every row of the slate, as SlateStandardIPS checks), <c>pscore_item_position</c> (the logged propensity of the
@@ -53,12 +53,21 @@ public static class ObdSlateExport
     public static async Task<IReadOnlyList<ExportResult>> ExportAsync(TrainingStore store, string outDir, TextWriter progress, CancellationToken ct)
     {
         await using var c = await store.OpenAsync(ct);
-        var policies = await ListAsync(c, "SELECT DISTINCT policy FROM impression_propensities ORDER BY policy", ct);
+        var policies = (await ListAsync(c, "SELECT DISTINCT policy FROM impression_propensities", ct)).Order(StringComparer.Ordinal).ToList();
         var clash = policies.GroupBy(ColumnPrefix).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
             throw new InvalidDataException($"shadow policies {string.Join(" and ", clash.Select(p => $"'{p}'"))} would share the columns {clash.Key}_pscore*: rename one");
-        var actions = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var id in await ListAsync(c, "SELECT id FROM posts ORDER BY created_at, id", ct)) actions[id] = actions.Count;
+        // the posts in time order, ties by id compared ordinally (not by the database's collation): the same actions on SQLite and PostgreSQL
+        var posts = new List<(DateTime CreatedAt, string Id)>();
+        await using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT created_at, id FROM posts";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) posts.Add((StoreConnection.ReadTime(r, 0), r.GetString(1)));
+        }
+        posts.Sort((a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
+        var actions = new Dictionary<string, int>(posts.Count, StringComparer.Ordinal);
+        foreach (var (_, id) in posts) actions[id] = actions.Count;
 
         var path = Path.Combine(outDir, FileName);
         await using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
