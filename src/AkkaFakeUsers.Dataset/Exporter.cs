@@ -7,7 +7,7 @@ using AkkaFakeUsers.Storage;
 
 namespace AkkaFakeUsers.Dataset;
 
-public enum ExportFormat { Csv, Parquet, Mind, Obd }
+public enum ExportFormat { Csv, Parquet, Mind, Obd, RecBole, ObdSlate }
 
 public sealed record ExportResult(string Table, long Rows, string Path);
 
@@ -15,7 +15,8 @@ public sealed record ExportResult(string Table, long Rows, string Path);
 /// Writes the training tables to CSV or Parquet files, one a table, streaming: rows are read with a data reader and
 /// written as they come (CSV) or in row groups of a fixed size (Parquet), so memory stays constant however large the
 /// tables are. <c>user_interactions</c> gains an <c>interest_match_score</c> column taken from its metadata. Flags are 0/1
-/// in CSV and booleans in Parquet. <see cref="ExportFormat.Mind"/> and <see cref="ExportFormat.Obd"/> are <see cref="RecsysExport"/>'s.
+/// in CSV and booleans in Parquet. <see cref="ExportFormat.Mind"/> and <see cref="ExportFormat.Obd"/> are <see cref="RecsysExport"/>'s,
+/// <see cref="ExportFormat.RecBole"/> is <see cref="RecBoleExport"/>'s and <see cref="ExportFormat.ObdSlate"/> <see cref="ObdSlateExport"/>'s.
 /// </summary>
 public static class Exporter
 {
@@ -64,6 +65,8 @@ public static class Exporter
     {
         Directory.CreateDirectory(outDir);
         if (format is ExportFormat.Mind or ExportFormat.Obd) return await RecsysExport.ExportAsync(store, format, outDir, progress, ct);
+        if (format == ExportFormat.RecBole) return await RecBoleExport.ExportAsync(store, outDir, progress, ct);
+        if (format == ExportFormat.ObdSlate) return await ObdSlateExport.ExportAsync(store, outDir, progress, ct);
         var results = new List<ExportResult>();
         foreach (var table in Tables)
         {

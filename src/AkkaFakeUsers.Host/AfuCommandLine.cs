@@ -35,8 +35,10 @@ public static class AfuCommandLine
         run.Add(ConfigOption());
         root.Add(run);
 
-        var export = new Command("export", "Writes the training tables a run left as CSV or Parquet files, or the impression log as MIND (behaviors.tsv, news.tsv) or Open Bandit (obd.csv) files.");
-        export.Add(Text("--format", "csv|parquet|mind|obd", "File format."));
+        var export = new Command("export", "Writes the training tables a run left as CSV or Parquet files, the impression log as MIND (behaviors.tsv, news.tsv) or Open Bandit (obd.csv; obd_slate.csv with the slate, item-position and cascade pscores " +
+                                           "of the logging and every shadow policy, for OBP's slate estimators) files, " +
+                                           "or RecBole's atomic files (NAME.inter, .user, .item, .net from the follow graph, and NAME.yaml; NAME is DIR's own name).");
+        export.Add(Text("--format", "csv|parquet|mind|obd|obd-slate|recbole", "File format."));
         export.Add(Text("--out", "DIR", "Directory to write to."));
         AddStoreOptions(export);
         root.Add(export);

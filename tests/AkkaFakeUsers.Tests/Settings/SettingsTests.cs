@@ -220,7 +220,7 @@ public class SettingsTests
     [InlineData(new[] { "run", "--storage", "oracle" }, "sqlite, postgres")]
     [InlineData(new[] { "run", "--llm", "gpt" }, "auto, ollama, builtin")]
     [InlineData(new[] { "export", "--out", "x" }, "--format is required")]
-    [InlineData(new[] { "export", "--format", "xml", "--out", "x" }, "--format 'xml': must be csv, parquet, mind or obd")]
+    [InlineData(new[] { "export", "--format", "xml", "--out", "x" }, "--format 'xml': must be csv, parquet, mind, obd, obd-slate or recbole")]
     [InlineData(new[] { "export", "--format", "csv" }, "--out DIR is required")]
     [InlineData(new[] { "export", "--format", "csv", "--out", "x", "--users", "3" }, "unknown option --users")]
     public async Task Bad_arguments_exit_2_with_a_specific_message(string[] args, string expected)
