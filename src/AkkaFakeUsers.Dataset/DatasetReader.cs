@@ -74,10 +74,11 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
         }, ct);
         var follows = await ReadAsync(c, "SELECT follower_id, followee_id, created_at FROM follows", r => new DsFollow(r.GetString(0), r.GetString(1), StoreConnection.ReadTime(r, 2)), ct);
         var impressions = new List<DsImpression>();
-        await foreach (var i in StreamAsync(c, ImpressionsSql, Impression, ct)) impressions.Add(i);
+        await foreach (var i in StreamAsync(c, await TrainingSchema.ReadableAsync(store.Db, c, ImpressionsSql, ct), Impression, ct)) impressions.Add(i);
         var shadow = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         var shadowCascade = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var (id, policy, p, cascade) in await ReadAsync(c, "SELECT impression_id, policy, propensity, cascade_propensity FROM impression_propensities",
+        foreach (var (id, policy, p, cascade) in await ReadAsync(c,
+                     await TrainingSchema.ReadableAsync(store.Db, c, "SELECT impression_id, policy, propensity, cascade_propensity FROM impression_propensities", ct),
                      r => (r.GetString(0), r.GetString(1), r.GetDouble(2), Exporter.ReadNumber(r, 3)), ct))
         {
             if (!shadow.TryGetValue(id, out var d)) shadow[id] = d = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -105,7 +106,7 @@ public sealed record DatasetTables(IReadOnlyList<DsUser> Users, IReadOnlyList<Ds
     public static async IAsyncEnumerable<DsImpression> ImpressionsAsync(TrainingStore store, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var c = await store.OpenAsync(ct);
-        await foreach (var i in StreamAsync(c, ImpressionsSql, Impression, ct)) yield return i;
+        await foreach (var i in StreamAsync(c, await TrainingSchema.ReadableAsync(store.Db, c, ImpressionsSql, ct), Impression, ct)) yield return i;
     }
 
     private static JsonElement Json(string text)

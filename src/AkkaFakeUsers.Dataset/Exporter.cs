@@ -74,7 +74,7 @@ public static class Exporter
             var total = await CountAsync(c, table.Name, ct);
             var path = Path.Combine(outDir, table.Name + (format == ExportFormat.Csv ? ".csv" : ".parquet"));
             await using var cmd = c.CreateCommand();
-            cmd.CommandText = table.Select(store.Dialect);
+            cmd.CommandText = await TrainingSchema.ReadableAsync(store.Db, c, table.Select(store.Dialect), ct);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var reporter = new Progress(progress, table.Name, total);
             var rows = format == ExportFormat.Csv

@@ -73,8 +73,8 @@ public static class ObdSlateExport
         await using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         await w.WriteLineAsync(string.Join(',', Head.Concat(policies.SelectMany(ShadowColumns)).Concat(Tail)));
         long rows = 0, slates = 0, noCascade = 0;
-        var cascade = await HasColumnAsync(store, c, "impressions", "cascade_propensity", ct) ? "i.cascade_propensity" : "NULL";
-        var shadowCascade = await HasColumnAsync(store, c, "impression_propensities", "cascade_propensity", ct) ? "s.cascade_propensity" : "NULL";
+        var cascade = await TrainingSchema.HasColumnAsync(store.Db, c, "impressions", "cascade_propensity", ct) ? "i.cascade_propensity" : "NULL";
+        var shadowCascade = await TrainingSchema.HasColumnAsync(store.Db, c, "impression_propensities", "cascade_propensity", ct) ? "s.cascade_propensity" : "NULL";
         await foreach (var slate in SlatesAsync(c, cascade, shadowCascade, ct))
         {
             var last = slate[^1];
@@ -116,14 +116,6 @@ public static class ObdSlateExport
     private static string Num(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>Whether the store has the column: <c>afu export</c> opens a store as it is, and one written before cascade propensities has none.</summary>
-    private static async Task<bool> HasColumnAsync(TrainingStore store, DbConnection c, string table, string column, CancellationToken ct)
-    {
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = store.Dialect == SqlDialect.Sqlite
-            ? $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'"
-            : $"SELECT COUNT(*) FROM information_schema.columns WHERE table_name = '{table}' AND column_name = '{column}' AND table_schema = current_schema()";
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
-    }
 
     private static async Task<List<string>> ListAsync(DbConnection c, string sql, CancellationToken ct)
     {

@@ -120,23 +120,42 @@ public static class TrainingSchema
     /// Columns added after the tables first shipped, with the statement that adds each to an older store: the impressions'
     /// page (before sessions scrolled every row was page 1) and the cascade propensities (null in rows written before them).
     /// </summary>
-    private static IEnumerable<(string Table, string Column, string Alter)> AddedColumns(SqlDialect dialect)
+    /// <remarks><c>Before</c>: the column's value in rows written before it existed (what readers of an older store read).</remarks>
+    private static IEnumerable<(string Table, string Column, string Alter, string Before)> AddedColumns(SqlDialect dialect)
     {
         var real = dialect == SqlDialect.Postgres ? "double precision" : "REAL";
-        yield return ("impressions", "page", "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1)");
+        yield return ("impressions", "page", "ALTER TABLE impressions ADD COLUMN page INTEGER NOT NULL DEFAULT 1 CHECK (page >= 1)", "1");
         yield return ("impressions", "cascade_propensity",
-            $"ALTER TABLE impressions ADD COLUMN cascade_propensity {real} NULL CHECK (cascade_propensity IS NULL OR (cascade_propensity > 0 AND cascade_propensity <= 1))");
-        yield return ("impression_propensities", "cascade_propensity", $"ALTER TABLE impression_propensities ADD COLUMN cascade_propensity {real} NULL");
+            $"ALTER TABLE impressions ADD COLUMN cascade_propensity {real} NULL CHECK (cascade_propensity IS NULL OR (cascade_propensity > 0 AND cascade_propensity <= 1))", "NULL");
+        yield return ("impression_propensities", "cascade_propensity", $"ALTER TABLE impression_propensities ADD COLUMN cascade_propensity {real} NULL", "NULL");
+    }
+
+    /// <summary>
+    /// A reader's SELECT (export, dataset) for a store that may predate columns added since (a run adds them; readers
+    /// do not alter the store): each column of <see cref="AddedColumns"/> it names plainly, missing in the store, is read
+    /// as its value in older rows (page 1, no cascade propensity). The SELECT must read from one table.
+    /// </summary>
+    public static async Task<string> ReadableAsync(StoreConnection db, System.Data.Common.DbConnection c, string sql, CancellationToken ct = default)
+    {
+        foreach (var (table, column, _, before) in AddedColumns(db.Dialect))
+        {
+            var named = new System.Text.RegularExpressions.Regex($@"(?<![\w.]){column}(?!\w)");
+            if (!sql.Contains($"FROM {table} ", StringComparison.Ordinal) && !sql.EndsWith($"FROM {table}", StringComparison.Ordinal)) continue;
+            if (!named.IsMatch(sql) || await HasColumnAsync(db, c, table, column, ct)) continue;
+            sql = named.Replace(sql, $"{before} AS {column}");
+        }
+        return sql;
     }
 
     private static async Task AddColumnsAsync(StoreConnection db, System.Data.Common.DbConnection c, CancellationToken ct)
     {
-        foreach (var (table, column, alter) in AddedColumns(db.Dialect))
+        foreach (var (table, column, alter, _) in AddedColumns(db.Dialect))
             if (await db.TableExistsAsync(c, table, ct) && !await HasColumnAsync(db, c, table, column, ct))
                 await StoreConnection.ExecAsync(c, alter, ct);
     }
 
-    private static async Task<bool> HasColumnAsync(StoreConnection db, System.Data.Common.DbConnection c, string table, string column, CancellationToken ct)
+    /// <summary>Whether <paramref name="table"/> has <paramref name="column"/> (SQLite's table info, PostgreSQL's information schema in the current schema).</summary>
+    public static async Task<bool> HasColumnAsync(StoreConnection db, System.Data.Common.DbConnection c, string table, string column, CancellationToken ct)
     {
         await using var cmd = c.CreateCommand();
         cmd.CommandText = db.Dialect == SqlDialect.Sqlite
@@ -189,7 +208,7 @@ public static class TrainingSchema
     /// </summary>
     public static async Task RequireCurrentAsync(StoreConnection db, System.Data.Common.DbConnection c, string where, CancellationToken ct)
     {
-        foreach (var (table, column, alter) in AddedColumns(db.Dialect))
+        foreach (var (table, column, alter, _) in AddedColumns(db.Dialect))
             if (await db.TableExistsAsync(c, table, ct) && !await HasColumnAsync(db, c, table, column, ct))
                 throw new StorageUnavailableException(
                     $"{where}: {table} predates its column {column} and this role may not alter it; have its owner run: {alter};");

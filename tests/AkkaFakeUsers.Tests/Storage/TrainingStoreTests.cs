@@ -55,28 +55,56 @@ public class TrainingStoreTests
         await GainsAddedColumns(new TrainingStore(SqlDialect.Postgres, db.ConnectionString), null);
     }
 
-    private static async Task GainsAddedColumns(TrainingStore store, IDisposable? cleanup)
+    [Fact]
+    public async Task Exports_and_the_dataset_reader_read_a_store_made_before_pages_and_cascades_without_altering_it()
     {
-        using var _ = cleanup;
+        using var dir = new TempDir();
+        var store = new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(dir.File("afu.db")));
+        await store.EnsureSchemaAsync();
+        await using (var c = await store.OpenAsync())
+            await StoreConnection.ExecAsync(c, "DROP TABLE impressions; DROP TABLE impression_propensities", default);
+        await CreateOldImpressionTablesAsync(store);
+
+        var tables = await AkkaFakeUsers.Dataset.DatasetTables.ReadAsync(store);
+        var only = Assert.Single(tables.Impressions);
+        Assert.Equal((1, (double?)null), (only.Page, only.CascadePropensity));
+        Assert.Equal(0.1, tables.Shadow["old/slate-1#1"]["random"]);
+        Assert.Empty(tables.ShadowCascade);
+        var csv = await AkkaFakeUsers.Dataset.Exporter.ExportAsync(store, AkkaFakeUsers.Dataset.ExportFormat.Csv, Path.Combine(dir.Path, "csv"), new StringWriter());
+        Assert.Equal(1, csv.Single(r => r.Table == "impressions").Rows);
+        var header = File.ReadLines(Path.Combine(dir.Path, "csv", "impressions.csv")).First();
+        Assert.EndsWith("page,cascade_propensity", header);
+        Assert.EndsWith(",1,", File.ReadLines(Path.Combine(dir.Path, "csv", "impressions.csv")).Skip(1).First());
+        await using var read = await store.OpenAsync();
+        Assert.False(await TrainingSchema.HasColumnAsync(store.Db, read, "impressions", "cascade_propensity", default), "a reader leaves the store as it is");
+    }
+
+    /// <summary>The impression log as the first slates made it: no page, no cascade propensities; one impression with one shadow propensity.</summary>
+    private static async Task CreateOldImpressionTablesAsync(TrainingStore store)
+    {
         var pg = store.Dialect == SqlDialect.Postgres;
         var (time, flag, real) = pg ? ("timestamptz", "boolean", "double precision") : ("TEXT", "INTEGER", "REAL");
         var t0 = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
-        await using (var c = await store.OpenAsync())
-        {
-            // the impression log as the first slates made it: no page, no cascade propensities
-            await StoreConnection.ExecAsync(c, "CREATE TABLE impressions (id TEXT PRIMARY KEY, slate_id TEXT NOT NULL, session_id TEXT NOT NULL, user_id TEXT NOT NULL, " +
-                $"post_id TEXT NOT NULL, position INTEGER NOT NULL, policy TEXT NOT NULL, score {real} NOT NULL, propensity {real} NOT NULL, candidates INTEGER NOT NULL, " +
-                $"is_random {flag} NOT NULL, shown_at {time} NOT NULL, examined {flag} NOT NULL, viewed {flag} NOT NULL, dwell_ms INTEGER NOT NULL, liked {flag} NOT NULL, " +
-                $"commented {flag} NOT NULL, hid {flag} NOT NULL, match_score {real} NOT NULL)", default);
-            await StoreConnection.ExecAsync(c, $"CREATE TABLE impression_propensities (impression_id TEXT NOT NULL, policy TEXT NOT NULL, propensity {real} NOT NULL, " +
-                "PRIMARY KEY (impression_id, policy))", default);
-            await using var insert = c.CreateCommand();
-            var f = pg ? "false" : "0";
-            insert.CommandText = $"INSERT INTO impressions VALUES ('old/slate-1#1', 'old/slate-1', 'old', 'user-1', 'user-2/post-1', 1, 'interest', 0.5, 0.9, 10, {f}, @t, " +
-                                 $"{f}, {f}, 0, {f}, {f}, {f}, 0.5); INSERT INTO impression_propensities VALUES ('old/slate-1#1', 'random', 0.1)";
-            StoreConnection.AddParam(insert, "@t", store.Db.TimeValue(t0));
-            await insert.ExecuteNonQueryAsync();
-        }
+        await using var c = await store.OpenAsync();
+        await StoreConnection.ExecAsync(c, "CREATE TABLE impressions (id TEXT PRIMARY KEY, slate_id TEXT NOT NULL, session_id TEXT NOT NULL, user_id TEXT NOT NULL, " +
+            $"post_id TEXT NOT NULL, position INTEGER NOT NULL, policy TEXT NOT NULL, score {real} NOT NULL, propensity {real} NOT NULL, candidates INTEGER NOT NULL, " +
+            $"is_random {flag} NOT NULL, shown_at {time} NOT NULL, examined {flag} NOT NULL, viewed {flag} NOT NULL, dwell_ms INTEGER NOT NULL, liked {flag} NOT NULL, " +
+            $"commented {flag} NOT NULL, hid {flag} NOT NULL, match_score {real} NOT NULL)", default);
+        await StoreConnection.ExecAsync(c, $"CREATE TABLE impression_propensities (impression_id TEXT NOT NULL, policy TEXT NOT NULL, propensity {real} NOT NULL, " +
+            "PRIMARY KEY (impression_id, policy))", default);
+        await using var insert = c.CreateCommand();
+        var f = pg ? "false" : "0";
+        insert.CommandText = $"INSERT INTO impressions VALUES ('old/slate-1#1', 'old/slate-1', 'old', 'user-1', 'user-2/post-1', 1, 'interest', 0.5, 0.9, 10, {f}, @t, " +
+                             $"{f}, {f}, 0, {f}, {f}, {f}, 0.5); INSERT INTO impression_propensities VALUES ('old/slate-1#1', 'random', 0.1)";
+        StoreConnection.AddParam(insert, "@t", store.Db.TimeValue(t0));
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    private static async Task GainsAddedColumns(TrainingStore store, IDisposable? cleanup)
+    {
+        using var _ = cleanup;
+        var t0 = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        await CreateOldImpressionTablesAsync(store);
         await store.EnsureSchemaAsync();
         await store.EnsureSchemaAsync(); // a second start changes nothing
         var slate = new SlateShown("user-1/session-1/slate-1", "user-1/session-1", 1, "user-1", "interest", 10, false, t0,
