@@ -59,6 +59,7 @@ public static class ExitCodes
         return ex switch
         {
             UsageException u => (BadInput, [u.Message.StartsWith("afu ", StringComparison.Ordinal) ? u.Message : $"{who}: {u.Message}"]),
+            ForkRefusedException f => (BadInput, [$"{who}: {f.Message}"]),
             SettingsException s => (BadInput, [$"{who}: invalid configuration:", .. s.Errors.Select(e => $"  - {e}")]),
             OllamaUnavailableException o => (Failure, [$"{who}: {o.Message} (use --llm auto or --llm builtin to run without it)"]),
             InspectionPortException or StorageUnavailableException or FatalRunException => (Failure, [$"{who}: {ex.Message}"]),

@@ -32,6 +32,9 @@ public static class AfuCommandLine
         var run = new Command("run", "Runs the simulation. Without --duration it runs until Ctrl+C / SIGTERM.");
         foreach (var s in SettingsCatalog.Flags) run.Add(SettingOption(s));
         run.Add(Text("--duration", "30s", "How long to run (30s, 5m, 1h; a bare number is seconds)."));
+        run.Add(Text("--fork-from", "DIR|postgres:CS", "Start this run's (empty) store from a copy of another run's state at --at: a SQLite run's data dir, or postgres: and an Npgsql connection string. " +
+                                                      "The same users carry on under the settings given now (give the source's --seed and --users)."));
+        run.Add(Text("--at", "TIME", "With --fork-from: the simulated instant to fork at, ISO-8601 UTC (2026-01-01T06:00:00Z) or a duration after the source's first event (6h). The run resumes at it (it replaces afu.simulation.start)."));
         run.Add(ConfigOption());
         root.Add(run);
 

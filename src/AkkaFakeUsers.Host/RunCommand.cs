@@ -65,8 +65,12 @@ public static class RunCommand
     {
         var duration = CommandSettings.Duration(args);
         var settings = CommandSettings.Load(args, env);
+        // --fork-from: checked before anything is written; the run resumes at --at exactly
+        var fork = await ForkStart.PlanAsync(args, settings, cancel);
+        if (fork is not null) settings = settings with { SimStart = fork.At };
         EnsureClusterPortFree(settings);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
+        if (fork is not null) await stdout.WriteLineAsync(ForkStart.Line(fork, await StoreFork.CopyAsync(fork, store, cancel)));
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
         var known = await store.Journal.KnownUsersAsync(settings.UserRules().Sleeps, cancel);
         var newest = await store.NewestPostAtAsync(cancel);

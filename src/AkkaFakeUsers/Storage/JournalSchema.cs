@@ -45,6 +45,47 @@ public static class JournalSchema
     ];
 
     /// <summary>
+    /// The same tables on SQLite, as the plugin (linq2db's SQLite provider) creates them: a fork (<see cref="StoreFork"/>)
+    /// creates them before the node starts, to copy a journal in. Its test compares them with a run's own.
+    /// </summary>
+    public static readonly string[] SqliteStatements =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS [journal]
+        (
+        	[ordering]        INTEGER        NOT NULL PRIMARY KEY AUTOINCREMENT,
+        	[created]         INTEGER        NOT NULL,
+        	[deleted]         Bit            NOT NULL,
+        	[persistence_id]  NVarChar(255)  NOT NULL,
+        	[sequence_number] INTEGER        NOT NULL,
+        	[message]         VarBinary      NOT NULL,
+        	[tags]            NVarChar(100)      NULL,
+        	[manifest]        NVarChar(500)      NULL,
+        	[identifier]      INTEGER            NULL,
+        	[writer_uuid]     NVarChar(128)      NULL
+        )
+        """,
+        "CREATE UNIQUE INDEX IF NOT EXISTS journal_uq ON journal (persistence_id, sequence_number)",
+        "CREATE INDEX IF NOT EXISTS journal_created_idx ON journal (created)",
+        "CREATE INDEX IF NOT EXISTS journal_sequence_number_idx ON journal (sequence_number)",
+        """
+        CREATE TABLE IF NOT EXISTS [snapshot]
+        (
+        	[persistence_id]  NVarChar(255) NOT NULL,
+        	[sequence_number] INTEGER       NOT NULL,
+        	[created]         INTEGER       NOT NULL,
+        	[snapshot]        VarBinary         NULL,
+        	[manifest]        NVarChar(500)     NULL,
+        	[serializer_id]   INTEGER           NULL,
+
+        	CONSTRAINT [PK_snapshot] PRIMARY KEY ([persistence_id], [sequence_number])
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS snapshot_sequence_number_idx ON snapshot (sequence_number)",
+        "CREATE INDEX IF NOT EXISTS snapshot_created_idx ON snapshot (created)",
+    ];
+
+    /// <summary>
     /// Every table a PostgreSQL node needs (journal, snapshots, training tables, the projection's offsets) as one script:
     /// what <c>deploy/sql/schema.postgres.sql</c> ships, with the grants a role without CREATE needs.
     /// </summary>
