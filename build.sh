@@ -93,15 +93,16 @@ install_compose() {
 }
 
 # Debian's prometheus (with promtool) for the metrics tests; chromium and chromium-driver for the dashboard's browser
-# tests; kubectl (Debian's kubernetes-client) to render deploy/k8s offline.
+# tests; kubectl (Debian's kubernetes-client) to render deploy/k8s offline; python3 for the reference ranking service (examples/).
 install_test_tools() {
   local missing=()
   command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v kubectl >/dev/null || missing+=(kubernetes-client)
+  command -v python3 >/dev/null || missing+=(python3)
   if [ "${#missing[@]}" -gt 0 ]; then
-    log "installing ${missing[*]} (Prometheus, browser and Kubernetes tests)…"
+    log "installing ${missing[*]} (Prometheus, browser, Kubernetes and reference-service tests)…"
     apt_install "${missing[@]}" || log "could not install ${missing[*]}: their tests will fail"
   fi
 }
@@ -109,7 +110,7 @@ install_test_tools() {
 cmd_test() {
   trap stop_postgres EXIT
   # PostgreSQL, compose, Prometheus and browser tests must run (and fail rather than skip) under this command.
-  export AFU_REQUIRE_POSTGRES=1 AFU_REQUIRE_COMPOSE=1 AFU_REQUIRE_PROMETHEUS=1 AFU_REQUIRE_CHROMIUM=1 AFU_REQUIRE_KUBECTL=1
+  export AFU_REQUIRE_POSTGRES=1 AFU_REQUIRE_COMPOSE=1 AFU_REQUIRE_PROMETHEUS=1 AFU_REQUIRE_CHROMIUM=1 AFU_REQUIRE_KUBECTL=1 AFU_REQUIRE_PYTHON=1
   start_postgres || log "PostgreSQL unavailable: its tests will fail"
   install_compose
   install_test_tools

@@ -16,7 +16,8 @@ namespace AkkaFakeUsers.Dataset;
 /// the dash, so ids are written with '-' as '_' (<c>user-4/post-2</c> is <c>user_4/post_2</c>; <see cref="MindId"/>).</item>
 /// <item>Open Bandit (<see cref="ExportFormat.Obd"/>): <c>obd.csv</c>, one row per impression, with OBD's columns
 /// <c>timestamp,item_id,position,click,propensity_score</c> (click = opened) and then the slate, policy, random flag,
-/// candidate count, the user, the page of the session and the user's interests as <c>user_feature_&lt;interest&gt;</c> 0/1 columns.</item>
+/// candidate count, the user, the page of the session, liked (0/1), the post's interest, and the user's declared interests as
+/// <c>user_feature_&lt;interest&gt;</c> 0/1 columns.</item>
 /// </list>
 /// Both stream: memory holds only the users' recent histories and interests.
 /// </summary>
@@ -24,7 +25,7 @@ public static class RecsysExport
 {
     public const int HistoryKept = 50;
 
-    public const string ObdHeader = "timestamp,item_id,position,click,propensity_score,slate_id,policy,is_random,candidates,user_id,page";
+    public const string ObdHeader = "timestamp,item_id,position,click,propensity_score,slate_id,policy,is_random,candidates,user_id,page,liked,item_interest";
 
     public static string MindId(string id) => id.Replace('-', '_');
 
@@ -118,6 +119,15 @@ public static class RecsysExport
             while (await r.ReadAsync(ct))
                 interests[r.GetString(0)] = r.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         }
+        // each post's interest (its topic), interned: the reference ranking service (examples/) learns a user x topic like rate from it
+        var topics = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var c = await store.OpenAsync(ct))
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT id, interest FROM posts";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) topics[r.GetString(0)] = string.Intern(r.GetString(1));
+        }
         var catalog = InterestCatalog.Names.ToArray();
         var path = Path.Combine(outDir, "obd.csv");
         await using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
@@ -131,7 +141,7 @@ public static class RecsysExport
                 s.ShownAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture), Exporter.Csv(s.PostId),
                 s.Position.ToString(CultureInfo.InvariantCulture), s.Viewed ? "1" : "0", s.Propensity.ToString("R", CultureInfo.InvariantCulture),
                 Exporter.Csv(s.SlateId), Exporter.Csv(s.Policy), s.IsRandom ? "1" : "0", s.Candidates.ToString(CultureInfo.InvariantCulture), Exporter.Csv(s.UserId),
-                s.Page.ToString(CultureInfo.InvariantCulture))
+                s.Page.ToString(CultureInfo.InvariantCulture), s.Liked ? "1" : "0", Exporter.Csv(topics.GetValueOrDefault(s.PostId, "")))
                 + string.Concat(catalog.Select(i => mine.Contains(i) ? ",1" : ",0")));
             rows++;
         }

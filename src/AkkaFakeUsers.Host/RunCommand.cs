@@ -70,7 +70,14 @@ public static class RunCommand
         if (fork is not null) settings = settings with { SimStart = fork.At };
         EnsureClusterPortFree(settings);
         var store = await StoragePreparer.PrepareAsync(settings, cancel);
-        if (fork is not null) await stdout.WriteLineAsync(ForkStart.Line(fork, await StoreFork.CopyAsync(fork, store, cancel)));
+        AkkaFakeUsers.Feed.WarmPool? warm = null;
+        if (fork is not null)
+        {
+            await stdout.WriteLineAsync(ForkStart.Line(fork, await StoreFork.CopyAsync(fork, store, cancel)));
+            var (posts, likes) = await StoreFork.WarmPoolAsync(fork, settings.Feed.MaxPostAge, settings.Feed.PoolSize, cancel);
+            warm = new AkkaFakeUsers.Feed.WarmPool(posts, likes);
+            await stdout.WriteLineAsync($"afu: the feed starts with the source's pool at {fork.At:yyyy-MM-dd'T'HH:mm:ss'Z'}: {warm.Posts.Count:N0} posts of the last {settings.Feed.MaxPostAge.TotalHours:0.#}h and their {warm.Likes.Count:N0} likes");
+        }
         var generator = await LlmSelection.ChooseAsync(settings.Llm, stdout, cancel);
         var known = await store.Journal.KnownUsersAsync(settings.UserRules().Sleeps, cancel);
         var newest = await store.NewestPostAtAsync(cancel);
@@ -90,7 +97,7 @@ public static class RunCommand
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None))
             .ConfigureServices(s => s
-                .AddAkkaFakeUsers(settings, generator, store, known, newest)
+                .AddAkkaFakeUsers(settings, generator, store, known, newest, warm)
                 // the drain (a CoordinatedShutdown task) may take up to its phase's timeout (45 s)
                 .Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)))
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)

@@ -243,3 +243,9 @@ public sealed class CandidatePool(int capacity, TimeSpan maxAge)
         if (into.Count < max) _all.NewestInto(into, max - into.Count, Take);
     }
 }
+
+/// <summary>Posts and likes a feed starts with (a fork's pool as it stood at its instant), staged as if they had just arrived.</summary>
+public sealed record WarmPool(IReadOnlyList<PostPublished> Posts, IReadOnlyList<(string PostId, DateTime At)> Likes)
+{
+    public static readonly WarmPool Empty = new([], []);
+}

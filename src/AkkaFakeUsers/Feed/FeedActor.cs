@@ -36,6 +36,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     private long _postsReceived, _remotePosts, _likes;
 
     private readonly SimulationClock? _clock;
+    private readonly WarmPool _warm;
 
     // external policies: one caller per service (bounded in flight, a queue behind it, a circuit breaker), and the slates waiting for scores
     private readonly Dictionary<string, ExternalCaller> _callers = new(StringComparer.Ordinal);
@@ -68,8 +69,9 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     /// <param name="users">The user shard region (asked when first needed: it starts after the feed), through which a notice for a sleeping user wakes it.</param>
     /// <param name="externals">The ranking services of the run's external:NAME policies, by NAME.</param>
     public FeedActor(IActorRef mediator, FeedServing serving, TimeSpan learnedRefresh, SimulationClock? clock = null, Func<IActorRef?>? users = null,
-        IReadOnlyDictionary<string, ExternalPolicyClient>? externals = null, IReadOnlyDictionary<string, string>? externalFallbacks = null)
+        IReadOnlyDictionary<string, ExternalPolicyClient>? externals = null, IReadOnlyDictionary<string, string>? externalFallbacks = null, WarmPool? warm = null)
     {
+        _warm = warm ?? WarmPool.Empty;
         foreach (var (name, client) in externals ?? new Dictionary<string, ExternalPolicyClient>()) _callers[name] = new ExternalCaller(client);
         _users = users ?? (() => null);
         _clock = clock;
@@ -284,6 +286,10 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        // a fork's pool as it stood at its instant: staged like posts and likes that arrive (they count for slates after their instants)
+        foreach (var post in _warm.Posts) _server.Pool.Stage(post);
+        foreach (var (postId, at) in _warm.Likes) _server.Pool.StageLike(postId, at);
+        if (_warm.Posts.Count > 0) _log.Info("feed starts with {0} posts and {1} likes of the store it was forked from", _warm.Posts.Count, _warm.Likes.Count);
         foreach (var topic in Topics) _mediator.Tell(new Subscribe(topic, Self));
         if (_learnedRefresh > TimeSpan.Zero) Timers.StartPeriodicTimer("learned", RefreshLearned.Instance, _learnedRefresh);
     }
@@ -298,7 +304,8 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
 public static class FeedHosting
 {
     /// <summary>The node's feed, serving slates by the configured policy mix.</summary>
-    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, FeedSettings settings, long seed, SimulationClock? clock = null) =>
+    /// <param name="warm">Posts and likes the pool starts with (a fork's), or null.</param>
+    public static AkkaConfigurationBuilder WithFeed(this AkkaConfigurationBuilder builder, FeedSettings settings, long seed, SimulationClock? clock = null, WarmPool? warm = null) =>
         builder.WithActors((system, registry) =>
         {
             var mediator = DistributedPubSub.Get(system).Mediator;
@@ -309,7 +316,7 @@ public static class FeedHosting
                 f.PoolSize, f.MaxPostAge, f.Shadows.Select(s => PolicySpec.From(s, f.Exploration, learned, fallbacks)).ToArray(), learned, f.PerSlate);
             var clients = (f.Externals ?? new Dictionary<string, ExternalPolicySettings>()).ToDictionary(kv => kv.Key, kv => ExternalPolicyClient.Create(kv.Value), StringComparer.Ordinal);
             Func<IActorRef?> users = () => registry.TryGet<FakeUserActor>(out var region) ? region : null;
-            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock, users, clients, fallbacks)), "feed");
+            var feed = system.ActorOf(Props.Create(() => new FeedActor(mediator, serving, f.LearnedRefresh, clock, users, clients, fallbacks, warm)), "feed");
             registry.Register<FeedActor>(feed);
         });
 }

@@ -35,7 +35,7 @@ public static class AfuHostingExtensions
     /// <param name="known">Users the journal held at start (<see cref="KnownUsers.LoadAsync"/>): new ones skip recovery. Default: all recover.</param>
     /// <param name="resumeAfter">The newest simulated instant in the store (<see cref="TrainingStore.NewestPostAtAsync"/>): the clock starts after it.</param>
     public static IServiceCollection AddAkkaFakeUsers(this IServiceCollection services, AfuSettings settings, IContentGenerator primaryGenerator, TrainingStore store,
-        KnownUsers? known = null, DateTime? resumeAfter = null)
+        KnownUsers? known = null, DateTime? resumeAfter = null, WarmPool? warm = null)
     {
         var clock = new SimulationClock(settings.TimeScale, settings.StartAt(DateTime.UtcNow, resumeAfter), settings.ClockSettings.RunFor);
         var gatewayLoad = new GatewayLoad();
@@ -63,7 +63,7 @@ public static class AfuHostingExtensions
                 .WithSimulationClock(settings.ClockSettings, clock,
                     [new BacklogGauge("LLM queue", () => gatewayLoad.Waiting, Math.Max(1, settings.Llm.MaxQueue / 2))],
                     [FeedTopics.Posts, FeedTopics.Likes, FeedTopics.Comments])
-                .WithFeed(settings.Feed, settings.Seed, clock)
+                .WithFeed(settings.Feed, settings.Seed, clock, warm)
                 .WithFakeUsers(settings.UserRules(), clock, metrics, known ?? KnownUsers.Unknown, settings.TargetUserCount, r => r.Get<FeedActor>(), Role)
                 .WithSimulationManager(settings, clock, Role)
                 .WithTrainingProjection(store, Role)

@@ -8,7 +8,8 @@ namespace AkkaFakeUsers.Storage;
 /// <param name="Shows">A <c>SlateShown</c>: its slate id.</param>
 /// <param name="Of">An outcome of a slate: an interaction with an impression id (view, like, hide, a comment whose text came
 /// later), or a follow decided with that slate (after a like of one of its posts, before the user's next slate).</param>
-public readonly record struct CutEvent(DateTime At, string? Shows = null, string? Of = null);
+/// <param name="Post">A <c>PostPublished</c>: its post id. <paramref name="Liked"/>: a like's post id (the feed's pool is warmed with both).</param>
+public readonly record struct CutEvent(DateTime At, string? Shows = null, string? Of = null, string? Post = null, string? Liked = null);
 
 /// <summary>
 /// Where a fork cuts one user's journal at a simulated instant: a pure rule, tested on its own.
@@ -75,11 +76,16 @@ public static class ForkCut
                 case "InteractionRecorded":
                     var impression = root.TryGetProperty("impressionId", out var imp) && imp.ValueKind == JsonValueKind.String ? imp.GetString() : null;
                     var hash = impression?.LastIndexOf('#') ?? -1;
-                    list.Add(new CutEvent(at, Of: hash > 0 ? impression![..hash] : null));
+                    var liked = root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "like"
+                        && root.TryGetProperty("postId", out var likedPost) ? likedPost.GetString() : null;
+                    list.Add(new CutEvent(at, Of: hash > 0 ? impression![..hash] : null, Liked: liked));
                     break;
                 case "UserFollowed":
                     var via = root.TryGetProperty("viaPostId", out var v) ? v.GetString() : null;
                     list.Add(new CutEvent(at, Of: lastSlate is not null && via is not null && lastSlatePosts.Contains(via) ? lastSlate : null));
+                    break;
+                case "PostPublished":
+                    list.Add(new CutEvent(at, Post: root.TryGetProperty("postId", out var post) ? post.GetString() : null));
                     break;
                 default:
                     list.Add(new CutEvent(at));

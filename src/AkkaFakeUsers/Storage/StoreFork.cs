@@ -57,8 +57,9 @@ public sealed record ForkSource(SqlDialect Dialect, string ConnectionString, str
 /// What a fork copies: per persistence id the highest sequence number kept (<see cref="ForkCut"/>), and the counts
 /// the start line reports.
 /// </summary>
+/// <param name="Posts">The posts the fork keeps, by id, with their instants; <paramref name="Likes"/>: the likes it keeps (post id, instant). They warm the fork's feed.</param>
 public sealed record ForkPlan(ForkSource Source, DateTime At, DateTime First, DateTime Last, IReadOnlyDictionary<string, long> KeptUpTo,
-    long Events, long SourceEvents, long HeldBack)
+    long Events, long SourceEvents, long HeldBack, IReadOnlyDictionary<string, DateTime>? Posts = null, IReadOnlyList<(string PostId, DateTime At)>? Likes = null)
 {
     /// <summary>Users with at least one event kept.</summary>
     public int Users => KeptUpTo.Count(k => k.Value > 0);
@@ -159,16 +160,23 @@ public static class StoreFork
 
             var when = ParseAt(at, first, last);
             var kept = new Dictionary<string, long>(StringComparer.Ordinal);
+            var posts = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+            var likes = new List<(string, DateTime)>();
             long events = 0, heldBack = 0;
             foreach (var (pid, list) in perUser)
             {
                 var k = ForkCut.Keep(list, when);
                 kept[pid] = k;
                 events += k;
+                for (var i = 0; i < k; i++)
+                {
+                    if (list[i].Post is { } post) posts[post] = list[i].At;
+                    if (list[i].Liked is { } liked) likes.Add((liked, list[i].At));
+                }
                 for (var i = k; i < list.Count; i++)
                     if (list[i].At <= when) heldBack++;
             }
-            return new ForkPlan(source, when, first, last, kept, events, total, heldBack);
+            return new ForkPlan(source, when, first, last, kept, events, total, heldBack, posts, likes);
         }
     }
 
@@ -236,6 +244,47 @@ public static class StoreFork
     }
 
     /// <summary>Copies the cut into the (empty, prepared) target: journal and snapshot rows in one transaction.</summary>
+    /// <summary>
+    /// The feed's candidate pool as it stood at the fork's instant: the posts the fork keeps from the last
+    /// <paramref name="maxAge"/> before it (at most <paramref name="poolSize"/>, the newest), read from the source's posts
+    /// table, and the kept likes of those posts, so the fork's first slates rank from the same pool the source's did
+    /// rather than from an empty one. Posts the source's projection never wrote are left out.
+    /// </summary>
+    public static async Task<(IReadOnlyList<AkkaFakeUsers.Users.PostPublished> Posts, IReadOnlyList<(string PostId, DateTime At)> Likes)> WarmPoolAsync(ForkPlan plan, TimeSpan maxAge, int poolSize, CancellationToken ct)
+    {
+        var from = plan.At - maxAge;
+        var wanted = (plan.Posts ?? new Dictionary<string, DateTime>()).Where(p => p.Value >= from && p.Value <= plan.At)
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(poolSize).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var posts = new List<AkkaFakeUsers.Users.PostPublished>();
+        await using (var c = await plan.Source.OpenAsync(ct))
+        {
+            var db = new StoreConnection(plan.Source.Dialect, plan.Source.ConnectionString);
+            if (wanted.Count > 0 && await db.TableExistsAsync(c, "posts", ct))
+            {
+                var json = plan.Source.Dialect == SqlDialect.Postgres ? "metadata::text" : "metadata";
+                await using var cmd = StoreConnection.Command(c, null, $"SELECT id, author_id, content, interest, subtopic, created_at, {json} FROM posts WHERE created_at >= @from");
+                StoreConnection.AddParam(cmd, "@from", db.TimeValue(from.AddSeconds(-1)));
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
+                {
+                    var id = r.GetString(0);
+                    if (!wanted.Contains(id)) continue;
+                    using var meta = System.Text.Json.JsonDocument.Parse(r.GetString(6));
+                    var m = meta.RootElement;
+                    string Text(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "";
+                    double? Number(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble() : null;
+                    var seq = long.TryParse(id[(id.LastIndexOf("/post-", StringComparison.Ordinal) + 6)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+                    posts.Add(new AkkaFakeUsers.Users.PostPublished(id, r.GetString(1), seq, r.GetString(2), r.GetString(3), r.GetString(4),
+                        plan.Posts![id], Text("generated_by"), Text("model_version"),
+                        m.TryGetProperty("trending", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.True, Number("appeal"), Number("author_quality")));
+                }
+            }
+        }
+        var ids = posts.Select(p => p.PostId).ToHashSet(StringComparer.Ordinal);
+        var likes = (plan.Likes ?? []).Where(l => ids.Contains(l.PostId)).OrderBy(l => l.At).ThenBy(l => l.PostId, StringComparer.Ordinal).ToList();
+        return (posts.OrderBy(p => p.CreatedAt).ThenBy(p => p.PostId, StringComparer.Ordinal).ToList(), likes);
+    }
+
     public static async Task<ForkCopied> CopyAsync(ForkPlan plan, TrainingStore target, CancellationToken ct)
     {
         await using var src = await plan.Source.OpenAsync(ct);

@@ -223,6 +223,24 @@ public class ExternalPolicyTests(ITestOutputHelper output)
                 checkedSlots++;
             }
         }
+        // the request is what docs/external-policy.schema.json says it is: the same keys at every level
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(AkkaFakeUsers.Tests.Design.NamespaceDependencyTests.RepoRoot(), "docs", "external-policy.schema.json")));
+        var request0 = service.Slates.Values.First(v => v.Request.GetProperty("user").GetProperty("reactions").GetArrayLength() > 0).Request;
+        var defs = schema.RootElement.GetProperty("$defs").GetProperty("request");
+        static string[] Keys(JsonElement e) => e.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+        static string[] Required(JsonElement s) => s.GetProperty("required").EnumerateArray().Select(x => x.GetString()!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(Required(defs), Keys(request0));
+        Assert.Equal(Keys(defs.GetProperty("properties")), Keys(request0));
+        var user = defs.GetProperty("properties").GetProperty("user");
+        Assert.Equal(Required(user), Keys(request0.GetProperty("user")));
+        Assert.Equal(Required(defs.GetProperty("properties").GetProperty("candidates").GetProperty("items")), Keys(request0.GetProperty("candidates")[0]));
+        var reactionSchema = user.GetProperty("properties").GetProperty("reactions").GetProperty("items");
+        foreach (var reaction in request0.GetProperty("user").GetProperty("reactions").EnumerateArray())
+        {
+            Assert.All(Required(reactionSchema), k => Assert.True(reaction.TryGetProperty(k, out _), k));
+            Assert.All(Keys(reaction), k => Assert.True(reactionSchema.GetProperty("properties").TryGetProperty(k, out _), k));
+        }
+
         output.WriteLine($"slates {slates.Count}; by behaviour: {string.Join(", ", byBehaviour.Select(kv => $"{kv.Key} {kv.Value}"))}; {checkedSlots} slots' propensities checked");
         foreach (var b in Enum.GetValues<Behaviour>()) Assert.True(byBehaviour.GetValueOrDefault(b) >= 3, $"too few slates answered {b}: {byBehaviour.GetValueOrDefault(b)}");
         Assert.True(checkedSlots >= 500, $"only {checkedSlots} slots checked");
@@ -246,6 +264,53 @@ public class ExternalPolicyTests(ITestOutputHelper output)
         // slates asked for while the first three were in flight
         Assert.InRange(service.Calls, 3, 32);
         Assert.Contains("breaker-open", stdout);
+    }
+
+    [PythonFact]
+    public async Task The_reference_service_in_examples_trains_on_an_obd_export_and_ranks_every_slate_of_a_run()
+    {
+        using var dir = new TempDir();
+        string[] common = ["run", "--users", "30", "--seed", "4", "--time-scale", "max", "--duration", "120s", "--llm", "builtin"];
+        var env = TestEnv.Isolated(("AFU__SESSIONS__INTERVAL", "20m"), ("AFU__POSTING__INTERVAL", "30m"));
+        Assert.Equal(0, await AfuApp.RunAsync([.. common, "--sim-duration", "2h", "--data-dir", dir.File("logged")], new StringWriter(), new StringWriter(), CancellationToken.None, env));
+        Assert.Equal(0, await AfuApp.RunAsync(["export", "--format", "obd", "--out", dir.File("obd"), "--data-dir", dir.File("logged")],
+            new StringWriter(), new StringWriter(), CancellationToken.None, env));
+
+        var script = Path.Combine(AkkaFakeUsers.Tests.Design.NamespaceDependencyTests.RepoRoot(), "examples", "reference_policy.py");
+        var train = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", [script, "train", Path.Combine(dir.File("obd"), "obd.csv"), "--model", dir.File("model.json")])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var trained = await train.StandardOutput.ReadToEndAsync() + await train.StandardError.ReadToEndAsync();
+        await train.WaitForExitAsync();
+        output.WriteLine(trained);
+        Assert.Equal(0, train.ExitCode);
+        Assert.Contains("trained on", trained);
+
+        var port = Ports.Free();
+        using var serve = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("python3", [script, "serve", "--model", dir.File("model.json"), "--port", port.ToString()])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            await Ports.WaitOpenAsync(port, TimeSpan.FromSeconds(20));
+            var stdout = new StringWriter();
+            var code = await AfuApp.RunAsync([.. common, "--sim-duration", "1h", "--feed-policy", "external:ref", "--data-dir", dir.File("ranked")], stdout, new StringWriter(),
+                CancellationToken.None, TestEnv.Isolated(("AFU__SESSIONS__INTERVAL", "20m"), ("AFU__POSTING__INTERVAL", "30m"),
+                    ("AFU__FEED__EXTERNAL__REF__URL", $"http://127.0.0.1:{port}/score"), ("AFU__FEED__EXTERNAL__REF__TIMEOUT", "5s")));
+            output.WriteLine(stdout.ToString());
+            Assert.Equal(0, code);
+            using var db = new Db(Path.Combine(dir.File("ranked"), "afu.db"));
+            var policies = db.Rows("SELECT policy, COUNT(DISTINCT slate_id) FROM impressions GROUP BY policy", r => (r.GetString(0), r.GetInt64(1))).ToDictionary();
+            output.WriteLine(string.Join(", ", policies.Select(kv => $"{kv.Key} {kv.Value}")));
+            Assert.True(policies.GetValueOrDefault("external:ref") >= 30, "slates ranked by the reference service");
+            Assert.Empty(policies.Keys.Where(p => p.StartsWith("fallback:", StringComparison.Ordinal)));
+            using var http = new HttpClient();
+            var health = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/health")).RootElement;
+            Assert.True(health.GetProperty("requests").GetInt32() >= policies["external:ref"]);
+            Assert.Equal(0, health.GetProperty("bad").GetInt32());
+        }
+        finally
+        {
+            serve.Kill();
+        }
     }
 
     [Fact]

@@ -144,6 +144,22 @@ public class ForkTests(ForkFixture fx, ITestOutputHelper output) : IClassFixture
     }
 
     [Fact]
+    public void The_forks_feed_starts_with_the_sources_pool_at_the_instant_and_shows_only_posts_the_fork_holds()
+    {
+        Assert.Matches(@"afu: the feed starts with the source's pool at 2026-01-01T02:00:00Z: [1-9][\d,]* posts of the last 6h and their [\d,]+ likes", fx.Out[fx.ForkA]);
+        using var a = Open(fx.ForkA);
+        // the fork's first ten minutes rank posts written before the instant, as the source's did (not an empty pool)
+        const string early = $"FROM impressions i JOIN posts p ON p.id = i.post_id WHERE i.shown_at > '{ForkFixture.AtSql}' AND i.shown_at < '2026-01-01T02:10:00.000Z'";
+        var old = a.Scalar($"SELECT COUNT(*) {early} AND p.created_at < '{ForkFixture.AtSql}'");
+        var all = a.Scalar($"SELECT COUNT(*) {early}");
+        output.WriteLine($"first ten minutes: {old} of {all} impressions show posts from before the instant");
+        Assert.True(all > 50 && old > all / 2, $"{old} of {all}");
+        // every shown or answered post is a post of the fork
+        Assert.Equal(0, a.Scalar("SELECT COUNT(*) FROM impressions WHERE post_id NOT IN (SELECT id FROM posts)"));
+        Assert.Equal(0, a.Scalar("SELECT COUNT(*) FROM user_interactions WHERE post_id NOT IN (SELECT id FROM posts)"));
+    }
+
+    [Fact]
     public void Another_policy_gives_other_impressions_after_the_instant_and_the_same_rows_before_it()
     {
         using var a = Open(fx.ForkA);

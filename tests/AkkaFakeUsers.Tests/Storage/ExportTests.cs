@@ -267,7 +267,7 @@ public class ExportTests
         Assert.Equal(36, Assert.Single(obd).Rows);
         var csv = ReadCsv(Path.Combine(dir.File("obd"), "obd.csv"));
         Assert.Equal(["timestamp", "item_id", "position", "click", "propensity_score", "slate_id", "policy", "is_random", "candidates", "user_id", "page",
-            .. InterestCatalog.Names.Select(i => "user_feature_" + i)], csv[0]);
+            "liked", "item_interest", .. InterestCatalog.Names.Select(i => "user_feature_" + i)], csv[0]);
         var users = events.Select(e => e.Event).OfType<UserCreated>().ToDictionary(u => u.UserId, u => u.Profile.InterestNames.ToHashSet());
         var expected = slates.SelectMany(s => s.Items.Select(i => (s, i))).ToList();
         Assert.Equal(expected.Count, csv.Count - 1);
@@ -280,7 +280,8 @@ public class ExportTests
             Assert.Equal((i.PostId, i.Position.ToString(), i.Viewed ? "1" : "0", i.Propensity, s.SlateId, s.Policy, s.IsRandom ? "1" : "0", s.Candidates.ToString(), s.UserId),
                 (row[1], row[2], row[3], double.Parse(row[4], System.Globalization.CultureInfo.InvariantCulture), row[5], row[6], row[7], row[8], row[9]));
             Assert.Equal(s.Page.ToString(), row[10]);
-            Assert.Equal(InterestCatalog.Names.Select(n => users[s.UserId].Contains(n) ? "1" : "0"), row[11..]);
+            Assert.Equal((i.Liked ? "1" : "0", posts[i.PostId].Interest), (row[11], row[12]));
+            Assert.Equal(InterestCatalog.Names.Select(n => users[s.UserId].Contains(n) ? "1" : "0"), row[13..]);
         }
     }
 

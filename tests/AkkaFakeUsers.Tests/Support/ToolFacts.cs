@@ -27,6 +27,8 @@ public sealed class ComposeFactAttribute() : ToolFactAttribute("AFU_REQUIRE_COMP
 
 public sealed class PrometheusFactAttribute() : ToolFactAttribute("AFU_REQUIRE_PROMETHEUS", "prometheus", "prometheus", "promtool");
 
+public sealed class PythonFactAttribute() : ToolFactAttribute("AFU_REQUIRE_PYTHON", "python3", "python3");
+
 public sealed class KubectlFactAttribute() : ToolFactAttribute("AFU_REQUIRE_KUBECTL", "kubernetes-client", "kubectl");
 
 public sealed class ChromiumFactAttribute() : ToolFactAttribute("AFU_REQUIRE_CHROMIUM", "chromium and chromium-driver", Chromium, Driver)
