@@ -157,7 +157,9 @@ public sealed class SettingsReader(Config config, IDictionary env, IReadOnlyDict
     public IReadOnlyList<string> StringList(Setting s)
     {
         var (text, _, isOverride) = Raw(s.Key);
-        if (isOverride) return (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // a flag or env var: "a, b" or "[a, b]" (an empty list: "" or "[]")
+        if (isOverride) return (text ?? "").Trim().TrimStart('[').TrimEnd(']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => x.Trim('"')).Where(x => x.Length > 0).ToArray();
         if (!config.HasPath(s.Key)) return [];
         try
         {

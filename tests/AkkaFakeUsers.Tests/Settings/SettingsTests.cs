@@ -36,6 +36,50 @@ public class SettingsTests
         Assert.InRange(s.TargetUserCount, 5, 10);
     }
 
+    [Theory]
+    [InlineData("[popular, random]", "popular,random")]
+    [InlineData("popular, random", "popular,random")]
+    [InlineData("[]", "")]
+    [InlineData("", "")]
+    public void A_list_from_an_env_var_may_be_written_with_or_without_brackets(string value, string expected)
+    {
+        var s = Load(new Dictionary<string, string> { ["AFU__FEED__SHADOW_POLICIES"] = value });
+        Assert.Equal(expected, string.Join(",", s.Feed.Shadows.Select(x => x.Name)));
+    }
+
+    [Fact]
+    public void External_policies_are_read_per_name_with_defaults_and_every_mistake_is_named()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"afu-ext-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, """
+            afu.feed.policies = "interest=0.5, external:ranker=0.5"
+            afu.feed.external { ranker { url = "http://127.0.0.1:8000/score", timeout = 2s, fallback = popular, max-in-flight = 4 } }
+            """);
+        try
+        {
+            var ranker = Load(file: file).Feed.Externals!["ranker"];
+            Assert.Equal(("http://127.0.0.1:8000/score", TimeSpan.FromSeconds(2), "popular", 4, 5, TimeSpan.FromSeconds(10)),
+                (ranker.Url, ranker.Timeout, ranker.Fallback, ranker.MaxInFlight, ranker.BreakerFailures, ranker.BreakerReset));
+            // from env alone, with the defaults
+            var env = Load(new Dictionary<string, string> { ["AFU__FEED__POLICIES"] = "external:m", ["AFU__FEED__EXTERNAL__M__URL"] = "http://127.0.0.1:1/s" }).Feed.Externals!["m"];
+            Assert.Equal((TimeSpan.FromMilliseconds(50), "interest", 32), (env.Timeout, env.Fallback, env.MaxInFlight));
+            var errors = Error(new Dictionary<string, string>
+            {
+                ["AFU__FEED__POLICIES"] = "external:m, external:other", ["AFU__FEED__EXTERNAL__M__URL"] = "ftp://x", ["AFU__FEED__EXTERNAL__M__FALLBACK"] = "external:m",
+                ["AFU__FEED__EXTERNAL__M__TIMEOUT"] = "soon", ["AFU__FEED__EXTERNAL__M__COLOUR"] = "red",
+            });
+            Assert.Contains("afu.feed.external.m.url", errors);
+            Assert.Contains("afu.feed.external.m.fallback = 'external:m': must be a built-in policy", errors);
+            Assert.Contains("afu.feed.external.m.timeout", errors);
+            Assert.Contains("afu.feed.external.m.colour: unknown key", errors);
+            Assert.Contains("external:other is named in afu.feed.policies or afu.feed.shadow-policies but afu.feed.external.other.url is not set", errors);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void Seed_env_vars_override_the_file()
     {
