@@ -88,6 +88,7 @@ def serve(model, host, port):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: the feed reuses its connections
+        disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (Nagle x delayed ACK)
 
         def log_message(self, *args):
             pass

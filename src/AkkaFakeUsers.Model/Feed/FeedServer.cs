@@ -96,16 +96,16 @@ public sealed class FeedServer
         var features = prepared.Features;
         var n = candidates.Count;
         var name = spec.Name;
+        if (n == 0)
+        {
+            EmptySlates++;
+            return new SlateServed(r.SlateId, r.SessionId, forceRandom ? "random" : name, 0, forceRandom, [], r.Ticket);
+        }
         double[]? external = null;
         if (!forceRandom && spec.External is { } ext && !externalScores.TryGetValue(ext, out external))
         {
             name = "fallback:" + ((ExternalPolicy)spec.Policy).Fallback.Name;
             Fallbacks[ext] = Fallbacks.GetValueOrDefault(ext) + 1;
-        }
-        if (n == 0)
-        {
-            EmptySlates++;
-            return new SlateServed(r.SlateId, r.SessionId, forceRandom ? "random" : name, 0, forceRandom, [], r.Ticket);
         }
         Grow(n);
         var scores = _scores.AsSpan(0, n);
