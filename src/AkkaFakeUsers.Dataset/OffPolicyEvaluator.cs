@@ -107,14 +107,14 @@ public sealed record OffPolicyEvaluation(IReadOnlyDictionary<string, long> Logge
     {
         if (rows.Count == 0) return;
         var labels = truths.Select((t, i) => truths.Count(x => x.Kind == t.Kind) > 1 ? $"{t.Kind} {1 + truths.Take(i).Count(x => x.Kind == t.Kind)}" : t.Kind).ToList();
-        sb.AppendLine($"    {what,-9} {"estimate",8}  {"95% interval",-15} {"ESS",9} {"mean w",7}{string.Concat(labels.Select(l => $"  {l,16}"))}");
+        sb.AppendLine($"    {what,-9} {"estimate",8}  {"95% interval",-18} {"ESS",9} {"mean w",7}{string.Concat(labels.Select(l => $"  {l,16}"))}");
         foreach (var r in rows)
         {
-            var interval = r.Low is { } lo && r.High is { } hi ? $"{SlateEstimators.F(lo)}-{SlateEstimators.F(hi)}" : "-";
+            var interval = r.Low is { } lo && r.High is { } hi ? $"[{SlateEstimators.F(lo)}, {SlateEstimators.F(hi)}]" : "-";
             var cells = truths.Select(t => r.Comparisons.FirstOrDefault(c => c.Kind == t.Kind && c.Source == t.Source) is { } c
                 ? $"{(c.RelativeError * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)}% {(c.Covered ? "in" : "out"),-3}"
                 : "-");
-            sb.AppendLine($"    {r.Name,-9} {SlateEstimators.F(r.Estimate),8}  {interval,-15} {r.EffectiveSampleSize,9:0} {r.MeanWeight,7:0.000}{string.Concat(cells.Select(c => $"  {c,16}"))}");
+            sb.AppendLine($"    {r.Name,-9} {SlateEstimators.F(r.Estimate),8}  {interval,-18} {r.EffectiveSampleSize,9:0} {r.MeanWeight,7:0.000}{string.Concat(cells.Select(c => $"  {c,16}"))}".TrimEnd());
         }
     }
 }
