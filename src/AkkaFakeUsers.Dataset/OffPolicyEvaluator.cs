@@ -55,7 +55,9 @@ public sealed record TruthRun(string Kind, string Source, IReadOnlyList<DsImpres
 /// <param name="From">The evaluation window: only impressions shown at or after it count, in the evidence and in every truth (null: all).</param>
 /// <param name="Resamples">Bootstrap resamples of users for the 95% intervals.</param>
 /// <param name="Seed">The bootstrap's seed: the same logs give the same intervals.</param>
-public sealed record OffPolicyOptions(IReadOnlyList<TruthRun>? Truths = null, DateTime? From = null, int Resamples = OffPolicyOptions.DefaultResamples, int Seed = 1)
+/// <param name="Until">The window's end (inclusive; null: the log's end): a fork that ran a shorter while than the logged run is compared over its own time.</param>
+public sealed record OffPolicyOptions(IReadOnlyList<TruthRun>? Truths = null, DateTime? From = null, int Resamples = OffPolicyOptions.DefaultResamples, int Seed = 1,
+    DateTime? Until = null)
 {
     public const int DefaultResamples = 500;
 }
@@ -66,6 +68,9 @@ public sealed record OffPolicyEvaluation(IReadOnlyDictionary<string, long> Logge
 {
     /// <summary>Only impressions from this instant on count (the fork instant with --truth, or --truth-after); null: the whole log.</summary>
     public DateTime? From { get; init; }
+
+    /// <summary>Only impressions up to this instant count (the end of the forks' runs with --truth); null: to the log's end.</summary>
+    public DateTime? Until { get; init; }
 
     /// <summary>How the 95% intervals are made.</summary>
     public string Interval { get; init; } = "";
@@ -80,7 +85,8 @@ public sealed record OffPolicyEvaluation(IReadOnlyDictionary<string, long> Logge
         string T(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         sb.AppendLine($"  logged under {string.Join(", ", LoggedSlatesByPolicy.Select(kv => $"{kv.Key} ({kv.Value} slates)"))}: like rate {F(LoggedLikeRate)} per impression over {LoggedImpressions}");
         sb.AppendLine($"  evidence: {Evidence}");
-        if (From is { } from) sb.AppendLine($"  window: impressions shown from {T(from)} on (evidence and every truth)");
+        if (From is not null || Until is not null)
+            sb.AppendLine($"  window: impressions shown {(From is { } from ? $"from {T(from)} " : "")}{(Until is { } until ? $"to {T(until)} " : "on ")}(evidence and every truth)");
         if (Interval.Length > 0) sb.AppendLine($"  intervals: {Interval}");
         foreach (var e in Estimates)
         {
@@ -135,7 +141,8 @@ public static class OffPolicyEvaluator
     {
         options ??= new OffPolicyOptions();
         var from = options.From;
-        bool InWindow(DsImpression i) => from is not { } f || i.ShownAt >= f;
+        var until = options.Until;
+        bool InWindow(DsImpression i) => (from is not { } f || i.ShownAt >= f) && (until is not { } u || i.ShownAt <= u);
         var truthRuns = options.Truths?.ToList() ?? [];
         if (truthRuns.All(t => t.Kind != TruthRun.Separate))
             truthRuns.InsertRange(0, runs.Select((r, i) => new TruthRun(TruthRun.Separate, $"run {i + 1}", r.Impressions)));
@@ -203,7 +210,8 @@ public static class OffPolicyEvaluator
             foreach (var run in truthRuns)
             {
                 var start = Later(run.From, from);
-                if (Truth(run.Impressions.Where(i => start is not { } f || i.ShownAt >= f), policy, run.Kind, run.Source, start) is { } t) truths.Add(t);
+                if (Truth(run.Impressions.Where(i => (start is not { } f || i.ShownAt >= f) && (until is not { } u || i.ShownAt <= u)), policy, run.Kind, run.Source, start) is { } t)
+                    truths.Add(t);
             }
             var ips = like[0];
             var separate = Pool(truths.Where(t => t.Kind == TruthRun.Separate).ToList());
@@ -231,6 +239,7 @@ public static class OffPolicyEvaluator
             loggingPolicy is null ? "every slate but the target's own" : $"the slates of {loggingPolicy} only")
         {
             From = from,
+            Until = until,
             Interval = options.Resamples > 0 ? $"95%, percentile bootstrap over users ({options.Resamples} resamples, seed {options.Seed})" : "none",
             UnmatchedTruths = unmatched,
         };

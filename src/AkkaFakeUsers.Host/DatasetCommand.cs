@@ -56,7 +56,7 @@ public static class DatasetCommand
 
         EvaluationResult result;
         // the runs to hold the estimates against are read first: a bad one is a bad argument, whatever the data's size
-        var (runs, truths, from) = await ReadTruthsAsync(args, settings, tables, cancel);
+        var (runs, truths, from, until) = await ReadTruthsAsync(args, settings, tables, cancel);
         var logging = args.Flag("logging-policy");
         if (logging is not null && tables.Impressions.All(i => i.Policy != logging))
             throw new UsageException($"--logging-policy {logging}: no slate of that policy in the data (policies: {string.Join(", ", tables.Impressions.Select(i => i.Policy).Distinct().Order())})");
@@ -70,7 +70,7 @@ public static class DatasetCommand
                     ImpressionsOpened = ImpressionEvaluator.Evaluate(tables, label: ImpressionLabel.Opened),
                 };
             if (tables.Shadow.Count > 0 || runs.Count > 0 || truths.Count > 0)
-                result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging, new OffPolicyOptions(truths, from)) };
+                result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging, new OffPolicyOptions(truths, from, Until: until)) };
         }
         catch (NotEnoughDataException ex)
         {
@@ -91,9 +91,9 @@ public static class DatasetCommand
     /// The runs whose true rates are printed beside the off-policy estimates: --compare-data-dir (separate runs, read whole)
     /// and --truth (forks of the logged world: each counted from its first slate that is not a copy of a logged slate, or
     /// after --truth-after). With --truth or --truth-after every figure counts impressions from that instant on (the
-    /// latest fork instant when the forks differ). A dir that is not a run's, or has no impressions of its own, is a bad argument.
+    /// latest fork instant when the forks differ) to the last impression of the longest fork. A dir that is not a run's, or has no impressions of its own, is a bad argument.
     /// </summary>
-    public static async Task<(List<DatasetTables> Runs, List<TruthRun> Truths, DateTime? From)> ReadTruthsAsync(ParsedArgs args, AfuSettings settings,
+    public static async Task<(List<DatasetTables> Runs, List<TruthRun> Truths, DateTime? From, DateTime? Until)> ReadTruthsAsync(ParsedArgs args, AfuSettings settings,
         DatasetTables logged, CancellationToken cancel)
     {
         static string[] Dirs(string? list) => (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -142,8 +142,10 @@ public static class DatasetCommand
                     : $"--truth {dir}: no impressions after --truth-after {after:yyyy-MM-dd'T'HH:mm:ss'Z'}");
             truths.Add(new TruthRun(TruthRun.Fork, dir, impressions, start));
         }
-        var from = truths.Where(t => t.Kind == TruthRun.Fork).Select(t => t.From).Max();
-        return (runs, truths, from);
+        var forks = truths.Where(t => t.Kind == TruthRun.Fork).ToList();
+        // to the end of the longest fork: a fork run for an hour is compared with that hour of the logged run
+        var until = forks.Count == 0 ? (DateTime?)null : forks.Max(t => t.Impressions.Max(i => i.ShownAt));
+        return (runs, truths, forks.Select(t => t.From).Max(), until);
     }
 
     /// <summary>

@@ -50,7 +50,7 @@ public sealed class TruthRunTests : IDisposable
         for (var u = 1; u <= 4; u++) yield return Slate(++o, u, 2, T0.AddHours(3).AddMinutes(u), "popular", (5, true, u <= 2), (6, false, false));
     }
 
-    private static async Task<(List<DatasetTables> Runs, List<TruthRun> Truths, DateTime? From)> Read(DatasetTables logged, params string[] args)
+    private static async Task<(List<DatasetTables> Runs, List<TruthRun> Truths, DateTime? From, DateTime? Until)> Read(DatasetTables logged, params string[] args)
     {
         var parsed = AfuCommandLine.Parse(["dataset", "evaluate", .. args]);
         return await DatasetCommand.ReadTruthsAsync(parsed, CommandSettings.Load(parsed, TestEnv.Isolated()), logged, CancellationToken.None);
@@ -63,13 +63,13 @@ public sealed class TruthRunTests : IDisposable
         var fork = await Store("fork", Fork());
         var tables = await DatasetTables.ReadAsync(new TrainingStore(SqlDialect.Sqlite, StoreConnection.SqliteConnectionString(Path.Combine(logged, "afu.db"))));
 
-        var (runs, truths, from) = await Read(tables, "--data-dir", logged, "--truth", fork);
+        var (runs, truths, from, until) = await Read(tables, "--data-dir", logged, "--truth", fork);
         Assert.Empty(runs);
         var truth = Assert.Single(truths);
         Assert.Equal((TruthRun.Fork, fork, T0.AddHours(3).AddMinutes(1)), (truth.Kind, truth.Source, truth.From));
-        Assert.Equal(truth.From, from);
+        Assert.Equal((truth.From, T0.AddHours(3).AddMinutes(4)), (from, until));
 
-        var evaluation = OffPolicyEvaluator.Evaluate(tables, [], options: new OffPolicyOptions(truths, from, Resamples: 50));
+        var evaluation = OffPolicyEvaluator.Evaluate(tables, [], options: new OffPolicyOptions(truths, from, Resamples: 50, Until: until));
         var estimate = Assert.Single(evaluation.Estimates);
         Assert.Equal("popular", estimate.Policy);
         // the fork's truth: popular's 8 impressions from 3h on, 2 liked, 4 opened; the copied 1h slates (interest's) are not its
@@ -83,10 +83,10 @@ public sealed class TruthRunTests : IDisposable
         var text = evaluation.ToText();
         Assert.Contains("truth fork", text);
         Assert.Contains(fork, text);
-        Assert.Contains("window: impressions shown from 2026-03-01T03:01:00Z on", text);
+        Assert.Contains("window: impressions shown from 2026-03-01T03:01:00Z to 2026-03-01T03:04:00Z", text);
 
         // --truth-after: counted after that time instead (users 3 and 4's slates: none liked)
-        var (_, after, afterFrom) = await Read(tables, "--data-dir", logged, "--truth", fork, "--truth-after", "2026-03-01T03:02:30Z");
+        var (_, after, afterFrom, _) = await Read(tables, "--data-dir", logged, "--truth", fork, "--truth-after", "2026-03-01T03:02:30Z");
         Assert.Equal(new DateTime(2026, 3, 1, 3, 2, 30, DateTimeKind.Utc).AddTicks(1), afterFrom);
         var late = Assert.Single(OffPolicyEvaluator.Evaluate(tables, [], options: new OffPolicyOptions(after, afterFrom, Resamples: 0)).Estimates);
         Assert.Equal((4L, 0.0, 0.5), (late.Truths[0].Impressions, late.Truths[0].LikeRate, late.Truths[0].OpenRate));
