@@ -53,6 +53,8 @@ public static class AfuCommandLine
         dataset.Add(new Option<bool>("--strict") { Description = "fidelity: exit 1 when any row is outside its target (an n/a row counts as outside); without it fidelity exits 0 (it is a report)." });
         dataset.Add(Text("--logging-policy", "NAME", "evaluate: estimate from this policy's slates only (e.g. epsilon:0.1:interest); default: every slate but the target's own."));
         dataset.Add(Text("--compare-data-dir", "DIR[,DIR]", "evaluate: data dirs of runs under the target policies (same seed and population); their like rates are printed beside the off-policy estimates."));
+        dataset.Add(Text("--truth", "DIR[,DIR]", "evaluate: data dirs of forks of the logged world (afu run --fork-from) or other runs under target policies; their like and open rates from the fork instant on (their first slate that is not a copy of a logged one) are printed beside each estimate, and every figure counts from that instant."));
+        dataset.Add(Text("--truth-after", "TIME", "evaluate: with --truth, count the truths and the evidence after this UTC time instead of from the detected fork instant."));
         AddStoreOptions(dataset);
         root.Add(dataset);
 

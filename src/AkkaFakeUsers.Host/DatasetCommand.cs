@@ -55,6 +55,11 @@ public static class DatasetCommand
         if (sub == "fidelity") return await FidelityAsync(tables, outDir, strict, stdout, cancel);
 
         EvaluationResult result;
+        // the runs to hold the estimates against are read first: a bad one is a bad argument, whatever the data's size
+        var (runs, truths, from, until) = await ReadTruthsAsync(args, settings, tables, cancel);
+        var logging = args.Flag("logging-policy");
+        if (logging is not null && tables.Impressions.All(i => i.Policy != logging))
+            throw new UsageException($"--logging-policy {logging}: no slate of that policy in the data (policies: {string.Join(", ", tables.Impressions.Select(i => i.Policy).Distinct().Order())})");
         try
         {
             result = LikeEvaluator.Evaluate(tables);
@@ -64,25 +69,8 @@ public static class DatasetCommand
                     Impressions = ImpressionEvaluator.Evaluate(tables),
                     ImpressionsOpened = ImpressionEvaluator.Evaluate(tables, label: ImpressionLabel.Opened),
                 };
-            var runs = new List<DatasetTables>();
-            // each a run's SQLite data dir, opened (and checked for its tables) as --data-dir is; a bad one is a bad argument
-            foreach (var dir in (args.Flag("compare-data-dir") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                TrainingStore run;
-                try
-                {
-                    run = await StoragePreparer.OpenExistingAsync(settings with { Storage = StorageKind.Sqlite, DataDir = dir }, cancel);
-                }
-                catch (StorageUnavailableException ex)
-                {
-                    throw new UsageException($"--compare-data-dir {dir}: {ex.Message} (give the --data-dir of a run under the target policy)");
-                }
-                runs.Add(await DatasetTables.ReadAsync(run, cancel));
-            }
-            var logging = args.Flag("logging-policy");
-            if (logging is not null && tables.Impressions.All(i => i.Policy != logging))
-                throw new UsageException($"--logging-policy {logging}: no slate of that policy in the data (policies: {string.Join(", ", tables.Impressions.Select(i => i.Policy).Distinct().Order())})");
-            if (tables.Shadow.Count > 0 || runs.Count > 0) result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging) };
+            if (tables.Shadow.Count > 0 || runs.Count > 0 || truths.Count > 0)
+                result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging, new OffPolicyOptions(truths, from, Until: until)) };
         }
         catch (NotEnoughDataException ex)
         {
@@ -97,6 +85,67 @@ public static class DatasetCommand
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, Json), cancel);
         await stdout.WriteLineAsync($"afu dataset evaluate: wrote {path}");
         return 0;
+    }
+
+    /// <summary>
+    /// The runs whose true rates are printed beside the off-policy estimates: --compare-data-dir (separate runs, read whole)
+    /// and --truth (forks of the logged world: each counted from its first slate that is not a copy of a logged slate, or
+    /// after --truth-after). With --truth or --truth-after every figure counts impressions from that instant on (the
+    /// latest fork instant when the forks differ) to the last impression of the longest fork. A dir that is not a run's, or has no impressions of its own, is a bad argument.
+    /// </summary>
+    public static async Task<(List<DatasetTables> Runs, List<TruthRun> Truths, DateTime? From, DateTime? Until)> ReadTruthsAsync(ParsedArgs args, AfuSettings settings,
+        DatasetTables logged, CancellationToken cancel)
+    {
+        static string[] Dirs(string? list) => (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        async Task<TrainingStore> Open(string flag, string dir, string what)
+        {
+            try
+            {
+                // each a run's SQLite data dir, opened (and checked for its tables) as --data-dir is
+                return await StoragePreparer.OpenExistingAsync(settings with { Storage = StorageKind.Sqlite, DataDir = dir }, cancel);
+            }
+            catch (StorageUnavailableException ex)
+            {
+                throw new UsageException($"{flag} {dir}: {ex.Message} (give the --data-dir of {what})");
+            }
+        }
+
+        DateTime? after = null;
+        if (args.Flag("truth-after") is { } text)
+        {
+            if (!DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
+                throw new UsageException($"--truth-after {text}: not a time (give UTC ISO 8601, e.g. 2026-01-02T00:00:00Z)");
+            after = DateTime.SpecifyKind(t, DateTimeKind.Utc);
+        }
+        var truthDirs = Dirs(args.Flag("truth"));
+        if (after is not null && truthDirs.Length == 0) throw new UsageException("--truth-after needs --truth DIR[,DIR]");
+
+        var runs = new List<DatasetTables>();
+        var truths = new List<TruthRun>();
+        foreach (var dir in Dirs(args.Flag("compare-data-dir")))
+        {
+            runs.Add(await DatasetTables.ReadAsync(await Open("--compare-data-dir", dir, "a run under the target policy"), cancel));
+            truths.Add(new TruthRun(TruthRun.Separate, dir, runs[^1].Impressions));
+        }
+        foreach (var dir in truthDirs)
+        {
+            var store = await Open("--truth", dir, "a run (a fork) under the target policy");
+            var impressions = new List<DsImpression>();
+            await foreach (var i in DatasetTables.ImpressionsAsync(store, cancel)) impressions.Add(i);
+            if (impressions.Count == 0) throw new UsageException($"--truth {dir}: no impressions (give the --data-dir of a run under the target policy)");
+            // from the fork instant on: a fork's store holds the logged run's past up to it
+            var start = after is { } a ? a.AddTicks(1) : OffPolicyEvaluator.ForkInstant(logged.Impressions, impressions);
+            if (start is null || impressions.All(i => i.ShownAt < start))
+                throw new UsageException(after is null
+                    ? $"--truth {dir}: every slate in it is a copy of one in the logged run: it has no impressions of its own to be a truth"
+                    : $"--truth {dir}: no impressions after --truth-after {after:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+            truths.Add(new TruthRun(TruthRun.Fork, dir, impressions, start));
+        }
+        var forks = truths.Where(t => t.Kind == TruthRun.Fork).ToList();
+        // to the end of the longest fork: a fork run for an hour is compared with that hour of the logged run
+        var until = forks.Count == 0 ? (DateTime?)null : forks.Max(t => t.Impressions.Max(i => i.ShownAt));
+        return (runs, truths, forks.Select(t => t.From).Max(), until);
     }
 
     /// <summary>
