@@ -31,7 +31,7 @@ afu {
   sessions.interval = 2h
   feed.assignment = slate
   feed.policies = "epsilon:0.2:interest=0.7, popular=0.1, chronological=0.1, external:ref=0.1"
-  feed.shadow-policies = [popular, chronological, "external:ref"]
+  feed.shadow-policies = ["epsilon:0.2:interest", popular, chronological, "external:ref"]
   feed.external { ref { url = "http://127.0.0.1:$PORT/score", timeout = 5s, max-in-flight = 8, fallback = interest } }
 }
 CONF

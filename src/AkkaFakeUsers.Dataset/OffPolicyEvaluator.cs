@@ -56,10 +56,20 @@ public sealed record TruthRun(string Kind, string Source, IReadOnlyList<DsImpres
 /// <param name="Resamples">Bootstrap resamples of users for the 95% intervals.</param>
 /// <param name="Seed">The bootstrap's seed: the same logs give the same intervals.</param>
 /// <param name="Until">The window's end (inclusive; null: the log's end): a fork that ran a shorter while than the logged run is compared over its own time.</param>
+/// <param name="Mixture">The logging run's per-slate mix (afu.feed.assignment = slate): each policy's name and share, and the random share.
+/// When every policy of it is also a shadow policy, every slate is evidence for every target, each at its probability under the
+/// whole mix (a mixture of loggers: the target's own slates count too, at their mixture probability).</param>
 public sealed record OffPolicyOptions(IReadOnlyList<TruthRun>? Truths = null, DateTime? From = null, int Resamples = OffPolicyOptions.DefaultResamples, int Seed = 1,
-    DateTime? Until = null)
+    DateTime? Until = null, LoggingMixture? Mixture = null)
 {
     public const int DefaultResamples = 500;
+}
+
+/// <summary>A per-slate policy mix as the logging run served it: each slate was a uniform ordering with probability
+/// <paramref name="RandomShare"/>, else drawn from <paramref name="Parts"/> by share.</summary>
+public sealed record LoggingMixture(IReadOnlyList<(string Policy, double Share)> Parts, double RandomShare)
+{
+    public string Describe() => string.Join(" + ", Parts.Select(p => $"{p.Share * (1 - RandomShare):0.###} {p.Policy}")) + $" + {RandomShare:0.###} uniform";
 }
 
 /// <param name="Evidence">Whose slates the estimates are computed from: one logging policy (--logging-policy), or every slate but the target's own.</param>
@@ -179,6 +189,34 @@ public static class OffPolicyEvaluator
                 shadow[n] = logged.Shadow.GetValueOrDefault(impressions[n].Id);
                 shadowCascade[n] = logged.ShadowCascade.GetValueOrDefault(impressions[n].Id);
             }
+        // a per-slate mix whose every policy is a shadow: each slot's probability under the whole mix (marginal and cascade)
+        var mixture = loggingPolicy is null && options.Mixture is { } m && m.Parts.All(p => targets.Contains(p.Policy)) ? m : null;
+        double[]? mixP = null;
+        double?[]? mixPc = null;
+        if (mixture is not null)
+        {
+            mixP = new double[impressions.Count];
+            mixPc = new double?[impressions.Count];
+            foreach (var rows in slates)
+            {
+                var uniformCascade = 1.0;
+                foreach (var n in rows.OrderBy(n => impressions[n].Position))
+                {
+                    var i = impressions[n];
+                    uniformCascade /= Math.Max(1, i.Candidates - (i.Position - 1));
+                    var p = mixture.RandomShare / i.Candidates;
+                    double? pc = mixture.RandomShare * uniformCascade;
+                    foreach (var (member, share) in mixture.Parts)
+                    {
+                        var w = (1 - mixture.RandomShare) * share;
+                        p += w * (shadow[n] is { } q && q.TryGetValue(member, out var qm) ? qm : double.NaN);
+                        pc = shadowCascade[n] is { } c && c.TryGetValue(member, out var cm) ? pc + w * cm : null;
+                    }
+                    mixP[n] = p;
+                    mixPc[n] = pc;
+                }
+            }
+        }
         var estimates = new List<OffPolicyEstimate>();
         foreach (var policy in targets)
         {
@@ -187,14 +225,18 @@ public static class OffPolicyEvaluator
             {
                 var head = impressions[rows[0]];
                 if (loggingPolicy is not null && (head.IsRandom || head.Policy != loggingPolicy)) continue;
-                if (!head.IsRandom && head.Policy == policy) continue; // the target's own slates are its truth, not its evidence
+                // the target's own slates are its truth, not its evidence (but under a mixture of loggers every slate is the mix's)
+                if (mixture is null && !head.IsRandom && head.Policy == policy) continue;
                 var slots = new List<EvidenceSlot>(rows.Count);
                 foreach (var n in rows)
                 {
                     var i = impressions[n];
                     if (shadow[n] is not { } q || !q.TryGetValue(policy, out var qi)) continue;
                     double? qc = shadowCascade[n] is { } c && c.TryGetValue(policy, out var v) ? v : null;
-                    slots.Add(new EvidenceSlot(i.Position, i.Propensity, qi, i.CascadePropensity, qc, i.Liked, i.Viewed, baseLike[n], baseOpen[n]));
+                    if (mixP is not null && !double.IsFinite(mixP[n])) continue;
+                    slots.Add(mixP is null
+                        ? new EvidenceSlot(i.Position, i.Propensity, qi, i.CascadePropensity, qc, i.Liked, i.Viewed, baseLike[n], baseOpen[n])
+                        : new EvidenceSlot(i.Position, mixP[n], qi, mixPc![n], qc, i.Liked, i.Viewed, baseLike[n], baseOpen[n]));
                 }
                 if (slots.Count == 0) continue;
                 if (!users.TryGetValue(head.UserId, out var u)) users[head.UserId] = u = users.Count;
@@ -236,7 +278,9 @@ public static class OffPolicyEvaluator
             .Select(x => $"--truth {x.Source}: served {x.Policy}, which is not a shadow policy of the logged run (afu.feed.shadow-policies): no estimate to compare")
             .ToList();
         return new OffPolicyEvaluation(slateCounts, Math.Round(likeRate, 6), window.Count, estimates,
-            loggingPolicy is null ? "every slate but the target's own" : $"the slates of {loggingPolicy} only")
+            loggingPolicy is not null ? $"the slates of {loggingPolicy} only"
+            : mixture is not null ? $"every slate, at its probability under the per-slate mix ({mixture.Describe()}; a mixture of loggers, so a target's own slates count too)"
+            : "every slate but the target's own")
         {
             From = from,
             Until = until,

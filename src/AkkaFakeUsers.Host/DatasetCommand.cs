@@ -70,7 +70,13 @@ public static class DatasetCommand
                     ImpressionsOpened = ImpressionEvaluator.Evaluate(tables, label: ImpressionLabel.Opened),
                 };
             if (tables.Shadow.Count > 0 || runs.Count > 0 || truths.Count > 0)
-                result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging, new OffPolicyOptions(truths, from, Until: until)) };
+            {
+                // the logging run's per-slate mix (from --config), when it assigned policies per slate
+                var mixture = settings.Feed.PerSlate
+                    ? new LoggingMixture(settings.Feed.Policies.Select(c => (c.Name, c.Share)).ToList(), settings.Feed.RandomShare)
+                    : null;
+                result = result with { OffPolicy = OffPolicyEvaluator.Evaluate(tables, runs, logging, new OffPolicyOptions(truths, from, Until: until, Mixture: mixture)) };
+            }
         }
         catch (NotEnoughDataException ex)
         {

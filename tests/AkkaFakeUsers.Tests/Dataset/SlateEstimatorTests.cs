@@ -120,6 +120,64 @@ public class SlateEstimatorTests(ITestOutputHelper output)
         Assert.True(Math.Abs(e.Like[0].Estimate!.Value - truth) > 0.1 * truth);
     }
 
+    /// <summary>Logs of a per-slate A/B mix: each slate served by "logging" (its ranking, epsilon 0.05) with probability 0.8, else by "target"; both logged as shadows.</summary>
+    private static DatasetTables MixLogs(int slates, int users, double stop, int seed)
+    {
+        var rng = new Random(seed);
+        var greedy = new Dictionary<string, (int[] Top, double Epsilon)>
+        {
+            ["logging"] = (SlateSampler.TopK(LoggingScores, K), 0.05), ["target"] = (SlateSampler.TopK(TargetScores, K), ETarget),
+        };
+        var impressions = new List<DsImpression>(slates * K);
+        var shadow = new Dictionary<string, Dictionary<string, double>>();
+        var shadowCascade = new Dictionary<string, Dictionary<string, double>>();
+        for (var s = 0; s < slates; s++)
+        {
+            var served = rng.NextDouble() < 0.8 ? "logging" : "target";
+            var slate = SlateSampler.Sample(served == "logging" ? LoggingScores : TargetScores, K, greedy[served].Epsilon, false, false, rng);
+            var reading = true;
+            for (var p = 0; p < K; p++)
+            {
+                var item = slate.Candidates[p];
+                var examined = reading;
+                var liked = examined && rng.NextDouble() < Quality[item];
+                if (examined) reading = rng.NextDouble() < Decay && !(liked && rng.NextDouble() < stop);
+                var id = $"s{s}#{p + 1}";
+                impressions.Add(new DsImpression(id, $"s{s}", $"user-{s % users}", $"post-{item}", p + 1, served, 0, slate.Propensities[p], N, false,
+                    T0.AddSeconds(s), examined, liked, 0, liked, false, false, 0) { CascadePropensity = slate.Cascade[p], SessionId = $"s{s}" });
+                shadow[id] = greedy.ToDictionary(g => g.Key, g => SlateSampler.Propensities(g.Value.Top, slate.Candidates, g.Value.Epsilon, N)[p]);
+                shadowCascade[id] = greedy.ToDictionary(g => g.Key, g => SlateSampler.CascadePropensities(g.Value.Top, slate.Candidates, g.Value.Epsilon, N)[p]);
+            }
+        }
+        return new DatasetTables([], [], [], [], impressions) { Shadow = shadow, ShadowCascade = shadowCascade };
+    }
+
+    [Fact]
+    public void Under_a_per_slate_mix_every_slate_is_evidence_at_its_mixture_probability_and_the_cascade_estimators_hold_the_truth_with_far_more_support()
+    {
+        var truth = TrueRate(stop: 0.5);
+        var logs = MixLogs(slates: 20_000, users: 400, stop: 0.5, seed: 9);
+        var mixture = new LoggingMixture([("logging", 0.8), ("target", 0.2)], 0);
+        var mixed = OffPolicyEvaluator.Evaluate(logs, [], options: new OffPolicyOptions(Resamples: 300, Mixture: mixture));
+        Assert.Contains("mixture of loggers", mixed.Evidence);
+        var withMix = mixed.Estimates.Single(e => e.Policy == "target");
+        var othersOnly = OffPolicyEvaluator.Evaluate(logs, [], options: new OffPolicyOptions(Resamples: 300)).Estimates.Single(e => e.Policy == "target");
+        output.WriteLine("mixture of loggers:");
+        Print(withMix, truth);
+        output.WriteLine("the other policy's slates only:");
+        Print(othersOnly, truth);
+        foreach (var name in new[] { "RIPS", "SNRIPS", "DR", "SIPS", "SNSIPS" })
+        {
+            Assert.True(Against(withMix, name, truth).Covered, $"{name}: {withMix.Like.Single(r => r.Name == name)} vs truth {truth:F4}");
+            Assert.True(Math.Abs(Against(withMix, name, truth).RelativeError) < 0.1, $"{name}: error {Against(withMix, name, truth).RelativeError:P1}");
+        }
+        var ess = (withMix.Like.Single(r => r.Name == "RIPS").EffectiveSampleSize, othersOnly.Like.Single(r => r.Name == "RIPS").EffectiveSampleSize);
+        Assert.True(ess.Item1 > 5 * ess.Item2, $"RIPS ESS with the mixture {ess.Item1} vs the other policy's slates only {ess.Item2}");
+        // a mix member that is not logged as a shadow: no mixture probability can be computed, the evidence stays the others' slates
+        var partial = OffPolicyEvaluator.Evaluate(logs, [], options: new OffPolicyOptions(Resamples: 0, Mixture: mixture with { Parts = [("logging", 0.7), ("target", 0.2), ("other", 0.1)] }));
+        Assert.Equal("every slate but the target's own", partial.Evidence);
+    }
+
     [Fact]
     public void Without_stop_after_a_like_ips_over_post_and_position_is_unbiased_too()
     {
