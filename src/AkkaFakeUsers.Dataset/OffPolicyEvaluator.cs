@@ -1,3 +1,4 @@
+// Over 300 lines: the evaluation's records, its text and the evidence/truth assembly belong together; the estimators themselves are in SlateEstimators.cs.
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,4 @@
+// Over 300 lines: the seven estimators share one pass and one bootstrap, and the doubly robust one's reward model sits beside them.
 using System.Globalization;
 
 namespace AkkaFakeUsers.Dataset;

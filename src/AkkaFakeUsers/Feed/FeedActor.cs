@@ -38,32 +38,8 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     private readonly SimulationClock? _clock;
     private readonly WarmPool _warm;
 
-    // external policies: one caller per service (bounded in flight, a queue behind it, a circuit breaker), and the slates waiting for scores
-    private readonly Dictionary<string, ExternalCaller> _callers = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, WaitingSlate> _waiting = new();
-    private long _nextWaiting;
-    private readonly Dictionary<string, long> _externalOutcomes = new(StringComparer.Ordinal);
-
-    private sealed class WaitingSlate(PreparedSlate slate, IActorRef replyTo)
-    {
-        public PreparedSlate Slate { get; } = slate;
-        public IActorRef ReplyTo { get; } = replyTo;
-        public Dictionary<string, double[]> Scores { get; } = new(StringComparer.Ordinal);
-        public int Pending { get; set; } = slate.Externals.Count;
-    }
-
-    private sealed class ExternalCaller(ExternalPolicyClient client)
-    {
-        public ExternalPolicyClient Client { get; } = client;
-        public Queue<(long Waiting, byte[] Body)> Queue { get; } = new();
-        public int InFlight { get; set; }
-        public int ConsecutiveFailures { get; set; }
-        public DateTime OpenUntil { get; set; }
-        public bool HalfOpenProbe { get; set; }
-    }
-
-    /// <summary>A service's answer for a waiting slate, back on the actor.</summary>
-    private sealed record ExternalScored(long Waiting, ExternalAnswer Answer);
+    // external policies: the ranking services' calls and the slates waiting for their scores
+    private readonly ExternalScoring _external;
 
     /// <param name="clock">The node's clock: comment notices handed to users are work it counts, and its barriers are answered.</param>
     /// <param name="users">The user shard region (asked when first needed: it starts after the feed), through which a notice for a sleeping user wakes it.</param>
@@ -72,11 +48,11 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         IReadOnlyDictionary<string, ExternalPolicyClient>? externals = null, IReadOnlyDictionary<string, string>? externalFallbacks = null, WarmPool? warm = null)
     {
         _warm = warm ?? WarmPool.Empty;
-        foreach (var (name, client) in externals ?? new Dictionary<string, ExternalPolicyClient>()) _callers[name] = new ExternalCaller(client);
         _users = users ?? (() => null);
         _clock = clock;
         _mediator = mediator;
         _server = new FeedServer(serving);
+        _external = new ExternalScoring(externals ?? new Dictionary<string, ExternalPolicyClient>(), _server, Self, () => Timers, _log);
         _learnedRefresh = learnedRefresh;
 
         Receive<SlateRequest>(r =>
@@ -84,12 +60,12 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
             var prepared = _server.Prepare(r);
             if (prepared.Externals.Count == 0)
             {
-                Sender.Tell(_server.Finish(prepared, NoScores));
+                Sender.Tell(_server.Finish(prepared, ExternalScoring.NoScores));
                 return;
             }
-            AskExternals(prepared, Sender);
+            _external.Ask(prepared, Sender);
         });
-        Receive<ExternalScored>(Scored);
+        Receive<ExternalScoring.Scored>(_external.Receive);
         Receive<PostPublished>(post =>
         {
             _postsReceived++;
@@ -159,128 +135,19 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
         {
             if (_clock is not null && b.ClockId == _clock.Id) _clock.BarrierPassed(b.Id, b.Topic);
         });
-        Receive<RetryDispatch>(r =>
-        {
-            if (_callers.TryGetValue(r.Name, out var caller)) Dispatch(caller);
-        });
+        Receive<ExternalScoring.RetryDispatch>(_external.Retry);
         Receive<SubscribeAck>(_ => { });
         Receive<GetFeedStatus>(_ => Sender.Tell(Status()));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private static readonly IReadOnlyDictionary<string, double[]> NoScores = new Dictionary<string, double[]>();
-
-    /// <summary>A slate that needs scores from ranking services: one request per service, the slate finished when all have answered or failed.</summary>
-    private void AskExternals(PreparedSlate prepared, IActorRef replyTo)
-    {
-        var id = ++_nextWaiting;
-        var waiting = new WaitingSlate(prepared, replyTo);
-        _waiting[id] = waiting;
-        foreach (var name in prepared.Externals)
-        {
-            if (!_callers.TryGetValue(name, out var caller))
-            {
-                Failed(id, name, "not-configured");
-                continue;
-            }
-            if (IsOpen(caller))
-            {
-                Failed(id, name, "breaker-open");
-                continue;
-            }
-            if (caller.Queue.Count >= ExternalPolicySettings.QueueLimit)
-            {
-                Failed(id, name, "queue-full");
-                continue;
-            }
-            caller.Queue.Enqueue((id, ExternalRequest.Build(name, prepared, _server.Pool, _server.RecentlyShown(prepared.Request.UserId))));
-            Dispatch(caller);
-        }
-    }
-
-    private bool IsOpen(ExternalCaller c) => c.OpenUntil > DateTime.UtcNow || (c.OpenUntil != default && c.HalfOpenProbe && c.InFlight > 0);
-
-    private void Dispatch(ExternalCaller caller)
-    {
-        while (caller.Queue.Count > 0 && caller.InFlight < caller.Client.Settings.MaxInFlight)
-        {
-            // half-open (the open period is over): one probe at a time decides
-            if (caller.OpenUntil != default)
-            {
-                if (caller.OpenUntil > DateTime.UtcNow || caller.InFlight > 0) return;
-                caller.HalfOpenProbe = true;
-            }
-            var (id, body) = caller.Queue.Dequeue();
-            if (!_waiting.TryGetValue(id, out var w)) continue;
-            caller.InFlight++;
-            var name = caller.Client.Settings.Name;
-            caller.Client.ScoreAsync(body, w.Slate.Candidates).PipeTo(Self,
-                success: a => new ExternalScored(id, a),
-                failure: e => new ExternalScored(id, new ExternalAnswer(name, null, "error", TimeSpan.Zero)));
-        }
-    }
-
-    private void Scored(ExternalScored s)
-    {
-        var name = s.Answer.Name;
-        if (_callers.TryGetValue(name, out var caller))
-        {
-            caller.InFlight--;
-            if (s.Answer.Ok)
-            {
-                caller.ConsecutiveFailures = 0;
-                if (caller.OpenUntil != default) _log.Info("external policy {0}: the service answers again, circuit closed", name);
-                caller.OpenUntil = default;
-                caller.HalfOpenProbe = false;
-            }
-            else if (++caller.ConsecutiveFailures >= caller.Client.Settings.BreakerFailures || caller.HalfOpenProbe)
-            {
-                caller.OpenUntil = DateTime.UtcNow + caller.Client.Settings.BreakerReset;
-                caller.HalfOpenProbe = false;
-                _log.Warning("external policy {0}: {1} failures in a row (last: {2}), circuit open for {3}: its slates are ranked by the fallback",
-                    name, caller.ConsecutiveFailures, s.Answer.Failure, caller.Client.Settings.BreakerReset);
-                // what waits would only wait for the breaker: those slates fall back now
-                while (caller.Queue.Count > 0) Failed(caller.Queue.Dequeue().Waiting, name, "breaker-open");
-                Timers.StartSingleTimer("breaker-" + name, new RetryDispatch(name), caller.Client.Settings.BreakerReset);
-            }
-        }
-        if (s.Answer.Ok && _waiting.TryGetValue(s.Waiting, out var w))
-        {
-            Count(name, "ok");
-            w.Scores[name] = s.Answer.Scores!;
-            Answered(s.Waiting, w);
-        }
-        else if (!s.Answer.Ok) Failed(s.Waiting, name, s.Answer.Failure ?? "error");
-        if (caller is not null) Dispatch(caller);
-    }
-
-    private sealed record RetryDispatch(string Name);
-
-    private void Failed(long id, string name, string reason)
-    {
-        Count(name, reason);
-        var n = _externalOutcomes.GetValueOrDefault(name + "/failed");
-        _externalOutcomes[name + "/failed"] = n + 1;
-        // the first failure and then every 1000th: a failing service does not flood the log
-        if (n % 1000 == 0) _log.Warning("external policy {0}: {1} (failure {2:N0}); the slate is ranked by its fallback", name, reason, n + 1);
-        if (_waiting.TryGetValue(id, out var w)) Answered(id, w);
-    }
-
-    private void Answered(long id, WaitingSlate w)
-    {
-        if (--w.Pending > 0) return;
-        _waiting.Remove(id);
-        w.ReplyTo.Tell(_server.Finish(w.Slate, w.Scores));
-    }
-
-    private void Count(string name, string outcome) => _externalOutcomes[$"{name}/{outcome}"] = _externalOutcomes.GetValueOrDefault($"{name}/{outcome}") + 1;
 
     private FeedStatus Status() => new(_members.Count, _postsReceived, _server.Pool.Count + _server.Pool.Staged, _server.SlatesServed, _server.Impressions, _server.RandomSlates,
         _server.EmptySlates, new Dictionary<string, long>(_server.SlatesByPolicy), _server.Serving.Mix.Describe(), _remotePosts, _likes,
         _server.Serving.Learned.Examples, _server.Serving.Learned.Refreshes)
     {
-        External = new Dictionary<string, long>(_externalOutcomes.Where(kv => !kv.Key.EndsWith("/failed", StringComparison.Ordinal))),
+        External = _external.Outcomes(),
         Fallbacks = new Dictionary<string, long>(_server.Fallbacks),
     };
 

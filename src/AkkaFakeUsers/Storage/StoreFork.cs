@@ -1,3 +1,4 @@
+// Over 300 lines: a fork is one operation (plan the cut, check the target, copy journal and snapshots, warm the feed) on two dialects; split, its steps would only call each other.
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;

@@ -1,3 +1,4 @@
+// Over 300 lines: the test's own ranking service (an HTTP server that misbehaves on a schedule) lives with the tests that run the simulation against it.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
