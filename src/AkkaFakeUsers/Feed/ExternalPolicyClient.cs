@@ -21,6 +21,8 @@ public static class ExternalRequest
 {
     public const string Schema = "afu.external-policy.request/1";
 
+    private const string Instant = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     /// <summary>At most this many of the user's reactions travel (the posts created most recently first).</summary>
     public const int MaxReactions = 50;
 
@@ -36,7 +38,7 @@ public static class ExternalRequest
             w.WriteString("slate_id", r.SlateId);
             w.WriteString("session_id", r.SessionId);
             w.WriteString("user_id", r.UserId);
-            w.WriteString("now", r.Now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+            w.WriteString("now", r.Now.ToUniversalTime().ToString(Instant));
             w.WriteNumber("slate_size", r.Size);
 
             w.WriteStartObject("user");
@@ -68,7 +70,7 @@ public static class ExternalRequest
                 w.WriteStartObject();
                 w.WriteString("post_id", s.PostId);
                 w.WriteNumber("position", s.Position);
-                w.WriteString("shown_at", s.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+                w.WriteString("shown_at", s.At.ToUniversalTime().ToString(Instant));
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -54,6 +54,26 @@ public class SlateEstimatorTests(ITestOutputHelper output)
                 foreach (var o in Orderings([.. prefix, a])) yield return o;
     }
 
+    /// <summary>The user reads the slate top-down: likes what it looks at with the post's quality, goes on with Decay, stops after a like with <paramref name="stop"/>.</summary>
+    private static (bool Examined, bool Liked)[] Read(SampledSlate slate, double stop, Random rng)
+    {
+        var outcome = new (bool, bool)[K];
+        var reading = true;
+        for (var p = 0; p < K; p++)
+        {
+            var examined = reading;
+            var liked = examined && rng.NextDouble() < Quality[slate.Candidates[p]];
+            if (examined) reading = rng.NextDouble() < Decay && !(liked && rng.NextDouble() < stop);
+            outcome[p] = (examined, liked);
+        }
+        return outcome;
+    }
+
+    /// <summary>Slot <paramref name="p"/> of slate <paramref name="s"/> as the impression log holds it.</summary>
+    private static DsImpression Row(int s, int p, int users, string policy, SampledSlate slate, (bool Examined, bool Liked) o) =>
+        new($"s{s}#{p + 1}", $"s{s}", $"user-{s % users}", $"post-{slate.Candidates[p]}", p + 1, policy, 0, slate.Propensities[p], N, false,
+            T0.AddSeconds(s), o.Examined, o.Liked, 0, o.Liked, false, false, 0) { CascadePropensity = slate.Cascade[p], SessionId = $"s{s}" };
+
     /// <summary>Logs of <paramref name="slates"/> slates shown to <paramref name="users"/> users in turn, with the target as shadow policy.</summary>
     private static DatasetTables Logs(int slates, int users, double stop, int seed)
     {
@@ -67,16 +87,11 @@ public class SlateEstimatorTests(ITestOutputHelper output)
             var slate = SlateSampler.Sample(LoggingScores, K, ELog, false, false, rng);
             var target = SlateSampler.Propensities(greedyTarget, slate.Candidates, ETarget, N);
             var targetCascade = SlateSampler.CascadePropensities(greedyTarget, slate.Candidates, ETarget, N);
-            var reading = true;
+            var read = Read(slate, stop, rng);
             for (var p = 0; p < K; p++)
             {
-                var item = slate.Candidates[p];
-                var examined = reading;
-                var liked = examined && rng.NextDouble() < Quality[item];
-                if (examined) reading = rng.NextDouble() < Decay && !(liked && rng.NextDouble() < stop);
                 var id = $"s{s}#{p + 1}";
-                impressions.Add(new DsImpression(id, $"s{s}", $"user-{s % users}", $"post-{item}", p + 1, "logging", 0, slate.Propensities[p], N, false,
-                    T0.AddSeconds(s), examined, liked, 0, liked, false, false, 0) { CascadePropensity = slate.Cascade[p], SessionId = $"s{s}" });
+                impressions.Add(Row(s, p, users, "logging", slate, read[p]));
                 shadow[id] = new() { ["target"] = target[p] };
                 shadowCascade[id] = new() { ["target"] = targetCascade[p] };
             }
@@ -135,16 +150,11 @@ public class SlateEstimatorTests(ITestOutputHelper output)
         {
             var served = rng.NextDouble() < 0.8 ? "logging" : "target";
             var slate = SlateSampler.Sample(served == "logging" ? LoggingScores : TargetScores, K, greedy[served].Epsilon, false, false, rng);
-            var reading = true;
+            var read = Read(slate, stop, rng);
             for (var p = 0; p < K; p++)
             {
-                var item = slate.Candidates[p];
-                var examined = reading;
-                var liked = examined && rng.NextDouble() < Quality[item];
-                if (examined) reading = rng.NextDouble() < Decay && !(liked && rng.NextDouble() < stop);
                 var id = $"s{s}#{p + 1}";
-                impressions.Add(new DsImpression(id, $"s{s}", $"user-{s % users}", $"post-{item}", p + 1, served, 0, slate.Propensities[p], N, false,
-                    T0.AddSeconds(s), examined, liked, 0, liked, false, false, 0) { CascadePropensity = slate.Cascade[p], SessionId = $"s{s}" });
+                impressions.Add(Row(s, p, users, served, slate, read[p]));
                 shadow[id] = greedy.ToDictionary(g => g.Key, g => SlateSampler.Propensities(g.Value.Top, slate.Candidates, g.Value.Epsilon, N)[p]);
                 shadowCascade[id] = greedy.ToDictionary(g => g.Key, g => SlateSampler.CascadePropensities(g.Value.Top, slate.Candidates, g.Value.Epsilon, N)[p]);
             }
