@@ -115,8 +115,6 @@ public static class ObdSlateExport
 
     private static string Num(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>Whether the store has the column: <c>afu export</c> opens a store as it is, and one written before cascade propensities has none.</summary>
-
     private static async Task<List<string>> ListAsync(DbConnection c, string sql, CancellationToken ct)
     {
         var list = new List<string>();

@@ -28,6 +28,7 @@ public sealed class FeedServer
     public FeedServer(FeedServing serving)
     {
         Serving = serving;
+        UsesExternal = AnyExternal(serving);
         Pool = new CandidatePool(serving.PoolSize, serving.MaxAge);
     }
 
@@ -41,15 +42,22 @@ public sealed class FeedServer
     public long EmptySlates { get; private set; }
     public Dictionary<string, long> SlatesByPolicy { get; } = new();
 
-    public void UseMix(PolicyMix mix) => Serving = Serving with { Mix = mix };
+    public void UseMix(PolicyMix mix)
+    {
+        Serving = Serving with { Mix = mix };
+        UsesExternal = AnyExternal(Serving);
+    }
 
     /// <summary>Serves a slate of built-in policies at once (an external policy not asked is ranked by its fallback).</summary>
     public SlateServed Serve(SlateRequest r) => Finish(Prepare(r), NoScores);
 
-    private static readonly IReadOnlyDictionary<string, double[]> NoScores = new Dictionary<string, double[]>();
+    /// <summary>No external policy's scores: what <see cref="Finish"/> takes for a slate that needs none.</summary>
+    public static readonly IReadOnlyDictionary<string, double[]> NoScores = new Dictionary<string, double[]>();
 
-    /// <summary>Whether any policy of the mix or the shadows is served over HTTP (then the feed remembers what it showed each user).</summary>
-    public bool UsesExternal => Serving.Mix.Parts.Any(p => p.Spec.External is not null) || Serving.Shadows.Any(s => s.External is not null);
+    /// <summary>Whether any policy of the mix or the shadows is served over HTTP (then the feed remembers what it showed each user); set with the mix.</summary>
+    public bool UsesExternal { get; private set; }
+
+    private static bool AnyExternal(FeedServing s) => s.Mix.Parts.Any(p => p.Spec.External is not null) || s.Shadows.Any(x => x.External is not null);
 
     /// <summary>
     /// The first half of serving: the policy, the random draws' source, the candidates and their features, fixed now (the
@@ -107,7 +115,7 @@ public sealed class FeedServer
             name = "fallback:" + ((ExternalPolicy)spec.Policy).Fallback.Name;
             Fallbacks[ext] = Fallbacks.GetValueOrDefault(ext) + 1;
         }
-        Grow(n);
+        // the buffers grew to n in Prepare (they only grow)
         var scores = _scores.AsSpan(0, n);
         for (var i = 0; i < n; i++) scores[i] = external is not null ? external[i] : spec.Policy.Score(features[i]);
         var slate = SlateSampler.Sample(scores, r.Size, spec.EffectiveEpsilon, spec.Policy.Uniform, forceRandom, rng);
@@ -131,12 +139,8 @@ public sealed class FeedServer
                     var ss = _shadowScores.AsSpan(0, n);
                     if (s.External is { } se)
                     {
-                        // an external shadow that gave no scores: its propensities are unknown for this slate, so none is logged
-                        if (!externalScores.TryGetValue(se, out var given))
-                        {
-                            ShadowsMissing[se] = ShadowsMissing.GetValueOrDefault(se) + 1;
-                            continue;
-                        }
+                        // an external shadow that gave no scores (its failed call is counted by the caller): its propensities are unknown for this slate, so none is logged
+                        if (!externalScores.TryGetValue(se, out var given)) continue;
                         given.AsSpan(0, n).CopyTo(ss);
                     }
                     else
@@ -170,9 +174,6 @@ public sealed class FeedServer
 
     /// <summary>Slates an external policy (by NAME) was to serve but gave no scores for, so its fallback ranked them.</summary>
     public Dictionary<string, long> Fallbacks { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Slates for which an external shadow policy (by NAME) gave no scores: no propensity of it is logged for them.</summary>
-    public Dictionary<string, long> ShadowsMissing { get; } = new(StringComparer.Ordinal);
 
     /// <summary>What the feed showed a user lately (at most <see cref="RecentPerUser"/>, newest last): observable history for an external policy.</summary>
     public IReadOnlyCollection<ShownPost> RecentlyShown(string userId) =>

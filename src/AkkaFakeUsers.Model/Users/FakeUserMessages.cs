@@ -185,4 +185,9 @@ public static class PostIds
         var cut = postId.LastIndexOf("/post-", StringComparison.Ordinal);
         return cut > 0 ? postId[..cut] : "";
     }
+
+    /// <summary>The sequence number of a post id made by <see cref="For"/> (0 when it has none).</summary>
+    public static long SeqOf(string postId) =>
+        long.TryParse(postId[(postId.LastIndexOf("/post-", StringComparison.Ordinal) + "/post-".Length)..], System.Globalization.NumberStyles.Integer,
+            System.Globalization.CultureInfo.InvariantCulture, out var seq) ? seq : 0;
 }

@@ -29,7 +29,8 @@ public sealed class ExternalScoring
     private readonly Dictionary<string, ExternalCaller> _callers = new(StringComparer.Ordinal);
     private readonly Dictionary<long, WaitingSlate> _waiting = new();
     private long _nextWaiting;
-    private readonly Dictionary<string, long> _externalOutcomes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _outcomes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
 
     private sealed class WaitingSlate(PreparedSlate slate, IActorRef replyTo)
     {
@@ -53,10 +54,7 @@ public sealed class ExternalScoring
     public sealed record Scored(long Waiting, ExternalAnswer Answer);
 
     /// <summary>Calls by "NAME/outcome" (ok, timeout, http-STATUS, …, breaker-open, queue-full).</summary>
-    public Dictionary<string, long> Outcomes() =>
-        new(_externalOutcomes.Where(kv => !kv.Key.EndsWith("/failed", StringComparison.Ordinal)), StringComparer.Ordinal);
-
-    public static readonly IReadOnlyDictionary<string, double[]> NoScores = new Dictionary<string, double[]>();
+    public Dictionary<string, long> Outcomes() => new(_outcomes, StringComparer.Ordinal);
 
     /// <summary>A slate that needs scores from ranking services: one request per service, the slate finished when all have answered or failed.</summary>
     public void Ask(PreparedSlate prepared, IActorRef replyTo)
@@ -154,8 +152,8 @@ public sealed class ExternalScoring
     private void Failed(long id, string name, string reason)
     {
         Count(name, reason);
-        var n = _externalOutcomes.GetValueOrDefault(name + "/failed");
-        _externalOutcomes[name + "/failed"] = n + 1;
+        var n = _failures.GetValueOrDefault(name);
+        _failures[name] = n + 1;
         // the first failure and then every 1000th: a failing service does not flood the log
         if (n % 1000 == 0) _log.Warning("external policy {0}: {1} (failure {2:N0}); the slate is ranked by its fallback", name, reason, n + 1);
         if (_waiting.TryGetValue(id, out var w)) Answered(id, w);
@@ -168,5 +166,5 @@ public sealed class ExternalScoring
         w.ReplyTo.Tell(_server.Finish(w.Slate, w.Scores));
     }
 
-    private void Count(string name, string outcome) => _externalOutcomes[$"{name}/{outcome}"] = _externalOutcomes.GetValueOrDefault($"{name}/{outcome}") + 1;
+    private void Count(string name, string outcome) => _outcomes[$"{name}/{outcome}"] = _outcomes.GetValueOrDefault($"{name}/{outcome}") + 1;
 }

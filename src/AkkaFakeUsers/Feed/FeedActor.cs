@@ -60,7 +60,7 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
             var prepared = _server.Prepare(r);
             if (prepared.Externals.Count == 0)
             {
-                Sender.Tell(_server.Finish(prepared, ExternalScoring.NoScores));
+                Sender.Tell(_server.Finish(prepared, FeedServer.NoScores));
                 return;
             }
             _external.Ask(prepared, Sender);
@@ -141,7 +141,6 @@ public sealed class FeedActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
 
     private FeedStatus Status() => new(_members.Count, _postsReceived, _server.Pool.Count + _server.Pool.Staged, _server.SlatesServed, _server.Impressions, _server.RandomSlates,
         _server.EmptySlates, new Dictionary<string, long>(_server.SlatesByPolicy), _server.Serving.Mix.Describe(), _remotePosts, _likes,

@@ -244,7 +244,6 @@ public static class StoreFork
         return c;
     }
 
-    /// <summary>Copies the cut into the (empty, prepared) target: journal and snapshot rows in one transaction.</summary>
     /// <summary>
     /// The feed's candidate pool as it stood at the fork's instant: the posts the fork keeps from the last
     /// <paramref name="maxAge"/> before it (at most <paramref name="poolSize"/>, the newest), read from the source's posts
@@ -274,8 +273,7 @@ public static class StoreFork
                     var m = meta.RootElement;
                     string Text(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "";
                     double? Number(string name) => m.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble() : null;
-                    var seq = long.TryParse(id[(id.LastIndexOf("/post-", StringComparison.Ordinal) + 6)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
-                    posts.Add(new AkkaFakeUsers.Users.PostPublished(id, r.GetString(1), seq, r.GetString(2), r.GetString(3), r.GetString(4),
+                    posts.Add(new AkkaFakeUsers.Users.PostPublished(id, r.GetString(1), AkkaFakeUsers.Users.PostIds.SeqOf(id), r.GetString(2), r.GetString(3), r.GetString(4),
                         plan.Posts![id], Text("generated_by"), Text("model_version"),
                         m.TryGetProperty("trending", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.True, Number("appeal"), Number("author_quality")));
                 }
@@ -286,6 +284,7 @@ public static class StoreFork
         return (posts.OrderBy(p => p.CreatedAt).ThenBy(p => p.PostId, StringComparer.Ordinal).ToList(), likes);
     }
 
+    /// <summary>Copies the cut into the (empty, prepared) target: journal and snapshot rows in one transaction.</summary>
     public static async Task<ForkCopied> CopyAsync(ForkPlan plan, TrainingStore target, CancellationToken ct)
     {
         await using var src = await plan.Source.OpenAsync(ct);
